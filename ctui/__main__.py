@@ -1,0 +1,3 @@
+from ctui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,157 @@
+"""Command-line entry point: argument parsing and dispatch.
+
+Subcommands call the core (never the TUI); each lives in `ctui/commands/<name>.py` as
+`main(args, settings) -> int` and is imported only when used, so `ctui lint` never loads Textual
+or boto3. Exit codes: 0 success, 1 query/lint failure, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ctui import __version__
+
+COMMANDS = ("run", "lint", "estimate", "drill", "demo-data", "ddl", "queries")
+
+
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """--demo | --local PATH | --athena and their options, shared by the TUI and subcommands."""
+    group = parser.add_argument_group("engine")
+    choice = group.add_mutually_exclusive_group()
+    choice.add_argument("--demo", action="store_true", help="local engine on the generated demo dataset")
+    choice.add_argument("--local", metavar="PATH", help="local engine on a CloudTrail tree (aws s3 sync layout)")
+    choice.add_argument("--athena", action="store_true", help="Amazon Athena (boto3 credentials and endpoints)")
+    group.add_argument(
+        "--alias",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="another name for the local CloudTrail table (repeatable, db.table allowed)",
+    )
+    group.add_argument("--connection", metavar="NAME", help="named Athena connection from the config file")
+    group.add_argument("--profile", help="AWS profile (Athena)")
+    group.add_argument("--region", help="AWS region (Athena)")
+    group.add_argument("--workgroup", help="Athena workgroup")
+    group.add_argument("--catalog", help="Athena data catalog (default AwsDataCatalog)")
+    group.add_argument("--database", help="default database")
+    group.add_argument("--output-location", metavar="S3_URI", help="s3:// location for Athena query results")
+
+
+def add_sql_source(parser: argparse.ArgumentParser) -> None:
+    """(SQL | -f FILE | -): the query text of run, estimate and drill."""
+    parser.add_argument("sql", nargs="?", help="the SQL text, or - to read standard input")
+    parser.add_argument("-f", "--file", metavar="FILE", help="read the SQL from FILE")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ctui",
+        description="Investigate AWS CloudTrail logs with SQL: a terminal UI and headless commands.",
+    )
+    parser.add_argument("--version", action="version", version=f"ctui {__version__}")
+    add_engine_options(parser)
+    parser.add_argument("--theme", metavar="NAME", help="theme name (see themes/)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run a query and print its results")
+    add_engine_options(run)
+    run.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    run.add_argument("--max-bytes", type=int, metavar="N", help="refuse to run if the estimate exceeds N bytes")
+    run.add_argument("--yes", action="store_true", help="run above the cost guard's warning level")
+    run.add_argument("--limit", type=int, default=None, metavar="N", help="rows to fetch (default from config)")
+    add_sql_source(run)
+
+    lint = sub.add_parser("lint", help="check a query before running it")
+    add_engine_options(lint)
+    lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning")
+    lint.add_argument("--allow-write", action="store_true", help="do not flag statements that write")
+    lint.add_argument("path", metavar="FILE", help="SQL file, or - for standard input")
+
+    estimate = sub.add_parser("estimate", help="bytes and cost a query would scan, without running it")
+    add_engine_options(estimate)
+    estimate.add_argument("--format", choices=("text", "json"), default="text")
+    add_sql_source(estimate)
+
+    drill = sub.add_parser("drill", help="print the drill-down SQL for an aggregate query and one row")
+    drill.add_argument("--row", metavar="JSON", help='the result row as a JSON object {"column": value}')
+    drill.add_argument("--exclude", action="store_true", help="exclude the row's values instead")
+    drill.add_argument("--limit", type=int, default=1000, metavar="N")
+    add_sql_source(drill)
+
+    demo = sub.add_parser("demo-data", help="generate a synthetic CloudTrail tree with planted incidents")
+    demo.add_argument("path", metavar="PATH")
+    demo.add_argument("--days", type=int, default=7)
+    demo.add_argument("--start", metavar="YYYY-MM-DD", help="first day (default: DAYS days before today)")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--events-per-day", type=int, default=None, metavar="N")
+    demo.add_argument("--regions", metavar="a,b", help="comma-separated regions (us-east-1 is always included)")
+
+    ddl = sub.add_parser("ddl", help="print CREATE EXTERNAL TABLE for Athena with partition projection")
+    ddl.add_argument("kind", choices=("cloudtrail", "vpcflow", "s3access"))
+    ddl.add_argument("--bucket", required=True)
+    ddl.add_argument("--account", help="account id (single-account layouts)")
+    ddl.add_argument("--prefix", default="", help="key prefix before AWSLogs/")
+    ddl.add_argument("--org-id", help="organization id (o-...) for organization trails")
+    ddl.add_argument("--accounts", help="comma-separated account ids (organization trails)")
+    ddl.add_argument("--regions", help="comma-separated regions")
+    ddl.add_argument("--start", default=None, metavar="YYYY/MM/DD", help="first day of the date projection")
+    ddl.add_argument("--database", default="default")
+    ddl.add_argument("--table", default=None)
+    ddl.add_argument("--source-bucket", help="(s3access) the bucket whose access logs are read")
+
+    queries = sub.add_parser("queries", help="the incident query library")
+    queries.add_argument("action", nargs="?", choices=("list", "show"), default="list")
+    queries.add_argument("name", nargs="?")
+    queries.add_argument("--param", action="append", default=[], metavar="K=V", help="parameter value")
+    return parser
+
+
+def read_sql(args: argparse.Namespace) -> str:
+    """The SQL of (SQL | -f FILE | -); raises UsageError with a clear message."""
+    if getattr(args, "file", None):
+        if args.sql:
+            raise UsageError("give the SQL either as an argument or with -f, not both")
+        try:
+            with open(args.file, encoding="utf-8") as handle:
+                return handle.read()
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.file}: {exc.strerror}") from exc
+    if args.sql is None:
+        raise UsageError("no SQL given: pass it as an argument, with -f FILE, or - for standard input")
+    if args.sql == "-":
+        return sys.stdin.read()
+    return str(args.sql)
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from ctui import config
+
+    try:
+        settings = config.load()
+    except config.ConfigError as exc:
+        print(f"ctui: {exc}", file=sys.stderr)
+        return 2
+    module_name = "tui_main" if args.command is None else args.command.replace("-", "_")
+    module = importlib.import_module(f"ctui.commands.{module_name}")
+    try:
+        return int(module.main(args, settings))
+    except UsageError as exc:
+        print(f"ctui: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ctui: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""Engines: choose one from the command line and the settings.
+
+Engine modules are imported only when chosen, so boto3 never loads for the local engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ctui.config import AthenaProfile, Settings
+from ctui.engines.base import Engine, EngineError
+
+__all__ = ["Engine", "EngineError", "engine_kind", "make_engine"]
+
+
+def engine_kind(args: argparse.Namespace, settings: Settings) -> str:
+    """`demo`, `local` or `athena`: flags first, then the config, then the demo dataset."""
+    if getattr(args, "athena", False):
+        return "athena"
+    if getattr(args, "local", None):
+        return "local"
+    if getattr(args, "demo", False):
+        return "demo"
+    if settings.engine in ("athena", "local", "demo"):
+        if settings.engine == "local" and not settings.local_path:
+            raise EngineError("the config sets engine = \"local\" but no [local] path: set path or pass --local PATH")
+        return settings.engine
+    return "demo"
+
+
+def athena_profile(args: argparse.Namespace, settings: Settings) -> AthenaProfile:
+    """The named connection (or the default one) with command-line options on top."""
+    name = getattr(args, "connection", None) or settings.athena_default
+    if name and name not in settings.athena_profiles:
+        known = ", ".join(sorted(settings.athena_profiles)) or "none configured"
+        raise EngineError(f"unknown Athena connection {name!r} (known: {known})")
+    base = settings.athena_profiles.get(name, AthenaProfile()) if name else AthenaProfile()
+    overrides = {
+        key: getattr(args, key)
+        for key in ("profile", "region", "workgroup", "catalog", "database", "output_location")
+        if getattr(args, key, None)
+    }
+    return AthenaProfile(**{**base.__dict__, **overrides})
+
+
+def make_engine(
+    args: argparse.Namespace,
+    settings: Settings,
+    *,
+    progress: Callable[[str, float], None] | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> Engine:
+    """Build the engine the user asked for; `announce` receives one-line notices (default: stderr)."""
+    say = announce or (lambda text: print(text, file=sys.stderr))
+    kind = engine_kind(args, settings)
+    aliases = tuple(settings.aliases) + tuple(getattr(args, "alias", None) or ())
+    if kind == "athena":
+        from ctui.engines.athena import AthenaEngine
+
+        return AthenaEngine(athena_profile(args, settings), price_per_tb=settings.price_per_tb)
+    from ctui.engines.local import LocalEngine
+
+    if kind == "local":
+        root = Path(getattr(args, "local", None) or settings.local_path or "").expanduser()
+        return LocalEngine(root, aliases=aliases, price_per_tb=settings.price_per_tb)
+    from ctui.cloudtrail.demo import ensure_demo_dataset
+
+    explicit = getattr(args, "demo", False) or settings.engine == "demo"
+    root = ensure_demo_dataset(progress=progress)
+    if not explicit:
+        say(f"ctui: no engine configured, using the local engine on the demo dataset at {root}")
+    return LocalEngine(root, aliases=aliases, price_per_tb=settings.price_per_tb, demo=True)

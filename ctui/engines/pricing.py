@@ -1,0 +1,42 @@
+"""Athena's pricing rule, shared by both engines so the local figure teaches the Athena cost."""
+
+from __future__ import annotations
+
+import math
+
+MB = 1_000_000
+TB = 1_000_000_000_000
+DEFAULT_PRICE_PER_TB = 5.0
+MINIMUM_MB = 10
+
+
+def cost_usd(bytes_scanned: int, price_per_tb: float = DEFAULT_PRICE_PER_TB, *, charged: bool = True) -> float:
+    """Dollars Athena charges for a query that scanned `bytes_scanned`.
+
+    Rounded up to the megabyte with a 10 MB minimum; DDL and failed queries are free (charged=False).
+
+    >>> round(cost_usd(1), 8)
+    5e-05
+    >>> cost_usd(0, charged=False)
+    0.0
+    """
+    if not charged:
+        return 0.0
+    megabytes = max(math.ceil(bytes_scanned / MB), MINIMUM_MB)
+    return megabytes * MB * price_per_tb / TB
+
+
+def format_bytes(n: int | None) -> str:
+    """Human-readable size in decimal units, as Athena's console shows them."""
+    if n is None:
+        return "?"
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.2f} {unit}"
+        size /= 1000
+    raise AssertionError("unreachable")
+
+
+def format_cost(usd: float) -> str:
+    return f"${usd:.4f}" if usd < 1 else f"${usd:,.2f}"

@@ -1,0 +1,249 @@
+"""Plain data shared by the core and every front end (CLI, TUI, tests).
+
+Frozen dataclasses only: core functions take and return these, the UI renders them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+class QueryState(str, enum.Enum):
+    """Athena's query states; the local engine uses the same ones."""
+
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+    @property
+    def finished(self) -> bool:
+        return self in (QueryState.SUCCEEDED, QueryState.FAILED, QueryState.CANCELLED)
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One lint finding; positions are 1-based, end inclusive, like an editor shows them."""
+
+    rule: str
+    severity: Severity
+    message: str
+    line: int = 1
+    col: int = 1
+    end_line: int = 1
+    end_col: int = 1
+    fix: str | None = None  # the whole statement rewritten, or None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "line": self.line,
+            "col": self.col,
+            "end_line": self.end_line,
+            "end_col": self.end_col,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class QueryError:
+    """Why a query failed: Athena's AthenaError shape, also produced by the local engine."""
+
+    message: str
+    category: str = "USER"  # SYSTEM | USER | OTHER
+    error_type: int | None = None
+    retryable: bool = False
+
+
+@dataclass(frozen=True)
+class QueryHandle:
+    """What submit() returns; the query id is never lost once a query was started."""
+
+    query_id: str
+    sql: str
+    engine: str
+    submitted_at: float  # time.time()
+
+
+@dataclass(frozen=True)
+class QueryStatus:
+    """A snapshot of a query, produced by Engine.poll()."""
+
+    query_id: str
+    state: QueryState
+    elapsed_ms: int = 0
+    queue_ms: int | None = None
+    engine_ms: int | None = None
+    bytes_scanned: int = 0
+    cost_usd: float = 0.0
+    error: QueryError | None = None
+    files_read: int | None = None  # local engine only
+    files_skipped: int | None = None  # local engine only: broken or non-CloudTrail files
+    estimated_bytes: int | None = None
+    state_reason: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.state.finished
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of a finished query as Arrow, with an honest truncation flag."""
+
+    table: pa.Table
+    truncated: bool = False
+    total_rows: int | None = None  # known total (None when truncated and unknown: "≥ N")
+
+
+@dataclass(frozen=True)
+class TableEstimate:
+    table: str
+    bytes: int
+    partitions: int | None = None  # partitions the query selects
+    partitions_total: int | None = None  # partitions that exist (or the projection's range)
+    full_scan: bool = False
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Upper bound of what a query will scan, computed before it runs."""
+
+    bytes: int
+    cost_usd: float
+    full_scan: bool
+    tables: tuple[TableEstimate, ...] = ()
+    cutoff_bytes: int | None = None  # Athena workgroup BytesScannedCutoffPerQuery
+    exact: bool = False  # True when the figure is what the engine will read (local), not a bound
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bytes": self.bytes,
+            "cost_usd": self.cost_usd,
+            "full_scan": self.full_scan,
+            "tables": [
+                {
+                    "table": t.table,
+                    "partitions": t.partitions,
+                    "partitions_total": t.partitions_total,
+                    "bytes": t.bytes,
+                    "full_scan": t.full_scan,
+                }
+                for t in self.tables
+            ],
+            "cutoff_bytes": self.cutoff_bytes,
+        }
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column; `type` is the Hive/Athena type string (`string`, `struct<arn:string,...>`)."""
+
+    name: str
+    type: str
+    comment: str = ""
+    partition: bool = False
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    database: str
+    name: str
+    columns: tuple[Column, ...]
+    partition_keys: tuple[Column, ...] = ()
+    properties: Mapping[str, str] = field(default_factory=dict)
+    location: str | None = None
+    kind: str = "cloudtrail"  # cloudtrail | other
+    partition_count: int | None = None  # known partitions (directory listing or Glue)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.database}.{self.name}"
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        return self.columns + self.partition_keys
+
+    @property
+    def projection_enabled(self) -> bool:
+        return self.properties.get("projection.enabled", "").lower() == "true"
+
+    def column(self, name: str) -> Column | None:
+        lowered = name.lower()
+        return next((c for c in self.all_columns if c.name.lower() == lowered), None)
+
+
+@dataclass(frozen=True)
+class Database:
+    name: str
+    tables: tuple[TableInfo, ...] = ()
+
+
+class Catalog:
+    """Tables an engine can query, looked up the way Athena resolves names (case-insensitive).
+
+    `aliases` map other names (`cloudtrail_logs_pp`, `db.table`) to a known table.
+    """
+
+    def __init__(
+        self,
+        databases: Iterable[Database] = (),
+        default_database: str = "default",
+        aliases: Mapping[str, str] | None = None,
+    ) -> None:
+        self.databases = tuple(databases)
+        self.default_database = default_database
+        self._tables: dict[str, TableInfo] = {}
+        for db in self.databases:
+            for table in db.tables:
+                self._tables[table.qualified_name.lower()] = table
+        self.aliases = {k.lower(): v.lower() for k, v in (aliases or {}).items()}
+
+    def lookup(self, name: str, database: str | None = None) -> TableInfo | None:
+        """The table `database.name` (or `name` in the default database), following aliases."""
+        db = (database or self.default_database).lower()
+        name = name.lower()
+        for key in (f"{db}.{name}", name if "." in name else None):
+            if key is None:
+                continue
+            if key in self._tables:
+                return self._tables[key]
+            target = self.aliases.get(key) or (self.aliases.get(name) if database is None else None)
+            if target is not None:
+                resolved = target if "." in target else f"{self.default_database}.{target}"
+                if resolved in self._tables:
+                    return self._tables[resolved]
+        return None
+
+    def table_names(self) -> list[str]:
+        """Every name a query may use: qualified, bare (default database) and aliases."""
+        names = set()
+        for key, table in self._tables.items():
+            names.add(key)
+            if table.database.lower() == self.default_database.lower():
+                names.add(table.name.lower())
+        names.update(self.aliases)
+        return sorted(names)
+
+    @property
+    def tables(self) -> list[TableInfo]:
+        return list(self._tables.values())
