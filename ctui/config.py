@@ -67,6 +67,14 @@ class AthenaProfile:
     """Default database for unqualified table names."""
     output_location: str | None = None
     """s3:// URI for query results, unless the workgroup enforces one."""
+    retry_mode: str = "adaptive"
+    """botocore retry mode: `standard` or `adaptive` (standard plus client-side rate limiting)."""
+    max_attempts: int = 8
+    """Total attempts per AWS call (throttling and transient errors), first one included."""
+    poll_interval: float = 0.25
+    """Seconds between the first GetQueryExecution polls; grows as the query runs."""
+    poll_max_interval: float = 5.0
+    """Longest wait between polls of a long-running query."""
 
 
 @dataclass(frozen=True)
