@@ -1,0 +1,196 @@
+"""Query history: every query ctui runs, in SQLite (WAL) in the user data directory, owner-only.
+
+Textual-free. One short-lived connection per call, so worker threads and the UI thread can both
+record without sharing a connection.
+
+>>> import tempfile, pathlib
+>>> h = History(pathlib.Path(tempfile.mkdtemp()) / "h.sqlite3", session="s1")
+>>> entry_id = h.record_started("SELECT 1", engine="local", query_id="q1")
+>>> h.get(entry_id).state
+'RUNNING'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ctui.config import data_dir
+from ctui.model import QueryStatus
+
+FILE_NAME = "history.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS queries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    engine TEXT NOT NULL,
+    engine_description TEXT NOT NULL DEFAULT '',
+    query_id TEXT,
+    sql TEXT NOT NULL,
+    state TEXT NOT NULL,
+    bytes_scanned INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL NOT NULL DEFAULT 0,
+    estimated_bytes INTEGER,
+    queue_ms INTEGER,
+    engine_ms INTEGER,
+    elapsed_ms INTEGER,
+    rows INTEGER,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS queries_started ON queries (started_at);
+"""
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded query."""
+
+    id: int
+    session: str
+    started_at: float
+    finished_at: float | None
+    engine: str
+    engine_description: str
+    query_id: str | None
+    sql: str
+    state: str
+    bytes_scanned: int
+    cost_usd: float
+    estimated_bytes: int | None
+    queue_ms: int | None
+    engine_ms: int | None
+    elapsed_ms: int | None
+    rows: int | None
+    error: str | None
+
+    @property
+    def started(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.started_at).astimezone()
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Spend over a group of queries (a session or a day)."""
+
+    key: str
+    queries: int
+    bytes_scanned: int
+    cost_usd: float
+
+
+class History:
+    """The history database; `session` tags the queries of this run of ctui."""
+
+    def __init__(self, path: Path | None = None, *, session: str | None = None) -> None:
+        self.path = path or data_dir() / FILE_NAME
+        self.session = session or f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not self.path.exists():
+            # Create it owner-only before SQLite opens it (SQL text can be sensitive).
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(self.path, 0o600)
+        with self._connect() as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        old_umask = os.umask(0o077)  # the -wal and -shm files are created owner-only too
+        try:
+            con = sqlite3.connect(self.path, timeout=5.0)
+        finally:
+            os.umask(old_umask)
+        with closing(con):
+            con.row_factory = sqlite3.Row
+            with con:
+                yield con
+
+    def record_started(
+        self,
+        sql: str,
+        *,
+        engine: str,
+        query_id: str | None = None,
+        engine_description: str = "",
+        estimated_bytes: int | None = None,
+        started_at: float | None = None,
+    ) -> int:
+        """Add a RUNNING entry and return its id."""
+        with self._connect() as con:
+            cur = con.execute(
+                "INSERT INTO queries (session, started_at, engine, engine_description, query_id, sql, state,"
+                " estimated_bytes) VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?)",
+                (self.session, started_at or time.time(), engine, engine_description, query_id, sql,
+                 estimated_bytes),
+            )
+            return int(cur.lastrowid or 0)
+
+    def record_finished(self, entry_id: int, status: QueryStatus, rows: int | None = None) -> None:
+        """Store the final state, bytes, cost, timings and error of a query."""
+        error = f"{status.error.category}: {status.error.message}" if status.error else None
+        with self._connect() as con:
+            con.execute(
+                "UPDATE queries SET finished_at=?, query_id=COALESCE(query_id, ?), state=?, bytes_scanned=?,"
+                " cost_usd=?, queue_ms=?, engine_ms=?, elapsed_ms=?, rows=?, error=? WHERE id=?",
+                (time.time(), status.query_id, status.state.value, status.bytes_scanned, status.cost_usd,
+                 status.queue_ms, status.engine_ms, status.elapsed_ms, rows, error, entry_id),
+            )
+
+    def record_refused(self, sql: str, *, engine: str, reason: str, engine_description: str = "") -> int:
+        """A query the lint or the cost guard refused: kept so the history tells the whole story."""
+        entry_id = self.record_started(sql, engine=engine, engine_description=engine_description)
+        with self._connect() as con:
+            con.execute(
+                "UPDATE queries SET state='REFUSED', finished_at=?, error=? WHERE id=?",
+                (time.time(), reason, entry_id),
+            )
+        return entry_id
+
+    def get(self, entry_id: int) -> HistoryEntry | None:
+        with self._connect() as con:
+            row = con.execute("SELECT * FROM queries WHERE id=?", (entry_id,)).fetchone()
+        return HistoryEntry(**dict(row)) if row else None
+
+    def entries(self, limit: int = 500, search: str | None = None) -> list[HistoryEntry]:
+        """Newest first; `search` matches the SQL (case-insensitive substring)."""
+        query = "SELECT * FROM queries"
+        params: list[object] = []
+        if search:
+            query += " WHERE instr(lower(sql), lower(?)) > 0"
+            params.append(search)
+        query += " ORDER BY started_at DESC, id DESC LIMIT ?"
+        params.append(limit)
+        with self._connect() as con:
+            return [HistoryEntry(**dict(row)) for row in con.execute(query, params)]
+
+    def session_totals(self, session: str | None = None) -> Totals:
+        """Spend of one session (default: this one)."""
+        key = session or self.session
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT count(*), COALESCE(sum(bytes_scanned), 0), COALESCE(sum(cost_usd), 0)"
+                " FROM queries WHERE session=?",
+                (key,),
+            ).fetchone()
+        return Totals(key, int(row[0]), int(row[1]), float(row[2]))
+
+    def daily_totals(self, days: int = 30) -> list[Totals]:
+        """Spend per local calendar day, newest first."""
+        since = time.time() - days * 86400
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT date(started_at, 'unixepoch', 'localtime') AS day, count(*), sum(bytes_scanned),"
+                " sum(cost_usd) FROM queries WHERE started_at >= ? GROUP BY day ORDER BY day DESC",
+                (since,),
+            ).fetchall()
+        return [Totals(r[0], int(r[1]), int(r[2] or 0), float(r[3] or 0)) for r in rows]

@@ -1,0 +1,119 @@
+"""Render attacker-controlled log values as plain text: no markup, no terminal control sequences.
+
+CloudTrail values (user agents, request parameters) come from whoever called AWS. Textual's tables
+parse str cells as Rich markup (`[@click=app.quit]` runs an action) and pass ESC/OSC bytes to the
+terminal (see facts/textual-ui.md). Everything the UI shows from a result goes through here:
+
+- `escape_controls(s)`: C0, DEL and C1 characters become visible `\\xNN` escapes;
+- `plain(value)`: a `rich.text.Text` built with `Text()` (never `from_markup`), escaped as above;
+- `display_table(table)`: an Arrow table fit for the grid: nested values as JSON text, control
+  characters escaped, very long values cut with an ellipsis (the original stays for "show whole").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from rich.text import Text
+
+CONTROL_CODES = [*range(0x20), 0x7F, *range(0x80, 0xA0)]
+_ESCAPES = {code: f"\\x{code:02x}" for code in CONTROL_CODES}
+_CONTROL_RE = "[\\x00-\\x1f\\x7f-\\x9f]"
+_CONTROL = re.compile(_CONTROL_RE)
+GRID_MAX_CHARS = 200
+"""Values longer than this are cut in the grid; the value viewer shows them whole."""
+ELLIPSIS = "…"
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control character (C0, DEL, C1) shown as a visible `\\xNN` escape.
+
+    >>> escape_controls("a\\x1b]0;T\\x07b")
+    'a\\\\x1b]0;T\\\\x07b'
+    """
+    return text.translate(_ESCAPES)
+
+
+def to_text(value: Any) -> str:
+    """A value as the plain string the UI shows (nested values as JSON, None as empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, default=str, ensure_ascii=False)
+    return str(value)
+
+
+def plain(value: Any, *, max_chars: int | None = None, style: str = "") -> Text:
+    """A Rich Text of `value` that never interprets markup and shows control characters escaped."""
+    text = escape_controls(to_text(value))
+    if max_chars is not None and len(text) > max_chars:
+        text = text[:max_chars] + ELLIPSIS
+    return Text(text, style=style, no_wrap=False, end="")
+
+
+def display_table(table: pa.Table, max_chars: int = GRID_MAX_CHARS) -> pa.Table:
+    """`table` made safe and bounded for the grid; same rows in the same order."""
+    columns = [display_column(table.column(i), max_chars) for i in range(table.num_columns)]
+    names = [escape_controls(str(name)) for name in table.column_names]
+    return pa.table(columns, names=names) if columns else table
+
+
+def display_column(column: pa.ChunkedArray | pa.Array, max_chars: int = GRID_MAX_CHARS) -> pa.ChunkedArray:
+    """One column as the grid shows it (see `display_table`)."""
+    if isinstance(column, pa.Array):
+        column = pa.chunked_array([column])
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+        kind = column.type
+    if _is_nested(kind) or pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        column = pa.chunked_array([pa.array([_nested_text(v) for v in column.to_pylist()], pa.string())])
+        kind = column.type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return column
+    return _truncate(_escape_column(column), max_chars)
+
+
+def _is_nested(kind: pa.DataType) -> bool:
+    return pa.types.is_nested(kind) or pa.types.is_map(kind)
+
+
+def _nested_text(value: Any) -> str | None:
+    return None if value is None else to_text(value)
+
+
+def _escape_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Escape control characters; only the (rare) rows that hold one are touched in Python."""
+    if len(column) == 0:
+        return column
+    mask = pc.fill_null(pc.match_substring_regex(column, _CONTROL_RE), False)
+    if not pc.any(mask).as_py():
+        return column
+    bad = pc.filter(column, mask).to_pylist()
+    fixed = pa.array([escape_controls(v) for v in bad], column.type)
+    return pa.chunked_array([pc.replace_with_mask(column.combine_chunks(), mask.combine_chunks(), fixed)])
+
+
+def _truncate(column: pa.ChunkedArray, max_chars: int) -> pa.ChunkedArray:
+    if len(column) == 0:
+        return column
+    too_long = pc.fill_null(pc.greater(pc.utf8_length(column), max_chars), False)
+    if not pc.any(too_long).as_py():
+        return column
+    cut = pc.utf8_slice_codeunits(pc.filter(column, too_long), 0, max_chars)
+    marked = pc.binary_join_element_wise(cut, pa.scalar(ELLIPSIS, column.type), pa.scalar("", column.type))
+    return pa.chunked_array(
+        [pc.replace_with_mask(column.combine_chunks(), too_long.combine_chunks(), marked.combine_chunks())]
+    )
+
+
+def has_controls(text: str) -> bool:
+    return _CONTROL.search(text) is not None
