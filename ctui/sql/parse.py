@@ -1,0 +1,110 @@
+"""Parsing Athena SQL: statements with their positions, and the statement under the cursor.
+
+Every ctui function that reads SQL parses it here, with the Athena dialect, so errors have one
+shape: `sqlglot.errors.ParseError` (tokenizer errors are converted to it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
+
+DIALECT = "athena"
+
+
+def parse(sql: str) -> list[exp.Expression]:
+    """Every statement of `sql` (empty statements dropped); raises ParseError.
+
+    >>> [s.sql() for s in parse("SELECT 1; SELECT 2")]
+    ['SELECT 1', 'SELECT 2']
+    """
+    try:
+        statements = sqlglot.parse(sql, read=DIALECT)
+    except TokenError as exc:
+        raise ParseError(str(exc)) from exc
+    return [s for s in statements if s is not None]
+
+
+def parse_one(sql: str | exp.Expression) -> exp.Expression:
+    """The single statement of `sql` (an expression is returned as is); raises ParseError."""
+    if isinstance(sql, exp.Expression):
+        return sql
+    statements = parse(sql)
+    if len(statements) != 1:
+        raise ParseError(f"expected one SQL statement, found {len(statements)}")
+    return statements[0]
+
+
+def tokenize(sql: str) -> list[Token]:
+    """Athena tokens of `sql`; raises ParseError on unterminated strings or comments."""
+    try:
+        return sqlglot.Dialect.get_or_raise(DIALECT).tokenize(sql)
+    except TokenError as exc:
+        raise ParseError(str(exc)) from exc
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a script: its text and where it starts (0-based offset into the script)."""
+
+    text: str
+    start: int
+    end: int  # exclusive; the terminating `;` is not included
+
+
+def split(sql: str) -> list[Statement]:
+    """The statements of a script, split on top-level `;` (strings and comments respected).
+
+    Blank statements are dropped. Unterminated strings end the split (the rest is one statement).
+
+    >>> [s.text for s in split("SELECT ';'; SELECT 2")]
+    ["SELECT ';'", 'SELECT 2']
+    """
+    try:
+        tokens = tokenize(sql)
+    except ParseError:
+        tokens = []
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            bounds.append((start, token.start))
+            start = token.end + 1
+    bounds.append((start, len(sql)))
+    statements = []
+    for begin, end in bounds:
+        text = sql[begin:end]
+        stripped = text.strip()
+        if not stripped:
+            continue
+        lead = len(text) - len(text.lstrip())
+        statements.append(Statement(stripped, begin + lead, begin + lead + len(stripped)))
+    return statements
+
+
+def statement_at(sql: str, cursor_offset: int) -> Statement | None:
+    """The statement under the cursor (or the nearest one before it), None for a blank script.
+
+    >>> statement_at("SELECT 1;\\nSELECT 2", 12).text
+    'SELECT 2'
+    """
+    statements = split(sql)
+    if not statements:
+        return None
+    chosen = statements[0]
+    for statement in statements:
+        if statement.start <= cursor_offset:
+            chosen = statement
+    return chosen
+
+
+def offset_to_position(sql: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a 0-based character offset."""
+    offset = max(0, min(offset, len(sql)))
+    line = sql.count("\n", 0, offset) + 1
+    col = offset - (sql.rfind("\n", 0, offset) + 1) + 1
+    return line, col

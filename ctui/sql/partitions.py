@@ -1,0 +1,222 @@
+"""Which partitions a query can read: one relaxed partition predicate per scan of a partitioned table.
+
+The relaxation keeps, per table read, only the conditions that speak about that table's partition
+keys alone; every other condition becomes TRUE. The result is *sound*: it may select too many
+partitions, never too few. Used by both engines (pruning, estimates) and by the linter.
+
+>>> from ctui.sql.catalog import builtin_catalog
+>>> scans = selection("SELECT * FROM cloudtrail_logs WHERE day = '15'", builtin_catalog())
+>>> [s.predicate.sql() for s in scans]
+["day = '15'"]
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from sqlglot import exp
+from sqlglot.optimizer.scope import Scope, traverse_scope
+from sqlglot.optimizer.simplify import simplify
+
+from ctui.model import Catalog, TableInfo
+from ctui.sql import evaluate
+from ctui.sql.parse import parse
+
+# Functions whose value changes per row or per call: an atom using them can never prune.
+NONDETERMINISTIC = (exp.Rand, exp.Randn, exp.Uuid, exp.AggFunc, exp.Window)
+
+
+@dataclass(frozen=True)
+class PartitionScan:
+    """One read of a partitioned table and the partitions it may touch."""
+
+    table: TableInfo
+    alias: str
+    predicate: exp.Expression | None  # over partition keys only, unqualified, lower-case; None: all
+
+    @property
+    def prunes(self) -> bool:
+        return self.predicate is not None
+
+
+def selection(sql: str | exp.Expression, catalog: Catalog) -> list[PartitionScan]:
+    """Every read of a partitioned table in `sql` with its relaxed partition predicate.
+
+    CTEs, subqueries, joins, UNION branches and both sides of a self-join each count; tables the
+    catalog does not know are skipped. Raises sqlglot.errors.ParseError on unparseable text.
+    """
+    statements = parse(sql) if isinstance(sql, str) else [sql]
+    scans: list[PartitionScan] = []
+    for statement in statements:
+        scans.extend(_statement_scans(statement, catalog))
+    return scans
+
+
+def matches(predicate: exp.Expression | None, values: Mapping[str, str]) -> bool:
+    """Whether a partition with these key values may hold rows the query reads (never wrongly False).
+
+    >>> from sqlglot import parse_one
+    >>> matches(parse_one("day BETWEEN '10' AND '12'"), {"day": "11"})
+    True
+    """
+    if predicate is None:
+        return True
+    lowered = {k.lower(): v for k, v in values.items()}
+    return evaluate.T in evaluate.truth(predicate, lowered)
+
+
+def select(scan: PartitionScan, partitions: Iterable[Mapping[str, str]]) -> list[Mapping[str, str]]:
+    """The partitions (key → value mappings) that `scan` may read."""
+    typed = _typed_keys(scan.table)
+    return [p for p in partitions if matches(scan.predicate, _typed_values(p, typed))]
+
+
+def relax(condition: exp.Expression, keep: _AtomTest) -> exp.Expression:
+    """`condition` with every atom that `keep` rejects replaced by TRUE (AND/OR/paren recursed)."""
+    if isinstance(condition, exp.Paren):
+        return relax(condition.this, keep)
+    if isinstance(condition, exp.And):
+        return exp.and_(relax(condition.left, keep), relax(condition.right, keep), copy=False)
+    if isinstance(condition, exp.Or):
+        return exp.or_(relax(condition.left, keep), relax(condition.right, keep), copy=False)
+    return condition.copy() if keep(condition) else exp.true()
+
+
+class _AtomTest:
+    """Decides whether an atom speaks only about one scan's partition keys."""
+
+    def __init__(self, alias: str, table: TableInfo, ambiguous: set[str]) -> None:
+        self.alias = alias.lower()
+        self.table_name = table.name.lower()
+        self.keys = {c.name.lower() for c in table.partition_keys}
+        # Unqualified keys that another table in the same scope also has cannot be attributed.
+        self.ambiguous = ambiguous
+
+    def owns(self, column: exp.Column) -> bool:
+        qualifier = column.table.lower()
+        if qualifier:
+            return qualifier == self.alias and column.name.lower() in self.keys
+        name = column.name.lower()
+        return name in self.keys and name not in self.ambiguous
+
+    def __call__(self, atom: exp.Expression) -> bool:
+        if atom.find(exp.Subquery, exp.Select, exp.Exists, *NONDETERMINISTIC):
+            return False
+        columns = list(atom.find_all(exp.Column))
+        return bool(columns) and all(self.owns(c) for c in columns)
+
+
+def _statement_scans(statement: exp.Expression, catalog: Catalog) -> Iterator[PartitionScan]:
+    try:
+        scopes = traverse_scope(statement)
+    except Exception:  # noqa: BLE001 - sqlglot cannot scope it: every table read is unpruned
+        yield from _unscoped_scans(statement, catalog)
+        return
+    for scope in scopes:
+        if not isinstance(scope.expression, exp.Select):
+            continue
+        tables = _scope_tables(scope, catalog)
+        conditions = _conditions(scope.expression)
+        for alias, (_node, table) in tables.items():
+            test = _AtomTest(alias, table, _ambiguous_keys(alias, table, tables))
+            predicate = _predicate(conditions.get(alias.lower(), conditions[""]), test)
+            yield PartitionScan(table=table, alias=alias, predicate=predicate)
+
+
+def _scope_tables(scope: Scope, catalog: Catalog) -> dict[str, tuple[exp.Table, TableInfo]]:
+    tables: dict[str, tuple[exp.Table, TableInfo]] = {}
+    for alias, (_node, source) in scope.selected_sources.items():
+        if not isinstance(source, exp.Table) or not source.name:
+            continue
+        info = catalog.lookup(source.name, source.db or None)
+        if info is not None and info.partition_keys:
+            tables[alias] = (source, info)
+    return tables
+
+
+def _ambiguous_keys(
+    alias: str, table: TableInfo, tables: Mapping[str, tuple[exp.Table, TableInfo]]
+) -> set[str]:
+    keys = {c.name.lower() for c in table.partition_keys}
+    ambiguous: set[str] = set()
+    for other_alias, (_, other) in tables.items():
+        if other_alias != alias:
+            ambiguous |= keys & {c.name.lower() for c in other.all_columns}
+    return ambiguous
+
+
+def _conditions(select: exp.Select) -> dict[str, list[exp.Expression]]:
+    """Conditions per source alias ("" = the preserved tables) that every output row satisfies."""
+    where = select.args.get("where")
+    common: list[exp.Expression] = [where.this] if where else []
+    own: dict[str, list[exp.Expression]] = {}
+    seen: list[str] = []
+    from_ = select.args.get("from_") or select.args.get("from")
+    if from_ is not None and from_.this is not None:
+        seen.append(from_.this.alias_or_name.lower())
+    for join in select.args.get("joins") or []:
+        alias = join.this.alias_or_name.lower()
+        on = join.args.get("on")
+        side = (join.side or "").upper()
+        if side == "LEFT":
+            own[alias] = [on] if on is not None else []
+        elif side == "RIGHT":
+            for name in seen:
+                own.setdefault(name, [])
+        elif side == "FULL":
+            for name in seen:
+                own.setdefault(name, [])
+            own[alias] = []
+        elif on is not None:
+            common.append(on)
+        seen.append(alias)
+    result = {"": common}
+    result.update(own)
+    return result
+
+
+def _predicate(conditions: list[exp.Expression], test: _AtomTest) -> exp.Expression | None:
+    if not conditions:
+        return None
+    relaxed = exp.and_(*(relax(c, test) for c in conditions), copy=False)
+    relaxed = relaxed.transform(_unqualify, copy=False)
+    with contextlib.suppress(Exception):  # simplification is an optimisation only
+        relaxed = simplify(relaxed, dialect="athena")
+    if isinstance(relaxed, exp.Boolean) and relaxed.this:
+        return None
+    return relaxed
+
+
+def _unqualify(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Column):
+        identifier = node.this
+        quoted = bool(identifier.args.get("quoted")) if isinstance(identifier, exp.Identifier) else False
+        return exp.Column(this=exp.to_identifier(node.name.lower(), quoted=quoted))
+    return node
+
+
+def _unscoped_scans(statement: exp.Expression, catalog: Catalog) -> Iterator[PartitionScan]:
+    ctes = {cte.alias_or_name.lower() for cte in statement.find_all(exp.CTE)}
+    for table in statement.find_all(exp.Table):
+        if not table.name or (not table.db and table.name.lower() in ctes):
+            continue
+        info = catalog.lookup(table.name, table.db or None)
+        if info is not None and info.partition_keys:
+            yield PartitionScan(table=info, alias=table.alias_or_name, predicate=None)
+
+
+def _typed_keys(table: TableInfo) -> dict[str, str]:
+    return {c.name.lower(): c.type.lower() for c in table.partition_keys}
+
+
+def _typed_values(values: Mapping[str, str], types: Mapping[str, str]) -> dict[str, object]:
+    typed: dict[str, object] = {}
+    for key, value in values.items():
+        kind = types.get(key.lower(), "string")
+        if kind in ("int", "integer", "bigint", "smallint", "tinyint") and str(value).lstrip("-").isdigit():
+            typed[key.lower()] = int(value)
+        else:
+            typed[key.lower()] = value
+    return typed
