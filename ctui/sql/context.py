@@ -1,0 +1,207 @@
+"""Queries around one event: its principal's activity near its time, and the full record by id.
+
+Both are built through the sqlglot AST (Athena dialect); values never reach SQL by formatting.
+CloudTrail paths carry *delivery* dates, so a partition range derived from an event-time range
+reaches one day past its end.
+
+>>> sql = context_query({"eventtime": "2024-06-10T12:00:00Z", "useridentity": {"arn": "arn:x"}})
+>>> "useridentity.arn = 'arn:x'" in sql and "'2024/06/10' AND '2024/06/11'" in sql
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlglot import exp
+
+from ctui.model import Catalog
+from ctui.sql.parse import DIALECT, parse_one
+
+TIMESTAMP = "timestamp"  # partition projection style: "timestamp" = 'yyyy/MM/dd'
+YMD = "ymd"  # manual partitions: year, month, day
+NONE = "none"  # no partition predicate (a table without date partitions)
+DATE_KEYS = frozenset({"timestamp", "year", "month", "day"})
+PARTITION_KEYS = frozenset({"account", "region", *DATE_KEYS})
+_PRINCIPAL_FIELDS = ("arn", "principalid", "accesskeyid")
+
+
+def context_query(
+    event: Mapping[str, Any],
+    *,
+    minutes: int = 15,
+    table: str = "cloudtrail_logs",
+    partition_style: str = TIMESTAMP,
+    limit: int = 1000,
+) -> str:
+    """The same principal's events within ±`minutes` of `event`'s eventtime, oldest first.
+
+    The principal is `useridentity.arn`, or `principalid` / `accesskeyid` when arn is null.
+    Raises ValueError when the event has no usable time or principal.
+    """
+    when = event_time(event)
+    field, value = principal(event)
+    start, end = when - dt.timedelta(minutes=minutes), when + dt.timedelta(minutes=minutes)
+    conditions: list[exp.Expression] = [
+        exp.column(field, table="useridentity").eq(exp.Literal.string(value)),
+        exp.column("eventtime").between(exp.Literal.string(_iso(start)), exp.Literal.string(_iso(end))),
+    ]
+    dates = partition_predicate(start.date(), end.date() + dt.timedelta(days=1), partition_style)
+    if dates is not None:
+        conditions.insert(0, dates)
+    query = (
+        exp.select("*")
+        .from_(exp.to_table(table, dialect=DIALECT))
+        .where(exp.and_(*conditions))
+        .order_by(exp.column("eventtime"))
+        .limit(limit)
+    )
+    return query.sql(dialect=DIALECT, pretty=True)
+
+
+def event_by_id_query(eventid: str, parent_sql: str, catalog: Catalog | None = None) -> str:
+    """The full record `eventid` from the parent query's table, under the parent's partition filters.
+
+    With a catalog, the parent's relaxed partition predicate comes from `partitions.selection`;
+    without one, the parent's WHERE is relaxed here to its terms on CloudTrail partition keys.
+    Either way every parent row satisfies the filter, so the event is found without a full scan.
+    """
+    tree = parse_one(parent_sql)
+    source, where = _first_table(tree)
+    relaxed = _selected_partitions(tree, source, catalog) if catalog is not None else None
+    if relaxed is None and where is not None:
+        relaxed = relax_to_partitions(where)
+    if relaxed is not None and catalog is not None:
+        source.set("alias", None)  # selection() returns the predicate unqualified
+    terms = [relaxed] if relaxed is not None else []
+    condition = exp.and_(*terms, exp.column("eventid").eq(exp.Literal.string(eventid)))
+    return exp.select("*").from_(source).where(condition).limit(1).sql(dialect=DIALECT, pretty=True)
+
+
+def partition_predicate(first: dt.date, last: dt.date, style: str) -> exp.Expression | None:
+    """Partitions of the days `first`..`last` (inclusive) in `style`; None for NONE."""
+    if style == NONE:
+        return None
+    if style == TIMESTAMP:
+        column = exp.column(TIMESTAMP, quoted=True)
+        return column.between(
+            exp.Literal.string(first.strftime("%Y/%m/%d")), exp.Literal.string(last.strftime("%Y/%m/%d"))
+        )
+    if style == YMD:
+        days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+        per_day = [
+            exp.and_(
+                exp.column("year").eq(exp.Literal.string(f"{d.year:04d}")),
+                exp.column("month").eq(exp.Literal.string(f"{d.month:02d}")),
+                exp.column("day").eq(exp.Literal.string(f"{d.day:02d}")),
+            )
+            for d in days
+        ]
+        return exp.paren(exp.or_(*per_day)) if len(per_day) > 1 else per_day[0]
+    raise ValueError(f"unknown partition style {style!r}")
+
+
+def partition_style_of(sql: str, keys: frozenset[str] | set[str] | None = None) -> str:
+    """The date-partition style `sql` filters on (TIMESTAMP, YMD) or, failing that, what `keys` offer."""
+    try:
+        names = {c.name.lower() for c in parse_one(sql).find_all(exp.Column)}
+    except Exception:  # an unparsable parent still gets a context query
+        names = set()
+    if TIMESTAMP in names:
+        return TIMESTAMP
+    if {"year", "month", "day"} & names:
+        return YMD
+    keys = {k.lower() for k in keys} if keys is not None else {TIMESTAMP}
+    if TIMESTAMP in keys:
+        return TIMESTAMP
+    return YMD if {"year", "month", "day"} <= keys else NONE
+
+
+def event_time(event: Mapping[str, Any]) -> dt.datetime:
+    """The event's eventtime as an aware UTC datetime; ValueError when missing or malformed."""
+    raw = _get(event, "eventtime")
+    if isinstance(raw, dt.datetime):
+        return raw if raw.tzinfo else raw.replace(tzinfo=dt.UTC)
+    if not isinstance(raw, str) or not raw:
+        raise ValueError("the event has no eventtime")
+    parsed = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def principal(event: Mapping[str, Any]) -> tuple[str, str]:
+    """(useridentity field, value) naming who acted: arn, else principalid, else accesskeyid."""
+    identity = _get(event, "useridentity")
+    for field in _PRINCIPAL_FIELDS:
+        value = identity.get(field) if isinstance(identity, Mapping) else None
+        if value is None:
+            value = _get(event, f"useridentity.{field}")
+        if value is None and field == "arn":
+            value = _get(event, "arn")
+        if isinstance(value, str) and value:
+            return field, value
+    raise ValueError("the event names no principal (useridentity arn, principalid or accesskeyid)")
+
+
+def _get(event: Mapping[str, Any], key: str) -> Any:
+    """`event[key]`, matching keys case-insensitively (camelCase records and lower-case rows)."""
+    if key in event:
+        return event[key]
+    lowered = key.lower()
+    return next((v for k, v in event.items() if k.lower() == lowered), None)
+
+
+def _iso(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _first_table(tree: exp.Expression) -> tuple[exp.Table, exp.Expression | None]:
+    """The first table the parent reads (a copy, with its alias) and that SELECT's WHERE condition."""
+    for select in tree.find_all(exp.Select):
+        source = select.args.get("from_") or select.args.get("from")
+        table = source.this if source is not None else None
+        if isinstance(table, exp.Table):
+            where = select.args.get("where")
+            return table.copy(), where.this if where is not None else None
+    raise ValueError("the parent query reads no table")
+
+
+def _selected_partitions(tree: exp.Expression, source: exp.Table, catalog: Catalog) -> exp.Expression | None:
+    """The relaxed partition predicate `partitions.selection` gives for the scan of `source`."""
+    from ctui.sql.partitions import selection
+
+    alias = (source.alias or source.name).lower()
+    for scan in selection(tree, catalog):
+        if scan.alias.lower() == alias and scan.predicate is not None:
+            return scan.predicate.copy()
+    return None
+
+
+def relax_to_partitions(term: exp.Expression) -> exp.Expression | None:
+    """A predicate on partition columns only that every row satisfying `term` satisfies (None: none).
+
+    AND keeps the relaxed sides it can; OR needs both sides relaxed; anything else is kept whole
+    when it reads partition columns only.
+
+    >>> where = parse_one("SELECT 1 WHERE day = '01' AND x = 1 OR day = '02'").args["where"]
+    >>> relax_to_partitions(where.this).sql()
+    "day = '01' OR day = '02'"
+    """
+    term = term.unnest()
+    if isinstance(term, exp.And):
+        sides = [
+            s for s in (relax_to_partitions(term.left), relax_to_partitions(term.right)) if s is not None
+        ]
+        return exp.and_(*sides) if sides else None
+    if isinstance(term, exp.Or):
+        left, right = relax_to_partitions(term.left), relax_to_partitions(term.right)
+        return exp.or_(left, right) if left is not None and right is not None else None
+    return term.copy() if _reads_only_partitions(term) else None
+
+
+def _reads_only_partitions(term: exp.Expression) -> bool:
+    columns = list(term.find_all(exp.Column))
+    if not columns or any(term.find_all(exp.Subquery, exp.Select)):
+        return False
+    return all(c.name.lower() in PARTITION_KEYS for c in columns)
