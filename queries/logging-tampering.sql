@@ -1,0 +1,29 @@
+-- name: logging-tampering
+-- title: Logging and monitoring tampering
+-- description: Trails stopped or deleted, flow logs, GuardDuty, Config and Security Hub switched off, newest first.
+-- tags: security, defense-evasion, logging
+-- window: 7d
+-- param: region region=*  Region partition(s) to read: * for all, a,b for several
+-- incident: logging-tampering
+SELECT
+  eventtime,
+  eventsource,
+  eventname,
+  useridentity.arn AS principal,
+  sourceipaddress,
+  awsregion,
+  errorcode,
+  requestparameters
+FROM cloudtrail_logs
+WHERE "timestamp" BETWEEN :start_day AND :end_day
+  AND eventtime >= :start AND eventtime < :end
+  AND region = :region
+  AND eventname IN (
+    'StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors',
+    'DeleteFlowLogs', 'DeleteDetector', 'UpdateDetector', 'DisassociateFromMasterAccount',
+    'DeleteConfigurationRecorder', 'StopConfigurationRecorder', 'DeleteDeliveryChannel',
+    'DisableSecurityHub', 'DeleteLogGroup', 'DeleteLogStream', 'PutRetentionPolicy',
+    'DeleteBucketLogging', 'DisableAlarmActions', 'DeleteAlarms'
+  )
+ORDER BY eventtime DESC
+LIMIT 1000

@@ -1,0 +1,26 @@
+-- name: route53-changes
+-- title: Route 53 record changes
+-- description: DNS record and hosted zone changes, newest first, with the zone and the change batch.
+-- tags: dns, route53, changes
+-- window: 7d
+-- param: region region=*  Region partition(s) to read: * for all, a,b for several
+-- incident: dns-change
+SELECT
+  eventtime,
+  eventname,
+  json_extract_scalar(requestparameters, '$.hostedZoneId') AS hosted_zone_id,
+  useridentity.arn AS principal,
+  sourceipaddress,
+  errorcode,
+  json_extract(requestparameters, '$.changeBatch') AS change_batch
+FROM cloudtrail_logs
+WHERE "timestamp" BETWEEN :start_day AND :end_day
+  AND eventtime >= :start AND eventtime < :end
+  AND region = :region
+  AND eventsource = 'route53.amazonaws.com'
+  AND eventname IN (
+    'ChangeResourceRecordSets', 'CreateHostedZone', 'DeleteHostedZone', 'AssociateVPCWithHostedZone',
+    'DisassociateVPCFromHostedZone', 'ChangeTagsForResource', 'UpdateHostedZoneComment'
+  )
+ORDER BY eventtime DESC
+LIMIT 1000

@@ -1,0 +1,28 @@
+-- name: security-group-changes
+-- title: Security group changes
+-- description: Created, deleted or modified security groups and rules, newest first, with who and from where.
+-- tags: security, network, ec2, changes
+-- window: 7d
+-- param: region region=*  Region partition(s) to read: * for all, a,b for several
+-- incident: security-group-opened
+SELECT
+  eventtime,
+  eventname,
+  json_extract_scalar(requestparameters, '$.groupId') AS group_id,
+  useridentity.arn AS principal,
+  sourceipaddress,
+  awsregion,
+  errorcode,
+  requestparameters
+FROM cloudtrail_logs
+WHERE "timestamp" BETWEEN :start_day AND :end_day
+  AND eventtime >= :start AND eventtime < :end
+  AND region = :region
+  AND eventsource = 'ec2.amazonaws.com'
+  AND eventname IN (
+    'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupIngress',
+    'RevokeSecurityGroupEgress', 'ModifySecurityGroupRules', 'CreateSecurityGroup', 'DeleteSecurityGroup',
+    'UpdateSecurityGroupRuleDescriptionsIngress', 'UpdateSecurityGroupRuleDescriptionsEgress'
+  )
+ORDER BY eventtime DESC
+LIMIT 1000
