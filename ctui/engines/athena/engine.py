@@ -1,0 +1,315 @@
+"""AthenaEngine: the Engine protocol over Amazon Athena (boto3), with Glue/S3 for catalog and estimates.
+
+A started query is never forgotten: its id is in every status and every error about it, a network
+error while polling returns the last known status (polling resumes), and `close()` stops queries
+this engine started that were not seen finishing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import botocore.exceptions as bx
+from sqlglot.errors import ParseError
+
+from ctui.config import AthenaProfile
+from ctui.engines.athena import errors
+from ctui.engines.athena.catalog import GLUE_CATALOG, AthenaSource, GlueSource, LazyCatalog
+from ctui.engines.athena.estimate import PrefixSizer, estimate_bytes, glue_partitions, selected_prefixes
+from ctui.engines.athena.results import is_header, row_values, to_arrow
+from ctui.engines.athena.status import poll_delay, status_from_execution
+from ctui.engines.base import EngineError
+from ctui.engines.pricing import DEFAULT_PRICE_PER_TB
+from ctui.model import Estimate, QueryHandle, QueryResult, QueryState, QueryStatus, TableInfo
+
+PAGE_ROWS = 1000  # GetQueryResults maximum
+_RETRYABLE_CODES = {"ThrottlingException", "TooManyRequestsException", "InternalServerException",
+                    "ServiceUnavailable", "InternalFailure"}  # fmt: skip
+
+
+@dataclass
+class _Tracked:
+    """What the engine remembers about a query it started."""
+
+    handle: QueryHandle
+    status: QueryStatus
+    statement_type: str | None = None
+    last_call: float = 0.0  # time.monotonic() of the last GetQueryExecution
+
+
+class AthenaEngine:
+    """Amazon Athena through boto3's own configuration (profiles, SSO, `AWS_ENDPOINT_URL`, ...)."""
+
+    name = "athena"
+
+    def __init__(
+        self, profile: AthenaProfile, *, price_per_tb: float = DEFAULT_PRICE_PER_TB, session: Any = None
+    ) -> None:
+        self.profile = profile
+        self.price_per_tb = price_per_tb
+        self._session = session
+        self._clients: dict[str, Any] = {}
+        self._catalog: LazyCatalog | None = None
+        self._sizer: PrefixSizer | None = None
+        self._workgroup: dict[str, Any] | None = None
+        self._partitions: dict[str, tuple[float, list[Any]]] = {}
+        self._tracked: dict[str, _Tracked] = {}
+        self._lock = threading.RLock()
+        self._database_checked = False
+
+    # -- connection -------------------------------------------------------------------------------
+
+    @property
+    def session(self) -> Any:
+        if self._session is None:
+            self._session = errors.make_session(self.profile)
+        return self._session
+
+    @property
+    def region(self) -> str | None:
+        return self.profile.region or getattr(self.session, "region_name", None)
+
+    @property
+    def description(self) -> str:
+        return f"athena {self.profile.profile or 'default'}/{self.region or '?'}/{self.profile.workgroup}"
+
+    def client(self, service: str) -> Any:
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = errors.make_client(self.session, service, self.profile)
+            return self._clients[service]
+
+    def guard(self, action: str) -> contextlib.AbstractContextManager[None]:
+        """AWS errors inside become one-paragraph EngineErrors naming profile and region."""
+        return errors.aws_errors(self.profile, action, self.region)
+
+    def workgroup(self) -> dict[str, Any]:
+        """The workgroup's description (cached); an unknown workgroup is an EngineError."""
+        if self._workgroup is None:
+            with self.guard(f"read workgroup {self.profile.workgroup}"):
+                found = (
+                    self.client("athena").get_work_group(WorkGroup=self.profile.workgroup).get("WorkGroup")
+                )
+            if not found:
+                raise EngineError(
+                    f"The Athena workgroup {self.profile.workgroup!r} does not exist for "
+                    f"{errors.where(self.profile, self.region)}. Pass an existing one with --workgroup "
+                    "(`aws athena list-work-groups`)."
+                )
+            self._workgroup = found
+        return self._workgroup
+
+    def cutoff_bytes(self) -> int | None:
+        """The workgroup's BytesScannedCutoffPerQuery (Athena cancels queries that scan more)."""
+        value = (self.workgroup().get("Configuration") or {}).get("BytesScannedCutoffPerQuery")
+        return int(value) if value else None
+
+    def output_location(self) -> str | None:
+        """Where results go: the workgroup's when enforced, else ours, else the workgroup's."""
+        config = self.workgroup().get("Configuration") or {}
+        workgroup_location = (config.get("ResultConfiguration") or {}).get("OutputLocation")
+        managed = (config.get("ManagedQueryResultsConfiguration") or {}).get("Enabled")
+        if config.get("EnforceWorkGroupConfiguration") and (workgroup_location or managed):
+            return workgroup_location or "managed"
+        location = self.profile.output_location or workgroup_location or ("managed" if managed else None)
+        if location is None:
+            raise errors.missing_output_location(self.profile, self.region)
+        return location
+
+    # -- catalog ----------------------------------------------------------------------------------
+
+    def catalog(self) -> LazyCatalog:
+        if self._catalog is None:
+            if self.profile.catalog == GLUE_CATALOG:
+                source: Any = GlueSource(self.client("glue"))
+            else:
+                source = AthenaSource(self.client("athena"), self.profile.catalog, self.profile.workgroup)
+            self._catalog = LazyCatalog(source, default_database=self.profile.database, guard=self.guard)
+        return self._catalog
+
+    def databases(self) -> list[str]:
+        return self.catalog().database_names()
+
+    def tables(self, database: str) -> tuple[TableInfo, ...]:
+        return self.catalog().tables_in(database)
+
+    def check_database(self) -> None:
+        """An unknown default database is an EngineError (Glue catalogs; checked once)."""
+        if self._database_checked or self.profile.catalog != GLUE_CATALOG:
+            return
+        glue = self.client("glue")
+        try:
+            with self.guard(f"read database {self.profile.database}"):
+                glue.get_database(Name=self.profile.database)
+        except EngineError as exc:
+            if (
+                isinstance(exc.__cause__, bx.ClientError)
+                and errors.error_code(exc.__cause__) == "EntityNotFoundException"
+            ):
+                raise EngineError(
+                    f"The database {self.profile.database!r} does not exist in catalog {GLUE_CATALOG} for "
+                    f"{errors.where(self.profile, self.region)}. Pass an existing one with --database "
+                    "(`aws glue get-databases`)."
+                ) from exc
+            raise
+        self._database_checked = True
+
+    # -- estimate ---------------------------------------------------------------------------------
+
+    def estimate(self, sql: str) -> Estimate:
+        """Bytes under the S3 prefixes the query selects, with the workgroup's per-query cutoff."""
+        self.check_database()
+        partitions = self._glue_partitions if self.profile.catalog == GLUE_CATALOG else None
+        try:
+            with self.guard("estimate the query"):
+                selected = selected_prefixes(sql, self.catalog(), partitions)
+                if self._sizer is None:
+                    self._sizer = PrefixSizer(self.client("s3"))
+                return estimate_bytes(
+                    selected, self._sizer, price_per_tb=self.price_per_tb, cutoff_bytes=self.cutoff_bytes()
+                )
+        except ParseError as exc:
+            raise EngineError(f"cannot estimate a query that does not parse: {exc}") from exc
+
+    def _glue_partitions(self, table: TableInfo) -> list[Any]:
+        key = table.qualified_name.lower()
+        cached = self._partitions.get(key)
+        if cached and time.monotonic() - cached[0] < 300:
+            return cached[1]
+        with self.guard(f"list the partitions of {table.qualified_name}"):
+            found = glue_partitions(self.client("glue"), table)
+        self._partitions[key] = (time.monotonic(), found)
+        return found
+
+    # -- running ----------------------------------------------------------------------------------
+
+    def submit(self, sql: str, *, estimated_bytes: int | None = None) -> QueryHandle:
+        """StartQueryExecution in the configured workgroup, database and catalog."""
+        location = self.output_location()
+        request: dict[str, Any] = {
+            "QueryString": sql,
+            "WorkGroup": self.profile.workgroup,
+            "QueryExecutionContext": {"Database": self.profile.database, "Catalog": self.profile.catalog},
+        }
+        if self.profile.output_location and location != "managed":
+            request["ResultConfiguration"] = {"OutputLocation": self.profile.output_location}
+        with self.guard("start the query"):
+            query_id = self.client("athena").start_query_execution(**request)["QueryExecutionId"]
+        handle = QueryHandle(query_id=query_id, sql=sql, engine=self.name, submitted_at=time.time())
+        first = QueryStatus(query_id=query_id, state=QueryState.QUEUED, estimated_bytes=estimated_bytes)
+        with self._lock:
+            self._tracked[query_id] = _Tracked(handle, first)
+        return handle
+
+    def poll(self, handle: QueryHandle, *, fresh: bool = False) -> QueryStatus:
+        """The query's status; asks Athena only as often as the backoff allows (unless `fresh`)."""
+        tracked = self._track(handle)
+        now = time.monotonic()
+        elapsed_s = max(0.0, time.time() - handle.submitted_at)
+        delay = poll_delay(elapsed_s, self.profile.poll_interval, self.profile.poll_max_interval)
+        if tracked.status.finished or (not fresh and tracked.last_call and now - tracked.last_call < delay):
+            if tracked.status.finished:
+                return tracked.status
+            return replace(tracked.status, elapsed_ms=int(elapsed_s * 1000))
+        tracked.last_call = now
+        try:
+            with self.guard(f"read the status of query {handle.query_id}"):
+                execution = self.client("athena").get_query_execution(QueryExecutionId=handle.query_id)
+        except EngineError as exc:
+            if not _transient(exc.__cause__):
+                raise EngineError(f"{exc} (query id {handle.query_id})") from exc
+            reason = f"cannot reach Athena, retrying (query id {handle.query_id}): {exc.__cause__}"
+            return replace(tracked.status, elapsed_ms=int(elapsed_s * 1000), state_reason=reason)
+        info = execution["QueryExecution"]
+        tracked.statement_type = info.get("StatementType")
+        tracked.status = status_from_execution(
+            info, self.price_per_tb, estimated_bytes=tracked.status.estimated_bytes
+        )
+        return tracked.status
+
+    def results(self, handle: QueryHandle, limit: int = 10_000) -> QueryResult:
+        """GetQueryResults pages into Arrow, at most `limit` rows ("N of ≥ N+1" when truncated)."""
+        tracked = self._track(handle)
+        if tracked.statement_type is None:
+            self.poll(handle, fresh=True)
+        athena = self.client("athena")
+        rows: list[list[str | None]] = []
+        column_info: list[dict[str, Any]] = []
+        token: str | None = None
+        first_page, truncated = True, False
+        with self.guard(f"fetch the results of query {handle.query_id}"):
+            while True:
+                kwargs: dict[str, Any] = {"QueryExecutionId": handle.query_id, "MaxResults": PAGE_ROWS}
+                if token:
+                    kwargs["NextToken"] = token
+                page = athena.get_query_results(**kwargs)
+                result_set = page.get("ResultSet") or {}
+                column_info = column_info or list(
+                    (result_set.get("ResultSetMetadata") or {}).get("ColumnInfo", [])
+                )
+                page_rows = [row_values(r) for r in result_set.get("Rows", [])]
+                if (
+                    first_page
+                    and page_rows
+                    and tracked.statement_type == "DML"
+                    and is_header(page_rows[0], column_info)
+                ):
+                    page_rows = page_rows[1:]
+                first_page = False
+                rows.extend(page_rows)
+                token = page.get("NextToken")
+                if len(rows) > limit:
+                    truncated = True
+                    break
+                if not token:
+                    break
+        total = None if truncated else len(rows)
+        return QueryResult(table=to_arrow(column_info, rows[:limit]), truncated=truncated, total_rows=total)
+
+    def cancel(self, handle: QueryHandle) -> None:
+        """StopQueryExecution (Athena charges for what was scanned until then)."""
+        with self.guard(f"cancel query {handle.query_id}"):
+            self.client("athena").stop_query_execution(QueryExecutionId=handle.query_id)
+        with self._lock:
+            tracked = self._tracked.get(handle.query_id)
+            if tracked is not None:
+                tracked.last_call = 0.0  # next poll asks Athena at once
+
+    def running(self) -> list[QueryHandle]:
+        """Queries this engine started and has not seen finish."""
+        with self._lock:
+            return [t.handle for t in self._tracked.values() if not t.status.finished]
+
+    def close(self) -> None:
+        """Stop every query still running (no runaway scans), then drop the clients."""
+        for handle in self.running():
+            with contextlib.suppress(EngineError):
+                self.cancel(handle)
+        self._clients.clear()
+
+    def _track(self, handle: QueryHandle) -> _Tracked:
+        with self._lock:
+            if handle.query_id not in self._tracked:
+                first = QueryStatus(query_id=handle.query_id, state=QueryState.QUEUED)
+                self._tracked[handle.query_id] = _Tracked(handle, first)
+            return self._tracked[handle.query_id]
+
+    def statuses(self) -> Iterator[QueryStatus]:
+        """The last known status of every tracked query."""
+        with self._lock:
+            yield from (t.status for t in list(self._tracked.values()))
+
+
+def _transient(cause: BaseException | None) -> bool:
+    """Network errors and retryable service errors that survived botocore's own retries."""
+    if isinstance(cause, errors.TRANSIENT):
+        return True
+    if isinstance(cause, bx.ClientError):
+        status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return errors.error_code(cause) in _RETRYABLE_CODES or int(status) >= 500
+    return False

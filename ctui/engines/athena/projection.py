@@ -1,0 +1,276 @@
+"""Partition projection: the S3 locations a query selects, from `projection.*` and the location template.
+
+Candidate values come from each projected key (date ranges with NOW and offsets, enums, integer
+ranges, `injected` values taken from equalities in the WHERE clause); the query's partition
+predicate filters them (`ctui.sql.partitions.matches`), then `storage.location.template` (or the
+Hive `key=value` layout under the table location) turns each selected combination into a prefix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from ctui.engines.base import EngineError
+from ctui.model import TableInfo
+from ctui.sql.partitions import matches, relax
+
+MAX_VALUES = 300_000  # per key: 30 years of hours
+MAX_COMBINATIONS = 1_000_000
+_INTEGER_TYPES = ("int", "integer", "bigint", "smallint", "tinyint")
+_UNITS = {
+    "YEARS": "years",
+    "MONTHS": "months",
+    "WEEKS": "weeks",
+    "DAYS": "days",
+    "HOURS": "hours",
+    "MINUTES": "minutes",
+    "SECONDS": "seconds",
+}
+_JAVA_TOKENS = [("yyyy", "%Y"), ("uuuu", "%Y"), ("yy", "%y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"),
+                ("mm", "%M"), ("ss", "%S")]  # fmt: skip
+_NOW = re.compile(r"^\s*NOW\s*(?:([+-])\s*(\d+)\s*([A-Za-z]+?)S?)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ProjectedSelection:
+    """What a query selects of a projected table."""
+
+    locations: tuple[str, ...]  # s3:// prefixes, each ending in "/"
+    selected: int | None  # partitions selected (None: too many to enumerate)
+    total: int | None  # partitions the projection defines (None: injected or too many)
+    full_scan: bool
+
+
+def strftime_format(java: str) -> str:
+    """A Java DateTimeFormatter pattern (`yyyy/MM/dd`, `yyyy-MM-dd'T'HH`) as a strftime format."""
+    out: list[str] = []
+    i = 0
+    while i < len(java):
+        if java[i] == "'":
+            end = java.find("'", i + 1)
+            end = len(java) if end < 0 else end
+            out.append(java[i + 1 : end].replace("%", "%%") or "'")
+            i = end + 1
+            continue
+        for token, code in _JAVA_TOKENS:
+            if java.startswith(token, i):
+                out.append(code)
+                i += len(token)
+                break
+        else:
+            out.append("%%" if java[i] == "%" else java[i])
+            i += 1
+    return "".join(out)
+
+
+def _shift(moment: dt.datetime, amount: int, unit: str) -> dt.datetime:
+    if unit in ("years", "months"):
+        months = moment.month - 1 + amount * (12 if unit == "years" else 1)
+        year, month = moment.year + months // 12, months % 12 + 1
+        day = min(moment.day, _days_in_month(year, month))
+        return moment.replace(year=year, month=month, day=day)
+    return moment + dt.timedelta(**{unit: amount})
+
+
+def _days_in_month(year: int, month: int) -> int:
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (nxt - dt.timedelta(days=1)).day
+
+
+def _unit(props: Mapping[str, str], key: str, fmt: str) -> str:
+    raw = props.get(f"projection.{key}.interval.unit", "").upper()
+    if raw:
+        if raw not in _UNITS:
+            raise EngineError(f"projection.{key}.interval.unit {raw!r} is not one of {', '.join(_UNITS)}")
+        return _UNITS[raw]
+    for code, unit in (
+        ("%S", "seconds"),
+        ("%M", "minutes"),
+        ("%H", "hours"),
+        ("%d", "days"),
+        ("%m", "months"),
+    ):
+        if code in fmt:
+            return unit
+    return "years"
+
+
+def _endpoint(text: str, fmt: str, now: dt.datetime) -> dt.datetime:
+    match = _NOW.match(text)
+    if match:
+        sign, amount, unit = match.groups()
+        if not sign:
+            return now
+        name = _UNITS.get(unit.upper() + "S") or _UNITS.get(unit.upper())
+        if name is None:
+            raise EngineError(f"unknown unit {unit!r} in date projection range endpoint {text!r}")
+        return _shift(now, int(amount) * (1 if sign == "+" else -1), name)
+    try:
+        return dt.datetime.strptime(text.strip(), fmt).replace(tzinfo=dt.UTC)
+    except ValueError as exc:
+        raise EngineError(
+            f"date projection range endpoint {text!r} does not match its format {fmt!r}"
+        ) from exc
+
+
+def date_values(props: Mapping[str, str], key: str, now: dt.datetime | None = None) -> list[str]:
+    """Every value of a `date` projection, formatted as Athena generates them (UTC)."""
+    fmt = strftime_format(props.get(f"projection.{key}.format", "yyyy-MM-dd"))
+    unit = _unit(props, key, fmt)
+    step = int(props.get(f"projection.{key}.interval", "1") or 1)
+    parts = props.get(f"projection.{key}.range", "").split(",")
+    if len(parts) != 2:
+        raise EngineError(
+            f"projection.{key}.range must be 'START,END', got {props.get(f'projection.{key}.range')!r}"
+        )
+    now = now or dt.datetime.now(dt.UTC)
+    start, end = (_endpoint(p, fmt, now) for p in parts)
+    values: list[str] = []
+    moment, index = start, 0
+    while moment <= end:
+        values.append(moment.strftime(fmt))
+        if len(values) > MAX_VALUES:
+            raise _TooMany(key)
+        index += 1
+        moment = _shift(start, index * step, unit)
+    return values
+
+
+def integer_values(props: Mapping[str, str], key: str) -> list[str]:
+    low, high = (int(v) for v in props.get(f"projection.{key}.range", "").split(","))
+    step = int(props.get(f"projection.{key}.interval", "1") or 1)
+    digits = int(props.get(f"projection.{key}.digits", "0") or 0)
+    if (high - low) // max(step, 1) > MAX_VALUES:
+        raise _TooMany(key)
+    return [str(v).zfill(digits) for v in range(low, high + 1, max(step, 1))]
+
+
+def injected_values(predicate: exp.Expression | None, key: str) -> list[str]:
+    """Literal values compared by equality (or IN) with `key` anywhere in the predicate."""
+    found: list[str] = []
+    for node in predicate.find_all(exp.EQ, exp.In) if predicate is not None else ():
+        if isinstance(node, exp.EQ):
+            pairs = [(node.left, node.right), (node.right, node.left)]
+            literals = [lit for col, lit in pairs if _is_key(col, key) and isinstance(lit, exp.Literal)]
+        else:
+            literals = (
+                [e for e in node.expressions if isinstance(e, exp.Literal)] if _is_key(node.this, key) else []
+            )
+        found.extend(str(lit.this) for lit in literals if str(lit.this) not in found)
+    return found
+
+
+def _is_key(node: exp.Expression, key: str) -> bool:
+    return isinstance(node, exp.Column) and node.name.lower() == key
+
+
+class _TooMany(Exception):
+    """A key has more values than we enumerate."""
+
+
+def key_values(
+    table: TableInfo, key: str, predicate: exp.Expression | None, now: dt.datetime | None
+) -> list[str]:
+    props = table.properties
+    kind = props.get(f"projection.{key}.type", "").lower()
+    if kind == "date":
+        return date_values(props, key, now)
+    if kind == "enum":
+        return [v.strip() for v in props.get(f"projection.{key}.values", "").split(",") if v.strip()]
+    if kind == "integer":
+        return integer_values(props, key)
+    if kind == "injected":
+        values = injected_values(predicate, key)
+        if not values:
+            raise EngineError(
+                f"table {table.qualified_name}: partition key {key!r} uses injected projection, so Athena "
+                f"needs an equality on it in WHERE (e.g. {key} = '...'); the query has none."
+            )
+        return values
+    raise EngineError(
+        f"table {table.qualified_name}: partition key {key!r} has no supported projection.{key}.type"
+    )
+
+
+def select_projected(
+    table: TableInfo, predicate: exp.Expression | None, now: dt.datetime | None = None
+) -> ProjectedSelection:
+    """The prefixes a query with this partition predicate reads from a projected table."""
+    keys = [c.name.lower() for c in table.partition_keys]
+    types = {c.name.lower(): c.type.lower() for c in table.partition_keys}
+    try:
+        domains = {k: key_values(table, k, predicate, now) for k in keys}
+    except _TooMany:
+        return ProjectedSelection((static_prefix(table),), None, None, True)
+    injected = any(table.properties.get(f"projection.{k}.type", "").lower() == "injected" for k in keys)
+    total = None if injected else math.prod(len(v) for v in domains.values())
+    chosen = (
+        domains if predicate is None else {k: _filter_key(predicate, k, v, types) for k, v in domains.items()}
+    )
+    if math.prod(len(v) for v in chosen.values()) > MAX_COMBINATIONS:
+        return ProjectedSelection((static_prefix(table),), None, total, True)
+    combos = [
+        dict(zip(keys, values, strict=True)) for values in itertools.product(*(chosen[k] for k in keys))
+    ]
+    if predicate is not None and not _separable(predicate):
+        combos = [c for c in combos if matches(predicate, _typed(c, types))]
+    locations = tuple(location(table, c) for c in combos)
+    full = predicate is None or (total is not None and len(combos) >= total)
+    return ProjectedSelection(locations, len(combos), total, full)
+
+
+def _filter_key(
+    predicate: exp.Expression, key: str, values: list[str], types: Mapping[str, str]
+) -> list[str]:
+    """The values of one key that the predicate, relaxed to that key alone, may select."""
+    only_key = relax(predicate, lambda atom: _mentions_only(atom, key))
+    return [v for v in values if matches(only_key, _typed({key: v}, types))]
+
+
+def _mentions_only(atom: exp.Expression, key: str) -> bool:
+    columns = list(atom.find_all(exp.Column))
+    return bool(columns) and all(c.name.lower() == key for c in columns) and not atom.find(exp.Subquery)
+
+
+def _separable(predicate: exp.Expression) -> bool:
+    """True when the predicate is an AND of conditions on one key each: per-key filtering is exact."""
+    for part in predicate.flatten() if isinstance(predicate, exp.And) else [predicate]:
+        names = {c.name.lower() for c in part.find_all(exp.Column)}
+        if len(names) > 1:
+            return False
+    return True
+
+
+def _typed(values: Mapping[str, str], types: Mapping[str, str]) -> dict[str, object]:
+    return {
+        k: int(v) if types.get(k, "string") in _INTEGER_TYPES and v.lstrip("-").isdigit() else v
+        for k, v in values.items()
+    }
+
+
+def location(table: TableInfo, values: Mapping[str, str]) -> str:
+    """The S3 prefix of one partition: the template with `${key}` filled, or `LOCATION/key=value/...`."""
+    template = table.properties.get("storage.location.template")
+    if template:
+        text = re.sub(r"\$\{([^}]+)\}", lambda m: values.get(m.group(1).lower(), m.group(0)), template)
+    else:
+        base = (table.location or "").rstrip("/")
+        text = "/".join([base, *(f"{k}={v}" for k, v in values.items())])
+    return text if text.endswith("/") else text + "/"
+
+
+def static_prefix(table: TableInfo) -> str:
+    """The part of the template before its first `${...}` (the table location without a template)."""
+    template = table.properties.get("storage.location.template")
+    if not template:
+        base = table.location or ""
+        return base if base.endswith("/") else base + "/"
+    head = template.split("${", 1)[0]
+    return head[: head.rfind("/") + 1] if "/" in head else head

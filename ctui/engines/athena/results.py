@@ -1,0 +1,130 @@
+"""GetQueryResults pages typed into Arrow by Athena's column metadata.
+
+Every value arrives as a string (`VarCharValue`); a missing value is NULL. Scalars get their Arrow
+type (bigint → int64, double → float64, boolean, date, timestamp, decimal); arrays, maps, rows and
+JSON stay text, as Athena prints them. A column whose values do not parse stays text rather than
+failing the whole result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+_INTEGERS = {"tinyint": pa.int8(), "smallint": pa.int16(), "integer": pa.int32(), "int": pa.int32(),
+             "bigint": pa.int64()}  # fmt: skip
+_FLOATS = {"double": pa.float64(), "float": pa.float32(), "real": pa.float32()}
+_TZ_SUFFIX = re.compile(r"^(.*?)\s+(UTC|Z|[+-]\d{2}:?\d{2})$")
+
+
+def arrow_type(athena_type: str, precision: int | None = None, scale: int | None = None) -> pa.DataType:
+    """The Arrow type for an Athena result type name (`varchar`, `bigint`, `decimal`, `array(...)`)."""
+    name = athena_type.lower().split("(", 1)[0].strip()
+    if name in _INTEGERS:
+        return _INTEGERS[name]
+    if name in _FLOATS:
+        return _FLOATS[name]
+    if name == "boolean":
+        return pa.bool_()
+    if name == "date":
+        return pa.date32()
+    if name == "timestamp":
+        return pa.timestamp("ms")
+    if name == "timestamp with time zone":
+        return pa.timestamp("ms", tz="UTC")
+    if name == "decimal" and precision and 0 < precision <= 38:
+        return pa.decimal128(precision, scale or 0)
+    return pa.string()
+
+
+def _timestamp(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+
+
+def _timestamp_tz(text: str) -> dt.datetime:
+    match = _TZ_SUFFIX.match(text.strip())
+    if not match:
+        raise ValueError(text)
+    moment, zone = match.groups()
+    offset = "+00:00" if zone in ("UTC", "Z") else zone
+    parsed = dt.datetime.fromisoformat(moment.replace(" ", "T", 1) + offset)
+    return parsed.astimezone(dt.UTC)
+
+
+def _boolean(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered not in ("true", "false"):
+        raise ValueError(text)
+    return lowered == "true"
+
+
+def _converter(kind: pa.DataType) -> Callable[[str], Any]:
+    if pa.types.is_integer(kind):
+        return int
+    if pa.types.is_floating(kind):
+        return float  # handles NaN, Infinity, -Infinity as Athena prints them
+    if pa.types.is_boolean(kind):
+        return _boolean
+    if pa.types.is_date(kind):
+        return dt.date.fromisoformat
+    if pa.types.is_timestamp(kind):
+        return _timestamp_tz if kind.tz else _timestamp
+    if pa.types.is_decimal(kind):
+        return decimal.Decimal
+    return str
+
+
+def typed_column(values: Sequence[str | None], kind: pa.DataType) -> pa.Array:
+    """One column as an Arrow array of `kind`; text when any value does not parse."""
+    if pa.types.is_string(kind):
+        return pa.array(values, type=pa.string())
+    convert = _converter(kind)
+    try:
+        return pa.array([None if v is None else convert(v) for v in values], type=kind)
+    except (ValueError, TypeError, ArithmeticError, pa.ArrowException):
+        return pa.array(values, type=pa.string())
+
+
+def row_values(row: Mapping[str, Any]) -> list[str | None]:
+    """One result row's cells; a cell without VarCharValue is NULL."""
+    return [cell.get("VarCharValue") for cell in row.get("Data", ())]
+
+
+def to_arrow(column_info: Sequence[Mapping[str, Any]], rows: Iterable[Sequence[str | None]]) -> pa.Table:
+    """Rows of strings (header already removed) as an Arrow table typed by ColumnInfo."""
+    names = _unique([str(c.get("Label") or c.get("Name") or f"_col{i}") for i, c in enumerate(column_info)])
+    columns: list[list[str | None]] = [[] for _ in names]
+    for row in rows:
+        for i in range(len(names)):
+            columns[i].append(row[i] if i < len(row) else None)
+    arrays = [
+        typed_column(
+            values, arrow_type(str(info.get("Type", "varchar")), info.get("Precision"), info.get("Scale"))
+        )
+        for values, info in zip(columns, column_info, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Duplicate output names (`SELECT a, a`) made distinct for the UI."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        out.append(name if count == 0 else f"{name}_{count}")
+    return out
+
+
+def is_header(row: Sequence[str | None], column_info: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the first row of a DML result is the header (the column names or labels)."""
+    cells = [str(v or "") for v in row]
+    names = [str(c.get("Name") or "") for c in column_info]
+    labels = [str(c.get("Label") or c.get("Name") or "") for c in column_info]
+    return cells in (names, labels)
