@@ -1,0 +1,110 @@
+"""The event detail: one CloudTrail record as a collapsible JSON tree, with copy and next/previous."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from ctui.tui.drill.jsontree import JsonTree
+from ctui.tui.drill.record import event_json, expand_json_text, row_at, summary, value_text
+from ctui.tui.safe import escape_controls, plain
+
+
+@dataclass(frozen=True)
+class DetailOutcome:
+    """Why the detail closed: the row it ended on, and `context` when the user asked for it."""
+
+    index: int
+    action: str | None = None  # None | "context"
+
+
+class EventDetailScreen(ModalScreen[DetailOutcome]):
+    """Row `index` of `table` (original values, not the grid's display copy) as a JSON tree."""
+
+    DEFAULT_CSS = """
+    EventDetailScreen { align: center middle; }
+    EventDetailScreen > Vertical { width: 100%; height: 100%; margin: 1 2; border: round $primary;
+        background: $surface; }
+    EventDetailScreen #detail-title { height: 1; padding: 0 1; background: $panel; }
+    EventDetailScreen JsonTree { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape,backspace", "close", "Back", id="detail.close", tooltip="Back to the results"),
+        Binding("n", "move(1)", "Next event", id="detail.next", tooltip="Show the next row's event"),
+        Binding("p", "move(-1)", "Prev event", id="detail.previous", tooltip="Show the previous row's event"),
+        Binding(
+            "y", "copy_value", "Copy value", id="detail.copy_value", tooltip="Copy the value under the cursor"
+        ),
+        Binding(
+            "Y", "copy_event", "Copy event", id="detail.copy_event", tooltip="Copy the whole event as JSON"
+        ),
+        Binding(
+            "c", "context", "Context", id="detail.context", tooltip="This principal's events around then"
+        ),
+        Binding("e", "expand_all", "Expand all", id="detail.expand", tooltip="Expand or collapse every node"),
+    ]
+
+    def __init__(self, table: pa.Table, index: int, *, title: str = "") -> None:
+        super().__init__()
+        self._table = table
+        self.index = max(0, min(index, table.num_rows - 1))
+        self._view_title = title
+        self.record: dict[str, object] = {}
+        self._all_expanded = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(id="detail-title", markup=False)
+            yield JsonTree("event", id="detail-tree")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        self.record = row_at(self._table, self.index)
+        head = Text(f"event {self.index + 1} of {self._table.num_rows}  ", style="bold", end="")
+        head.append_text(plain(summary(self.record), max_chars=300))
+        self.query_one("#detail-title", Static).update(head)
+        tree = self.query_one(JsonTree)
+        tree.show(expand_json_text(self.record))
+        self._all_expanded = False
+        tree.focus()
+
+    def action_move(self, step: int) -> None:
+        target = self.index + step
+        if not 0 <= target < self._table.num_rows:
+            self.notify("no more events this way", severity="warning", timeout=2)
+            return
+        self.index = target
+        self._show()
+
+    def action_copy_value(self) -> None:
+        node = self.query_one(JsonTree).cursor_value
+        if node is None:
+            return
+        self.app.copy_to_clipboard(value_text(node.value))
+        self.notify(f"copied {escape_controls(node.path)[:120]}", timeout=2, markup=False)
+
+    def action_copy_event(self) -> None:
+        self.app.copy_to_clipboard(event_json(self.record))
+        self.notify("copied the event as JSON", timeout=2)
+
+    def action_expand_all(self) -> None:
+        root = self.query_one(JsonTree).root
+        self._all_expanded = not self._all_expanded
+        for child in root.children:
+            child.expand_all() if self._all_expanded else child.collapse_all()
+
+    def action_context(self) -> None:
+        self.dismiss(DetailOutcome(self.index, "context"))
+
+    def action_close(self) -> None:
+        self.dismiss(DetailOutcome(self.index))

@@ -1,0 +1,126 @@
+"""The event detail screen on its own: hostile values shown literally, copy, next/previous, close."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+from rich.text import Text
+from textual.app import App
+
+from ctui.tui.drill.detail import DetailOutcome, EventDetailScreen
+from ctui.tui.drill.jsontree import JsonTree
+
+HOSTILE_UA = "[@click=app.quit]boom[/] [link=http://evil.example/]x[/link] \x1b]52;c;SGk=\x1b\\ \x1b[31m[/]"
+
+
+def _table() -> pa.Table:
+    identity = pa.struct([("arn", pa.string()), ("principalid", pa.string())])
+    return pa.table(
+        {
+            "eventtime": ["2024-06-10T12:00:00Z", "2024-06-10T12:00:01Z", "2024-06-10T12:00:02Z"],
+            "eventname": ["DescribeAutoScalingGroups", "RunInstances", "GetObject"],
+            "useridentity": pa.array(
+                [{"arn": "arn:a", "principalid": "A"}, {"arn": "arn:b", "principalid": "B"}, None], identity
+            ),
+            "useragent": [HOSTILE_UA, "aws-cli/2", None],
+            "requestparameters": ['{"maxRecords": 100, "names": ["[b]x[/b]", "y"]}', "not json", None],
+            "errorcode": ["RequestLimitExceeded", None, None],
+        }
+    )
+
+
+class DetailApp(App[None]):
+    def __init__(self, index: int = 0) -> None:
+        super().__init__()
+        self.index = index
+        self.outcomes: list[DetailOutcome | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(EventDetailScreen(_table(), self.index), self.outcomes.append)
+
+
+def _node(tree: JsonTree, path: str):  # noqa: ANN202 - a Textual TreeNode
+    stack = [tree.root]
+    while stack:
+        node = stack.pop()
+        if node.data is not None and node.data.path == path:
+            return node
+        stack.extend(node.children)
+    raise AssertionError(f"no node {path}")
+
+
+async def test_hostile_user_agent_is_shown_literally_and_copied_raw() -> None:
+    app = DetailApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.screen.query_one(JsonTree)
+        node = _node(tree, "$.useragent")
+        label = node.label
+        assert isinstance(label, Text)
+        assert "[@click=app.quit]boom[/]" in label.plain and "\\x1b]52;c;SGk=" in label.plain
+        assert "\x1b" not in label.plain
+        assert all(not span.style or "@click" not in str(span.style) for span in label.spans)
+        # the rendered screen holds the literal text, and clicking it runs nothing
+        tree.move_cursor(node)
+        await pilot.pause()
+        await pilot.click(JsonTree, offset=(8, node.line - tree.scroll_offset.y))
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("y")
+        assert app.clipboard == HOSTILE_UA
+
+
+async def test_json_text_fields_are_parsed_into_the_tree() -> None:
+    app = DetailApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.screen.query_one(JsonTree)
+        assert _node(tree, "$.requestparameters.maxRecords").data.value == 100
+        names = _node(tree, "$.requestparameters.names[0]")
+        assert names.label.plain.endswith("[b]x[/b]")  # markup in a parsed value stays literal
+        assert _node(tree, "$.useridentity.arn").data.value == "arn:a"
+        tree.move_cursor(_node(tree, "$.requestparameters"))
+        await pilot.press("y")
+        assert json.loads(app.clipboard) == {"maxRecords": 100, "names": ["[b]x[/b]", "y"]}
+        await pilot.press("Y")
+        whole = json.loads(app.clipboard)
+        assert whole["requestparameters"]["maxRecords"] == 100 and whole["useragent"] == HOSTILE_UA
+
+
+async def test_next_previous_and_close_report_the_row() -> None:
+    app = DetailApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, EventDetailScreen)
+        await pilot.press("n")
+        assert screen.record["eventname"] == "RunInstances"
+        tree = screen.query_one(JsonTree)
+        assert _node(tree, "$.requestparameters").data.value == "not json"  # kept as text
+        await pilot.press("n")
+        assert screen.record["eventname"] == "GetObject" and screen.record["useridentity"] is None
+        await pilot.press("n")  # past the end: stays, warns
+        assert screen.index == 2
+        await pilot.press("p", "p", "p")
+        assert screen.index == 0
+        await pilot.press("n", "escape")
+        await pilot.pause()
+        assert app.outcomes == [DetailOutcome(1)]
+
+
+async def test_context_key_closes_with_the_request() -> None:
+    app = DetailApp(index=2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.outcomes == [DetailOutcome(2, "context")]
+
+
+async def test_expand_all_toggles() -> None:
+    app = DetailApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.screen.query_one(JsonTree)
+        names = _node(tree, "$.requestparameters.names")
+        assert not names.is_expanded
+        await pilot.press("e")
+        assert names.is_expanded
+        await pilot.press("e")
+        assert not _node(tree, "$.requestparameters").is_expanded
