@@ -267,7 +267,7 @@ def render(
     unknown = sorted(set(values) - set(known))
     if unknown:
         names = ", ".join(known) or "none"
-        raise ValueError(f"{query.name}: unknown parameter {unknown[0]!r} (parameters: {names})")
+        raise ValueError(f"unknown parameter {unknown[0]!r} (parameters: {names})")
     merged = {p.name: str(values.get(p.name, p.default)) for p in query.params}
     literals: dict[str, str | list[str] | int | None] = {}
     for param in query.params:

@@ -26,6 +26,8 @@ _LAST_RE = re.compile(r"^(\d{1,4})([mhd])$")
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 _INT_RE = re.compile(r"^\d{1,9}$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# `GROUP BY` of plain ordinals, which sqlglot prints one per line, is printed on one line.
+_ORDINALS_RE = re.compile(r"^GROUP BY\n((?:  \d+,\n)*  \d+)$", re.MULTILINE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 _MAX_STRING = 1024
 
@@ -156,7 +158,8 @@ def fill(sql: str, literals: Mapping[str, str | list[str] | int | None]) -> str:
             placeholder.replace(exp.Literal.number(value))
         else:
             placeholder.replace(exp.Literal.string(value))
-    return tree.sql(dialect="athena", pretty=True)
+    text = tree.sql(dialect="athena", pretty=True)
+    return _ORDINALS_RE.sub(lambda m: "GROUP BY " + ", ".join(re.findall(r"\d+", m.group(1))), text)
 
 
 def _drop_predicate(placeholder: exp.Expression, name: str) -> None:

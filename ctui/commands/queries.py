@@ -1,0 +1,55 @@
+"""`ctui queries [list | show NAME [--param k=v ...]]`: the incident query library."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+
+from ctui.config import Settings
+from ctui.library import LibraryQuery, find, load_library, render
+
+
+def main(args: argparse.Namespace, settings: Settings) -> int:
+    queries, errors = load_library(settings.query_dirs)
+    for error in errors:
+        print(f"ctui: skipped library file {error}", file=sys.stderr)
+    if args.action == "list":
+        if args.name or args.param:
+            print("ctui queries list: takes no name or --param (did you mean `show`?)", file=sys.stderr)
+            return 2
+        width = max((len(q.name) for q in queries), default=0)
+        for query in queries:
+            tags = f"  [{', '.join(query.tags)}]" if query.tags else ""
+            print(f"{query.name:<{width}}  {query.title}{tags}")
+        return 0
+    return _show(args, queries)
+
+
+def _show(args: argparse.Namespace, queries: list[LibraryQuery]) -> int:
+    names = [q.name for q in queries]
+    if not args.name:
+        print("ctui queries show: which query? (see `ctui queries list`)", file=sys.stderr)
+        return 2
+    query = find(queries, args.name)
+    if query is None:
+        close = difflib.get_close_matches(args.name, names, n=5, cutoff=0.4)
+        hint = f"did you mean: {', '.join(close)}" if close else f"known queries: {', '.join(names)}"
+        print(f"ctui queries show: no query named {args.name!r}; {hint}", file=sys.stderr)
+        return 2
+    values: dict[str, str] = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            print(f"ctui queries show: --param {item!r}: expected NAME=VALUE", file=sys.stderr)
+            return 2
+        values[key.strip()] = value
+    try:
+        sql = render(query, values)
+    except ValueError as exc:
+        params = ", ".join(f"{p.name} (default {p.default or 'empty'})" for p in query.params)
+        print(f"ctui queries show {query.name}: {exc}\nparameters: {params}", file=sys.stderr)
+        return 2
+    print(f"-- {query.name}: {query.title}")
+    print(sql)
+    return 0
