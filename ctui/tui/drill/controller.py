@@ -1,0 +1,165 @@
+"""What the drill keys do: build the next view (see `plan`) and ask the host app to run or show it.
+
+The host owns the view stack and the query machinery (lint, estimate, cost guard, run); the
+controller never runs SQL itself, so every drill is estimated and charged like any query, and going
+back only re-shows a cached view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from textual.app import App
+
+from ctui.model import Catalog
+from ctui.tui.drill import plan
+from ctui.tui.drill.detail import DetailOutcome, EventDetailScreen
+from ctui.tui.drill.record import row_at
+from ctui.tui.safe import escape_controls
+from ctui.viewstack import View, ViewKind, ViewStack
+
+CONTEXT_MINUTES = 15
+CONTEXT_LIMITS = (1, 24 * 60)  # the window can shrink to ±1 min and grow to ±1 day
+
+
+class DrillHost(Protocol):
+    """What the app offers the controller."""
+
+    @property
+    def view_stack(self) -> ViewStack: ...
+
+    @property
+    def drill_catalog(self) -> Catalog | None: ...
+
+    def run_view(self, view: View) -> None:
+        """Push `view`, show its SQL in the editor and run it (lint, estimate and guard first)."""
+
+    def restore_view(self, view: View) -> None:
+        """Show `view` (now the stack's top) from its cache, cursor and scroll as they were."""
+
+
+class DrillController:
+    """One per app; every method is a user action on the view on screen."""
+
+    def __init__(self, app: App[Any], host: DrillHost, *, context_minutes: int = CONTEXT_MINUTES) -> None:
+        self.app = app
+        self.host = host
+        self.context_minutes = context_minutes
+        self._detail_pending: set[int] = set()  # views whose first row opens in the detail when loaded
+        self._contexts: dict[int, tuple[dict[str, Any], int]] = {}  # context view id -> (event, minutes)
+
+    # -- Enter ---------------------------------------------------------------------------------
+    def activate(self, view: View, row_index: int, row: Mapping[str, Any]) -> None:
+        """Enter on a row: drill into an aggregate's events, or open an event's detail."""
+        if view.kind.grouped:
+            self._run(lambda: plan.drill_in(view, row))
+            return
+        fetch = plan.full_record(view, row, self.host.drill_catalog) if view.kind == ViewKind.EVENTS else None
+        if fetch is not None:
+            self._detail_pending.add(fetch.id)
+            self.host.run_view(fetch)
+            return
+        self.open_detail(view, row_index)
+
+    def view_loaded(self, view: View) -> None:
+        """The host fetched `view`'s results: open the detail if the view was a record fetch."""
+        if view.id in self._detail_pending:
+            self._detail_pending.discard(view.id)
+            if view.result is not None and view.result.table.num_rows:
+                self.open_detail(view, 0)
+            else:
+                self.app.notify("the event was not found under the parent's partitions", severity="warning")
+
+    def open_detail(self, view: View, row_index: int) -> None:
+        if view.result is None or view.result.table.num_rows == 0:
+            return
+        table = view.result.table
+
+        def closed(outcome: DetailOutcome | None) -> None:
+            if outcome is None:
+                return
+            view.cursor = (outcome.index, view.cursor[1])
+            self.host.restore_view(view)
+            if outcome.action == "context":
+                self.context(view, row_at(table, outcome.index))
+
+        self.app.push_screen(EventDetailScreen(table, row_index, title=view.title), closed)
+
+    # -- filters and pivot ---------------------------------------------------------------------
+    def exclude(self, view: View, row: Mapping[str, Any]) -> None:
+        """`x`: the same query without this row's values."""
+        if view.kind.grouped:
+            self._run(lambda: plan.exclude_row(view, row))
+        else:
+            self.app.notify("x filters out an aggregated row; on events use e on a cell", severity="warning")
+
+    def filter_cell(self, view: View, column: str, value: Any, *, exclude: bool) -> None:
+        """`i` / `e`: keep only (or drop) rows whose `column` is this cell's value."""
+        self._run(lambda: plan.filter_by_cell(view, column, value, exclude=exclude))
+
+    def pivot(self, view: View, column: str) -> None:
+        """`F`: the frequency table of `column` under the current filters."""
+        self._run(lambda: plan.pivot(view, column))
+
+    # -- context window ------------------------------------------------------------------------
+    def context(self, view: View, event: Mapping[str, Any], minutes: int | None = None) -> None:
+        """`c`: this principal's events within ±minutes of this event."""
+        span = minutes or self.context_minutes
+        event = dict(event)
+        new = self._build(
+            lambda: plan.context_window(view, event, minutes=span, catalog=self.host.drill_catalog)
+        )
+        if new is not None:
+            self._contexts[new.id] = (event, span)
+            self.host.run_view(new)
+
+    def resize_context(self, view: View, factor: float) -> None:
+        """`+` / `-` on a context view: the same event with a wider or narrower window (replaces it)."""
+        known = self._contexts.get(view.id)
+        if known is None:
+            self.app.notify("+/- change the window of a context view (c on an event)", severity="warning")
+            return
+        event, span = known
+        new_span = int(min(max(span * factor, CONTEXT_LIMITS[0]), CONTEXT_LIMITS[1]))
+        if new_span == span:
+            return
+        stack = self.host.view_stack
+        parent = stack[len(stack) - 2] if len(stack) > 1 else view
+        stack.pop()
+        self.context(parent, event, new_span)
+
+    # -- back navigation -----------------------------------------------------------------------
+    def back(self) -> bool:
+        """`Esc`: the previous view from cache, no query; False at the root."""
+        previous = self.host.view_stack.pop()
+        if previous is None:
+            return False
+        self.host.restore_view(previous)
+        return True
+
+    def jump(self, index: int) -> None:
+        """Back to crumb `index` (0-based) from cache."""
+        stack = self.host.view_stack
+        if not 0 <= index < len(stack) or index == len(stack) - 1:
+            return
+        self.host.restore_view(stack.jump(index))
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _run(self, build: Callable[[], View]) -> None:
+        view = self._build(build)
+        if view is not None:
+            self.host.run_view(view)
+
+    def _build(self, build: Callable[[], View]) -> View | None:
+        try:
+            return build()
+        except (ValueError, NotImplementedError) as exc:
+            self._error(str(exc))
+        except Exception as exc:  # noqa: BLE001 - sqlglot errors on unusual SQL; the app stays up
+            self._error(f"{type(exc).__name__}: {exc}")
+        return None
+
+    def _error(self, text: str) -> None:
+        # drill errors quote row values, which come from the logs
+        self.app.notify(f"cannot drill: {escape_controls(text)[:300]}", severity="error", markup=False)

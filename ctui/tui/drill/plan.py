@@ -1,0 +1,126 @@
+"""What each drill key makes of the view on screen: a new, not yet run, View (Textual-free).
+
+The SQL comes from `ctui.sql.drill` (filter in/out, cell filters, pivot) and `ctui.sql.context`
+(context window, event by id); this module names the views and says what kind of rows they hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlglot import exp
+
+from ctui.model import Catalog
+from ctui.sql import context
+from ctui.sql.parse import parse_one
+from ctui.tui.drill.record import is_full_record
+from ctui.viewstack import View, ViewKind
+
+VALUE_CHARS = 28  # a crumb shows the end of long values: ARNs differ at their end
+
+
+def classify(sql: str) -> ViewKind:
+    """AGGREGATE when the outermost SELECT groups or aggregates, EVENTS when it reads CloudTrail rows."""
+    try:
+        tree = parse_one(sql)
+    except Exception:  # noqa: BLE001 - unparsable text is the engine's to report
+        return ViewKind.OTHER
+    select = tree if isinstance(tree, exp.Select) else tree.find(exp.Select)
+    if select is None:
+        return ViewKind.OTHER
+    if select.args.get("group") or any(e.find(exp.AggFunc) for e in select.expressions):
+        return ViewKind.AGGREGATE
+    return ViewKind.EVENTS
+
+
+def drill_in(view: View, row: Mapping[str, Any]) -> View:
+    """The raw events behind an aggregated row (the parent's filters kept, group keys added)."""
+    sql = _drill().filter_in(view.sql, dict(row))
+    return View(sql, _pairs_title(view, row), ViewKind.EVENTS, parent_sql=view.sql)
+
+
+def exclude_row(view: View, row: Mapping[str, Any]) -> View:
+    """The same query without this row's group values (NULL-aware)."""
+    sql = _drill().filter_out(view.sql, dict(row))
+    return View(sql, "not " + _pairs_title(view, row), view.kind, parent_sql=view.sql)
+
+
+def filter_by_cell(view: View, column: str, value: Any, *, exclude: bool) -> View:
+    """The current query kept to (or rid of) one cell's value."""
+    sql = _drill().filter_cell(view.sql, column, value, exclude=exclude)
+    title = f"{column}{'≠' if exclude else '='}{short(value)}"
+    return View(sql, title, view.kind, parent_sql=view.sql)
+
+
+def pivot(view: View, column: str) -> View:
+    """The frequency table of `column` under the current filters, most frequent first."""
+    sql = _drill().group_by(view.sql, column)
+    return View(sql, f"by {column}", ViewKind.PIVOT, group_keys=(column,), parent_sql=view.sql)
+
+
+def context_window(
+    view: View, event: Mapping[str, Any], *, minutes: int = 15, catalog: Catalog | None = None
+) -> View:
+    """What the event's principal did within ±`minutes` of it (ValueError without time/principal)."""
+    table = source_table(view.sql)
+    info = catalog.lookup(table) if catalog is not None else None
+    keys = {c.name for c in info.partition_keys} if info is not None else None
+    style = context.partition_style_of(view.sql, keys)
+    sql = context.context_query(event, minutes=minutes, table=table, partition_style=style)
+    _, who = context.principal(event)
+    return View(sql, f"±{minutes}m {short(who)}", ViewKind.EVENTS, parent_sql=view.sql)
+
+
+def full_record(view: View, row: Mapping[str, Any], catalog: Catalog | None = None) -> View | None:
+    """The whole record of an events row that holds only some columns; None when nothing to fetch."""
+    if view.result is not None and is_full_record(view.result.table.column_names):
+        return None
+    eventid = next((v for k, v in row.items() if k.lower() == "eventid"), None)
+    if not isinstance(eventid, str) or not eventid:
+        return None
+    sql = context.event_by_id_query(eventid, view.sql, catalog)
+    return View(sql, f"event {short(eventid)}", ViewKind.EVENTS, parent_sql=view.sql)
+
+
+def group_columns(view: View, row: Mapping[str, Any]) -> list[str]:
+    """The row's columns that identify its group (not aggregate outputs)."""
+    if view.group_keys:
+        return [k for k in view.group_keys if k in row]
+    try:
+        select = parse_one(view.sql).find(exp.Select)
+    except Exception:  # noqa: BLE001
+        select = None
+    if select is None:
+        return list(row)
+    aggregated = {e.alias_or_name.lower() for e in select.expressions if e.find(exp.AggFunc)}
+    return [k for k in row if k.lower() not in aggregated]
+
+
+def source_table(sql: str) -> str:
+    """The first table `sql` reads, as written (`db.table`), default `cloudtrail_logs`."""
+    try:
+        table = parse_one(sql).find(exp.Table)
+    except Exception:  # noqa: BLE001
+        table = None
+    if table is None or not table.name:
+        return "cloudtrail_logs"
+    return ".".join(p.name for p in table.parts)
+
+
+def short(value: Any) -> str:
+    """A value cut to its last VALUE_CHARS characters for a crumb title."""
+    text = "NULL" if value is None else str(value)
+    return text if len(text) <= VALUE_CHARS else "…" + text[-(VALUE_CHARS - 1) :]
+
+
+def _pairs_title(view: View, row: Mapping[str, Any]) -> str:
+    keys = group_columns(view, row)[:2]
+    return " ".join(f"{k}={short(row[k])}" for k in keys) or "rows"
+
+
+def _drill() -> Any:
+    """`ctui.sql.drill`, imported on first use so the rest of this module works without it."""
+    from ctui.sql import drill
+
+    return drill

@@ -1,0 +1,92 @@
+"""Naming and kinds of drilled views, context windows and full-record fetches (no Textual)."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from ctui.model import QueryResult
+from ctui.sql.catalog import builtin_catalog
+from ctui.tui.drill import plan
+from ctui.viewstack import View, ViewKind
+
+AGG = (
+    "SELECT useridentity.arn AS principal, eventname, count(*) AS calls FROM cloudtrail_logs "
+    "WHERE \"timestamp\" BETWEEN '2024/06/10' AND '2024/06/12' GROUP BY 1, 2 ORDER BY calls DESC"
+)
+ARN = "arn:aws:sts::111122223333:assumed-role/cluster-autoscaler/i-0abc"
+
+
+@pytest.mark.parametrize(
+    ("sql", "kind"),
+    [
+        (AGG, ViewKind.AGGREGATE),
+        ("SELECT count(*) FROM cloudtrail_logs", ViewKind.AGGREGATE),
+        ("SELECT * FROM cloudtrail_logs WHERE eventname = 'X'", ViewKind.EVENTS),
+        ("WITH t AS (SELECT * FROM cloudtrail_logs) SELECT eventname FROM t", ViewKind.EVENTS),
+        ("SHOW TABLES", ViewKind.OTHER),
+        ("SELEC nonsense (", ViewKind.OTHER),
+    ],
+)
+def test_classify(sql: str, kind: ViewKind) -> None:
+    assert plan.classify(sql) == kind
+
+
+def test_group_columns_skip_aggregates() -> None:
+    view = View(AGG, "agg", ViewKind.AGGREGATE)
+    row = {"principal": ARN, "eventname": "X", "calls": 3}
+    assert plan.group_columns(view, row) == ["principal", "eventname"]
+    assert plan.group_columns(View(AGG, "p", group_keys=("eventname",)), row) == ["eventname"]
+
+
+def test_short_keeps_the_end_of_long_values() -> None:
+    assert plan.short(None) == "NULL"
+    assert plan.short("abc") == "abc"
+    cut = plan.short(ARN)
+    assert cut.startswith("…") and cut.endswith("cluster-autoscaler/i-0abc") and len(cut) == plan.VALUE_CHARS
+
+
+@pytest.mark.parametrize(
+    ("sql", "table"),
+    [
+        (AGG, "cloudtrail_logs"),
+        ("SELECT * FROM db.trail t", "db.trail"),
+        ("SELECT 1", "cloudtrail_logs"),
+        ("((", "cloudtrail_logs"),
+    ],
+)
+def test_source_table(sql: str, table: str) -> None:
+    assert plan.source_table(sql) == table
+
+
+def test_context_window_view() -> None:
+    parent = View("SELECT * FROM cloudtrail_logs WHERE year = '2024'", "events", ViewKind.EVENTS)
+    event = {"eventtime": "2024-06-10T12:00:00Z", "useridentity": {"arn": ARN}}
+    view = plan.context_window(parent, event, minutes=5, catalog=builtin_catalog())
+    assert view.kind == ViewKind.EVENTS and view.title.startswith("±5m …")
+    assert "year = '2024' AND month = '06' AND day = '10'" in view.sql  # parent's partition style
+    assert "'2024-06-10T11:55:00Z' AND '2024-06-10T12:05:00Z'" in view.sql
+    with pytest.raises(ValueError):
+        plan.context_window(parent, {"eventtime": "2024-06-10T12:00:00Z"})
+
+
+def test_full_record_only_for_partial_rows_with_an_eventid() -> None:
+    parent_sql = "SELECT eventid, eventname FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/10'"
+    partial = View(parent_sql, "p", ViewKind.EVENTS)
+    partial.result = QueryResult(pa.table({"eventid": ["e1"], "eventname": ["X"]}))
+    fetch = plan.full_record(partial, {"eventid": "e1", "eventname": "X"})
+    assert fetch is not None and fetch.kind == ViewKind.EVENTS and fetch.title == "event e1"
+    assert "eventid = 'e1'" in fetch.sql and "\"timestamp\" = '2024/06/10'" in fetch.sql
+    assert plan.full_record(partial, {"eventname": "X"}) is None  # nothing to fetch by
+    full_columns = [
+        "eventid",
+        "eventtime",
+        "eventsource",
+        "eventname",
+        "useridentity",
+        "requestparameters",
+        "responseelements",
+    ]
+    full = View("SELECT * FROM cloudtrail_logs", "f", ViewKind.EVENTS)
+    full.result = QueryResult(pa.table({c: ["v"] for c in full_columns}))
+    assert plan.full_record(full, {"eventid": "e1"}) is None
