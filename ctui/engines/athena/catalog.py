@@ -149,13 +149,15 @@ class LazyCatalog(Catalog):
         default_database: str = "default",
         guard: Callable[[str], Any] | None = None,
     ) -> None:
-        super().__init__((), default_database=default_database)
         self.source = source
         self._guard = guard
         self._lock = threading.RLock()
         self._names: list[str] | None = None
         self._listed: dict[str, tuple[TableInfo, ...]] = {}
         self._single: dict[str, TableInfo | None] = {}
+        self._ready = False  # the base constructor reads `databases`: nothing to list yet
+        super().__init__((), default_database=default_database)
+        self._ready = True
 
     def _call(self, action: str, fn: Callable[[], Any]) -> Any:
         if self._guard is None:
@@ -183,6 +185,8 @@ class LazyCatalog(Catalog):
     @property  # type: ignore[override]
     def databases(self) -> tuple[Database, ...]:
         """Databases, with the tables of those already expanded."""
+        if not self._ready:
+            return ()
         return tuple(Database(name, self._listed.get(name.lower(), ())) for name in self.database_names())
 
     @databases.setter
