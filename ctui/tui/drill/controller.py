@@ -48,6 +48,8 @@ class DrillController:
         self.context_minutes = context_minutes
         self._detail_pending: set[int] = set()  # views whose first row opens in the detail when loaded
         self._contexts: dict[int, tuple[dict[str, Any], int]] = {}  # context view id -> (event, minutes)
+        # moves the grid's cursor to a row (by original index) when the detail closes on it
+        self.follow: Callable[[View, int], None] | None = None
 
     # -- Enter ---------------------------------------------------------------------------------
     def activate(self, view: View, row_index: int, row: Mapping[str, Any]) -> None:
@@ -79,8 +81,8 @@ class DrillController:
         def closed(outcome: DetailOutcome | None) -> None:
             if outcome is None:
                 return
-            view.cursor = (outcome.index, view.cursor[1])
-            self.host.restore_view(view)
+            if self.follow is not None:
+                self.follow(view, outcome.index)
             if outcome.action == "context":
                 self.context(view, row_at(table, outcome.index))
 

@@ -1,0 +1,204 @@
+"""The results area with the drill keys: a container around the breadcrumb bar and the results grid.
+
+Its bindings fire while focus is anywhere inside it (the grid), so they show in the footer then.
+It reads the cursor through the `ResultsPane` (whose sort and filter map grid rows back to
+original rows), has the pane save cursor and scroll on the view being left, and hands the rest
+to the `DrillController`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow.compute as pc
+from textual.binding import Binding
+from textual.containers import Vertical
+
+from ctui.tui.drill.controller import DrillController
+from ctui.tui.drill.crumbs import Breadcrumbs
+from ctui.tui.messages import ResultRowActivated
+from ctui.tui.widgets.results import ResultsPane
+from ctui.viewstack import View
+
+CRUMB_KEYS = "123456789"
+
+DRILL_BINDINGS = [
+    Binding(
+        "x",
+        "drill_exclude_row",
+        "Filter out",
+        id="drill.exclude_row",
+        tooltip="The same query without this row's values",
+    ),
+    Binding(
+        "i",
+        "drill_cell(False)",
+        "Keep value",
+        id="drill.keep_value",
+        tooltip="Only rows where this column has this cell's value",
+    ),
+    Binding(
+        "e",
+        "drill_cell(True)",
+        "Drop value",
+        id="drill.drop_value",
+        tooltip="Rows where this column does not have this cell's value",
+    ),
+    Binding(
+        "F",
+        "drill_pivot",
+        "Pivot",
+        id="drill.pivot",
+        tooltip="Frequency table of this column under the current filters",
+    ),
+    Binding(
+        "c",
+        "drill_context",
+        "Context",
+        id="drill.context",
+        tooltip="This principal's events around this event's time",
+    ),
+    Binding(
+        "plus",
+        "drill_context_resize(2)",
+        "Widen",
+        id="drill.widen",
+        show=False,
+        tooltip="Double the context window",
+    ),
+    Binding(
+        "minus",
+        "drill_context_resize(0.5)",
+        "Narrow",
+        id="drill.narrow",
+        show=False,
+        tooltip="Halve the context window",
+    ),
+    Binding(
+        "escape,backspace",
+        "drill_back",
+        "Back",
+        id="drill.back",
+        tooltip="The previous view, from cache: no query, no cost",
+    ),
+    *(
+        Binding(
+            key,
+            f"drill_jump({int(key) - 1})",
+            "Crumb",
+            id=f"drill.crumb{key}",
+            show=key == "1",
+            key_display="1-9",
+            tooltip="Back to the view of that crumb",
+        )
+        for key in CRUMB_KEYS
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Target:
+    """The view on screen and the grid's cursor in it, with the row's original values."""
+
+    view: View
+    row_index: int
+    column: str | None
+    row: dict[str, Any]
+
+
+class DrillArea(Vertical):
+    """Breadcrumbs over the results; Enter/x/i/e/F/c/Esc/1-9 drill through the view stack."""
+
+    BINDINGS = DRILL_BINDINGS
+    DEFAULT_CSS = "DrillArea { height: 1fr; }"
+
+    def __init__(self, *children: Any, controller: DrillController, **kwargs: Any) -> None:
+        super().__init__(*children, **kwargs)
+        self.controller = controller
+
+    def on_mount(self) -> None:
+        self.controller.follow = self.follow_row
+
+    # -- what the host calls -------------------------------------------------------------------
+    def refresh_crumbs(self) -> None:
+        """Show the stack's crumbs in the breadcrumb bar (call after any stack change or status)."""
+        for bar in self.query(Breadcrumbs):
+            bar.show(self.controller.host.view_stack.crumbs())
+
+    @property
+    def pane(self) -> ResultsPane | None:
+        found = self.query(ResultsPane)
+        return found.first() if found else None
+
+    def target(self) -> Target | None:
+        """The view on screen and the cursor's row (original values) and column; None without rows."""
+        pane = self.pane
+        grid = pane.grid if pane is not None else None
+        if pane is None or grid is None or pane.view is None:
+            return None
+        index = pane.source_index(grid.cursor_row)
+        row = pane.row_at(grid.cursor_row)
+        if index is None or row is None:
+            return None
+        cell = pane.current_cell()
+        return Target(pane.view, index, cell[0] if cell is not None else None, row)
+
+    def follow_row(self, view: View, row_index: int) -> None:
+        """Put the grid's cursor on original row `row_index` of `view` (the detail closed there)."""
+        pane = self.pane
+        grid = pane.grid if pane is not None else None
+        if pane is None or grid is None or pane.view is not view or pane.order is None:
+            return
+        found = pc.index(pane.order, row_index).as_py()
+        if found >= 0:
+            grid.move_cursor(row=found, animate=False)
+
+    # -- messages ------------------------------------------------------------------------------
+    def on_breadcrumbs_crumb_selected(self, message: Breadcrumbs.CrumbSelected) -> None:
+        message.stop()
+        self.action_drill_jump(message.index)
+
+    # -- actions -------------------------------------------------------------------------------
+    def on_result_row_activated(self, message: ResultRowActivated) -> None:
+        """Enter on a row (the pane saved cursor and scroll already)."""
+        message.stop()
+        self.controller.activate(message.view, message.row_index, message.row)
+
+    def action_drill_exclude_row(self) -> None:
+        if (target := self._leaving()) is not None:
+            self.controller.exclude(target.view, target.row)
+
+    def action_drill_cell(self, exclude: bool) -> None:
+        if (target := self._leaving()) is not None and target.column is not None:
+            value = target.row.get(target.column)
+            self.controller.filter_cell(target.view, target.column, value, exclude=exclude)
+
+    def action_drill_pivot(self) -> None:
+        if (target := self._leaving()) is not None and target.column is not None:
+            self.controller.pivot(target.view, target.column)
+
+    def action_drill_context(self) -> None:
+        if (target := self._leaving()) is not None:
+            self.controller.context(target.view, target.row)
+
+    def action_drill_context_resize(self, factor: float) -> None:
+        view = self.controller.host.view_stack.top
+        if view is not None:
+            self.controller.resize_context(view, factor)
+
+    def action_drill_back(self) -> None:
+        if not self.controller.back():
+            self.notify("already at the first view", timeout=2)
+
+    def action_drill_jump(self, index: int) -> None:
+        self.controller.jump(index)
+
+    def _leaving(self) -> Target | None:
+        target = self.target()
+        if target is None:
+            self.notify("no row under the cursor", severity="warning", timeout=2)
+            return None
+        if self.pane is not None:
+            self.pane.remember()
+        return target
