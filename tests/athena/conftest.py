@@ -102,9 +102,12 @@ def moto_endpoint() -> Iterator[str]:
     server.stop()
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def moto(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Moto]:
-    """Fake credentials, the endpoint, no real AWS config; a reset server with the world built."""
+    """Fake credentials, the endpoint, no real AWS config; a reset server with the world built.
+
+    Every fixture that talks to AWS depends on this one; pure unit tests do not start anything.
+    """
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
@@ -205,7 +208,7 @@ def partitions() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def profile() -> AthenaProfile:
+def profile(moto: Moto) -> AthenaProfile:
     return AthenaProfile(
         region=REGION, workgroup="ctui", database=DATABASE, poll_interval=0.0, max_attempts=2
     )

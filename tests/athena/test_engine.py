@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -246,10 +245,3 @@ def test_submit_passes_workgroup_database_catalog(engine: Any, moto: Moto) -> No
     assert execution.workgroup.name == "ctui"
     assert execution.context == {"Database": DATABASE, "Catalog": "AwsDataCatalog"}
     assert engine.description == "athena default/us-east-1/ctui"
-
-
-def test_decimal_with_precision_is_decimal() -> None:
-    from ctui.engines.athena.results import to_arrow
-
-    table = to_arrow([{"Name": "d", "Type": "decimal", "Precision": 10, "Scale": 2}], [["3.10"], [None]])
-    assert table.column("d").to_pylist() == [Decimal("3.10"), None]
