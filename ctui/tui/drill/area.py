@@ -165,6 +165,11 @@ class DrillArea(Vertical):
         message.stop()
         self.controller.activate(message.view, message.row_index, message.row)
 
+    def action_drill_open(self) -> None:
+        """What Enter on the grid does, for the palette."""
+        if (target := self._leaving()) is not None:
+            self.controller.activate(target.view, target.row_index, target.row)
+
     def action_drill_exclude_row(self) -> None:
         if (target := self._leaving()) is not None:
             self.controller.exclude(target.view, target.row)
