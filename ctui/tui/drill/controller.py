@@ -29,9 +29,6 @@ class DrillHost(Protocol):
     @property
     def view_stack(self) -> ViewStack: ...
 
-    @property
-    def drill_catalog(self) -> Catalog | None: ...
-
     def run_view(self, view: View) -> None:
         """Push `view`, show its SQL in the editor and run it (lint, estimate and guard first)."""
 
@@ -51,13 +48,18 @@ class DrillController:
         # moves the grid's cursor to a row (by original index) when the detail closes on it
         self.follow: Callable[[View, int], None] | None = None
 
+    @property
+    def catalog(self) -> Catalog | None:
+        """The engine's catalog once loaded (partition keys and table aliases for drill SQL)."""
+        return getattr(self.app, "catalog", None)
+
     # -- Enter ---------------------------------------------------------------------------------
     def activate(self, view: View, row_index: int, row: Mapping[str, Any]) -> None:
         """Enter on a row: drill into an aggregate's events, or open an event's detail."""
         if view.kind.grouped:
             self._run(lambda: plan.drill_in(view, row))
             return
-        fetch = plan.full_record(view, row, self.host.drill_catalog) if view.kind == ViewKind.EVENTS else None
+        fetch = plan.full_record(view, row, self.catalog) if view.kind == ViewKind.EVENTS else None
         if fetch is not None:
             self._detail_pending.add(fetch.id)
             self.host.run_view(fetch)
@@ -109,9 +111,7 @@ class DrillController:
         """`c`: this principal's events within ±minutes of this event."""
         span = minutes or self.context_minutes
         event = dict(event)
-        new = self._build(
-            lambda: plan.context_window(view, event, minutes=span, catalog=self.host.drill_catalog)
-        )
+        new = self._build(lambda: plan.context_window(view, event, minutes=span, catalog=self.catalog))
         if new is not None:
             self._contexts[new.id] = (event, span)
             self.host.run_view(new)
