@@ -1,0 +1,42 @@
+"""`ctui estimate`: what a query would scan and cost, without running it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ctui.cli import read_sql
+from ctui.commands.headless import EngineError, blocking_findings, describe_finding, fail, open_engine
+from ctui.config import Settings
+from ctui.engines.pricing import format_bytes, format_cost
+
+
+def main(args: argparse.Namespace, settings: Settings) -> int:
+    sql = read_sql(args)
+    try:
+        engine = open_engine(args, settings)
+    except EngineError as exc:
+        return fail(str(exc), 2)
+    try:
+        blocking = [f for f in blocking_findings(sql, engine.catalog(), True) if f.rule == "syntax"]
+        if blocking:
+            return fail("\n".join(describe_finding(f) for f in blocking))
+        estimate = engine.estimate(sql)
+    except EngineError as exc:
+        return fail(str(exc))
+    finally:
+        engine.close()
+    if args.format == "json":
+        json.dump(estimate.to_json(), sys.stdout)
+        sys.stdout.write("\n")
+        return 0
+    kind = "exactly" if estimate.exact else "at most"
+    print(f"{format_bytes(estimate.bytes)} ({kind}), {format_cost(estimate.cost_usd)} at Athena's price")
+    for table in estimate.tables:
+        scope = "all" if table.full_scan else f"{table.partitions}"
+        total = f" of {table.partitions_total}" if table.partitions_total is not None else ""
+        print(f"  {table.table}: {scope}{total} partitions, {format_bytes(table.bytes)}")
+    if estimate.full_scan:
+        print("full scan: the query constrains no partition (add a condition on day/\"timestamp\")")
+    return 0

@@ -1,0 +1,146 @@
+"""The CloudTrail tree on disk: day directories (partitions) and the log files in them.
+
+Layout, as `aws s3 sync s3://BUCKET/AWSLogs ./AWSLogs` leaves it (organization trails add `o-…/`):
+`[AWSLogs/][o-xxxx/]<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_….json.gz`.
+Digest and Insight files live beside `CloudTrail/` (`CloudTrail-Digest/`, `CloudTrail-Insight/`) and
+are never read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+LOG_SUFFIX = ".json.gz"
+# How deep below the root a `CloudTrail` directory is looked for (prefix/AWSLogs/o-id/account/CloudTrail).
+MAX_SEARCH_DEPTH = 5
+_YEAR = re.compile(r"\d{4}")
+_TWO_DIGITS = re.compile(r"\d{2}")
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One day directory of one account and region."""
+
+    account: str
+    region: str
+    year: str
+    month: str
+    day: str
+    path: str
+
+    @property
+    def values(self) -> dict[str, str]:
+        """Partition column values, as the table shows them (`timestamp` is `yyyy/MM/dd`)."""
+        return {
+            "account": self.account,
+            "region": self.region,
+            "year": self.year,
+            "month": self.month,
+            "day": self.day,
+            "timestamp": f"{self.year}/{self.month}/{self.day}",
+        }
+
+
+@dataclass(frozen=True)
+class LogFile:
+    path: str
+    size: int  # compressed bytes: what Athena charges for
+    mtime_ns: int = 0
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The files of a day directory: CloudTrail logs, and the count of anything else found there."""
+
+    files: tuple[LogFile, ...]
+    other: int
+
+
+def find_partitions(root: Path) -> list[Partition]:
+    """Every day directory under `root`, sorted; cheap (directories only, no file is stat'ed)."""
+    found: list[Partition] = []
+    top = os.path.abspath(root)
+    if os.path.basename(top) == "CloudTrail":
+        trails: Iterator[tuple[str, str]] = iter([(os.path.basename(os.path.dirname(top)), top)])
+    else:
+        trails = _trail_dirs(top, os.path.basename(top), 0)
+    for account, trail_dir in trails:
+        for region in _subdirs(trail_dir):
+            for year in _subdirs(os.path.join(trail_dir, region), _YEAR):
+                year_dir = os.path.join(trail_dir, region, year)
+                for month in _subdirs(year_dir, _TWO_DIGITS):
+                    for day in _subdirs(os.path.join(year_dir, month), _TWO_DIGITS):
+                        path = os.path.join(year_dir, month, day)
+                        found.append(Partition(account, region, year, month, day, path))
+    found.sort(key=lambda p: (p.account, p.region, p.year, p.month, p.day))
+    return found
+
+
+class FileLister:
+    """Lists day directories, caching each listing until the directory's mtime changes.
+
+    A sync adding files changes the directory's mtime, so new files are seen on the next query.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[int, Listing]] = {}
+        self._lock = threading.Lock()
+
+    def listing(self, partition: Partition) -> Listing:
+        try:
+            mtime = os.stat(partition.path).st_mtime_ns
+        except OSError:
+            return Listing((), 0)
+        with self._lock:
+            cached = self._cache.get(partition.path)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        result = _list_day(partition.path)
+        with self._lock:
+            self._cache[partition.path] = (mtime, result)
+        return result
+
+
+def _list_day(path: str) -> Listing:
+    files: list[LogFile] = []
+    other = 0
+    try:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if not entry.is_file():
+                    continue
+                if entry.name.endswith(LOG_SUFFIX) and not entry.name.startswith("."):
+                    stat = entry.stat()
+                    files.append(LogFile(entry.path, stat.st_size, stat.st_mtime_ns))
+                else:
+                    other += 1
+    except OSError:
+        return Listing((), 0)
+    files.sort(key=lambda f: f.path)
+    return Listing(tuple(files), other)
+
+
+def _trail_dirs(path: str, name: str, depth: int) -> Iterator[tuple[str, str]]:
+    """(account, path) of each `CloudTrail` directory; the account is the directory above it."""
+    for child in _subdirs(path):
+        child_path = os.path.join(path, child)
+        if child == "CloudTrail":
+            yield name, child_path
+        elif depth < MAX_SEARCH_DEPTH and not child.startswith(("CloudTrail-", ".")):
+            yield from _trail_dirs(child_path, child, depth + 1)
+
+
+def _subdirs(path: str, pattern: re.Pattern[str] | None = None) -> list[str]:
+    try:
+        with os.scandir(path) as entries:
+            names = [e.name for e in entries if e.is_dir()]
+    except OSError:
+        return []
+    if pattern is not None:
+        names = [n for n in names if pattern.fullmatch(n)]
+    return sorted(names)

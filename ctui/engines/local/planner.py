@@ -1,0 +1,154 @@
+"""Plan a query on the local tree: which files each read of the CloudTrail table needs, and the SQL.
+
+The partition predicate of each read comes from the SQL core (`ctui.sql.partitions`); it is evaluated
+against the directory listing, and the table reference is replaced by a view over the files of the
+selected day directories only. Nothing else is read, so `bytes` is exact before the query runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from ctui.engines.local.layout import FileLister, LogFile, Partition
+from ctui.engines.local.reader import ALL_COLUMNS
+from ctui.model import Catalog, TableInfo
+from ctui.sql import partitions as partition_analysis
+from ctui.sql import transpile
+
+VIEW_PREFIX = "__ctui_scan_"
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    """One read of the CloudTrail table: the view that replaces it and the files behind the view."""
+
+    view: str
+    label: str  # the name the query uses (alias or table name)
+    table: TableInfo
+    partitions: tuple[Partition, ...]
+    partitions_total: int
+    files: tuple[LogFile, ...]
+    other_files: int  # files in the selected directories that are not CloudTrail logs
+    full_scan: bool
+
+    @property
+    def bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    sql: str  # DuckDB SQL, reading the scans' views
+    scans: tuple[ScanPlan, ...]
+    columns: frozenset[str] | None  # table columns the query names (None: all, e.g. SELECT *)
+
+    @property
+    def bytes(self) -> int:
+        return sum(s.bytes for s in self.scans)
+
+    @property
+    def full_scan(self) -> bool:
+        return any(s.full_scan for s in self.scans)
+
+
+def plan(sql: str, catalog: Catalog, partitions: Sequence[Partition], lister: FileLister) -> QueryPlan:
+    """Parse `sql` (Athena), select partitions per table read and build the DuckDB SQL.
+
+    Raises transpile.SqlError when the SQL does not parse.
+    """
+    tree = transpile.parse(sql)
+    columns = referenced_columns(tree)
+    by_values = {_key(p.values): p for p in partitions}
+    analysed = _analyse(tree, catalog)
+    scans: list[ScanPlan] = []
+    for node in list(tree.find_all(exp.Table)):
+        table = _cloudtrail_table(node, tree, catalog)
+        if table is None:
+            continue
+        predicates = [s.predicate for s in analysed if _scan_matches(s, node)]
+        full = not predicates or any(p is None for p in predicates)
+        selected = list(partitions) if full else _select(predicates, partitions, by_values)
+        listings = [lister.listing(p) for p in selected]
+        view = f"{VIEW_PREFIX}{len(scans)}"
+        label = node.alias_or_name
+        scans.append(
+            ScanPlan(
+                view=view,
+                label=label,
+                table=table,
+                partitions=tuple(selected),
+                partitions_total=len(partitions),
+                files=tuple(f for listing in listings for f in listing.files),
+                other_files=sum(listing.other for listing in listings),
+                full_scan=full,
+            )
+        )
+        _replace(node, view, label, tree)
+    return QueryPlan(sql=transpile.to_duckdb(tree), scans=tuple(scans), columns=columns)
+
+
+def referenced_columns(tree: exp.Expression) -> frozenset[str] | None:
+    """Table columns the query may use: any identifier with a column's name; None after a `*`."""
+    for star in tree.find_all(exp.Star):
+        if not isinstance(star.parent, exp.Count):
+            return None
+    names = {i.name.lower() for i in tree.find_all(exp.Identifier)}
+    return frozenset(names & set(ALL_COLUMNS))
+
+
+def _analyse(tree: exp.Expression, catalog: Catalog) -> list[partition_analysis.PartitionScan]:
+    try:
+        return partition_analysis.selection(tree, catalog)
+    except Exception:  # noqa: BLE001 - analysis failing must never stop a query: it reads everything
+        return []
+
+
+def _scan_matches(scan: partition_analysis.PartitionScan, node: exp.Table) -> bool:
+    source = getattr(scan, "source", None)
+    if source is not None:
+        return source is node
+    return scan.alias.lower() == node.alias_or_name.lower()
+
+
+def _select(
+    predicates: list[exp.Expression | None], partitions: Sequence[Partition], by_values: dict
+) -> list[Partition]:
+    chosen = {
+        _key(p.values)
+        for p in partitions
+        if any(partition_analysis.matches(pred, p.values) for pred in predicates)
+    }
+    return [by_values[k] for k in by_values if k in chosen]
+
+
+def _cloudtrail_table(node: exp.Table, tree: exp.Expression, catalog: Catalog) -> TableInfo | None:
+    if not node.name or node.name.startswith(VIEW_PREFIX):
+        return None
+    if not node.db and node.name.lower() in _cte_names(tree):
+        return None
+    if isinstance(node.parent, (exp.Create, exp.Insert, exp.Drop)):
+        return None
+    table = catalog.lookup(node.name, node.db or None)
+    return table if table is not None and table.kind == "cloudtrail" else None
+
+
+def _cte_names(tree: exp.Expression) -> set[str]:
+    return {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+
+
+def _replace(node: exp.Table, view: str, label: str, tree: exp.Expression) -> None:
+    """Swap the table for its view, keeping the name the query uses for it (`db.t.col` → `t.col`)."""
+    alias = node.args.get("alias")
+    alias = alias.copy() if alias is not None else exp.TableAlias(this=exp.to_identifier(label))
+    node.replace(exp.Table(this=exp.to_identifier(view), alias=alias))
+    for column in tree.find_all(exp.Column):
+        if column.args.get("db") is not None and column.table.lower() == label.lower():
+            column.set("db", None)
+            column.set("catalog", None)
+
+
+def _key(values: dict[str, str]) -> tuple[str, ...]:
+    return tuple(values[k] for k in ("account", "region", "year", "month", "day"))

@@ -1,0 +1,121 @@
+"""Athena (Trino) SQL to DuckDB SQL, on sqlglot plus the fixes CloudTrail queries need.
+
+sqlglot translates most of Trino; what it leaves wrong is fixed on the tree before generating:
+- `parse_datetime(x, joda)` becomes `strptime(x, strftime)`, `format_datetime(t, joda)` becomes
+  `strftime(t, strftime)` (sqlglot keeps the Joda pattern, which DuckDB rejects);
+- `date_parse`/`date_format` (MySQL-style `%i`, `%s`) are already mapped by sqlglot.
+
+>>> to_duckdb(parse("SELECT format_datetime(t, 'yyyy-MM-dd HH:mm') FROM x"))
+"SELECT STRFTIME(t, '%Y-%m-%d %H:%M') FROM x"
+"""
+
+from __future__ import annotations
+
+import re
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+READ_DIALECT = "athena"
+
+# Joda-Time pattern letters (as Trino's parse_datetime/format_datetime use them) -> strftime.
+_JODA = {
+    "yyyy": "%Y", "yy": "%y", "y": "%Y", "YYYY": "%Y", "xxxx": "%G",
+    "MMMM": "%B", "MMM": "%b", "MM": "%m", "M": "%-m",
+    "dd": "%d", "d": "%-d", "DDD": "%j", "D": "%j",
+    "HH": "%H", "H": "%-H", "hh": "%I", "h": "%-I", "kk": "%H", "KK": "%I",
+    "mm": "%M", "m": "%-M", "ss": "%S", "s": "%-S",
+    "SSSSSS": "%f", "SSS": "%g", "SS": "%g", "S": "%g",
+    "a": "%p", "EEEE": "%A", "EEE": "%a", "E": "%a",
+    "ZZZ": "%Z", "ZZ": "%z", "Z": "%z", "zzzz": "%Z", "z": "%Z",
+}  # fmt: skip
+_JODA_TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*")
+
+
+class SqlError(ValueError):
+    """The SQL cannot be parsed (the message names the line and column when sqlglot knows them)."""
+
+
+def parse(sql: str) -> exp.Expression:
+    """Parse exactly one Athena statement."""
+    try:
+        statements = [s for s in sqlglot.parse(sql, read=READ_DIALECT) if s is not None]
+    except ParseError as exc:
+        raise SqlError(_parse_message(exc)) from exc
+    if not statements:
+        raise SqlError("no SQL statement given")
+    if len(statements) > 1:
+        raise SqlError(f"one statement at a time: found {len(statements)}")
+    return statements[0]
+
+
+def to_duckdb(tree: exp.Expression) -> str:
+    """DuckDB SQL for an Athena statement tree (the tree itself is not modified)."""
+    fixed = tree.copy().transform(_fix)
+    _name_outputs(fixed)
+    return fixed.sql(dialect="duckdb")
+
+
+def transpile(sql: str) -> str:
+    """`to_duckdb(parse(sql))`."""
+    return to_duckdb(parse(sql))
+
+
+def joda_to_strftime(pattern: str) -> str:
+    """Convert a Joda-Time pattern to strftime.
+
+    >>> joda_to_strftime("yyyy-MM-dd'T'HH:mm:ss'Z'")
+    '%Y-%m-%dT%H:%M:%SZ'
+    """
+    out: list[str] = []
+    pos = 0
+    for match in _JODA_TOKEN.finditer(pattern):
+        out.append(pattern[pos : match.start()].replace("%", "%%"))
+        token = match.group(0)
+        if token.startswith("'"):
+            out.append("'" if token == "''" else token[1:-1].replace("''", "'").replace("%", "%%"))
+        elif token in _JODA:
+            out.append(_JODA[token])
+        else:
+            raise SqlError(f"unsupported Joda date pattern {token!r} in {pattern!r}")
+        pos = match.end()
+    out.append(pattern[pos:].replace("%", "%%"))
+    return "".join(out)
+
+
+def _fix(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.ParseDatetime):
+        return exp.StrToTime(this=node.this, format=_strftime_literal(node.args.get("format")))
+    is_format = isinstance(node, exp.Anonymous) and node.name.lower() == "format_datetime"
+    if is_format and len(node.expressions) == 2:
+        value, fmt = node.expressions
+        return exp.TimeToStr(this=value, format=_strftime_literal(fmt))
+    return node
+
+
+def _name_outputs(tree: exp.Expression) -> None:
+    """Athena names an unnamed computed output column `_col<position>` (DuckDB: `count_star()`)."""
+    select = tree
+    while isinstance(select, (exp.SetOperation, exp.Subquery)):
+        select = select.this
+    if not isinstance(select, exp.Select):
+        return
+    for position, projection in enumerate(select.expressions):
+        if not isinstance(projection, (exp.Alias, exp.Column, exp.Star, exp.Dot)):
+            projection.replace(exp.alias_(projection.copy(), f"_col{position}"))
+
+
+def _strftime_literal(fmt: exp.Expression | None) -> exp.Expression:
+    if isinstance(fmt, exp.Literal) and fmt.is_string:
+        return exp.Literal.string(joda_to_strftime(fmt.this))
+    raise SqlError("parse_datetime/format_datetime need a constant format string")
+
+
+def _parse_message(exc: ParseError) -> str:
+    errors = getattr(exc, "errors", None) or []
+    if errors:
+        first = errors[0]
+        where = f" (line {first.get('line')}, column {first.get('col')})" if first.get("line") else ""
+        return f"syntax error{where}: {first.get('description', str(exc))}"
+    return f"syntax error: {exc}"
