@@ -1,0 +1,132 @@
+"""`ctui run --athena` and `ctui estimate --athena` end to end against moto, through ctui.cli.main."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ctui.cli import main
+from tests.athena.conftest import DATABASE, DAYS, REGION, TRAIL_REGIONS, Moto, day_bytes
+
+ONE_DAY = "SELECT eventname FROM cloudtrail_pp WHERE region = 'us-east-1' AND \"timestamp\" = '2024/06/12'"
+CONNECTION = ["--athena", "--region", REGION, "--workgroup", "ctui", "--database", DATABASE]
+
+
+def write_config(text: str) -> None:
+    Path(os.environ["CTUI_CONFIG"]).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def connection(moto: Moto) -> Moto:
+    """A named default connection in the config file (fast polling for tests)."""
+    write_config(
+        '[athena]\ndefault = "test"\n[athena.profiles.test]\n'
+        f'region = "{REGION}"\nworkgroup = "ctui"\ndatabase = "{DATABASE}"\npoll_interval = 0.0\n'
+    )
+    return moto
+
+
+def test_estimate_json(connection: Moto, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["estimate", "--athena", "--format", "json", ONE_DAY]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["bytes"] == day_bytes("us-east-1", DAYS[2]) and out["full_scan"] is False
+    assert out["tables"][0]["table"] == f"{DATABASE}.cloudtrail_pp" and out["tables"][0]["partitions"] == 1
+    assert out["cutoff_bytes"] > 0 and out["cost_usd"] > 0
+
+
+def test_estimate_command_line_options_without_config(moto: Moto, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["estimate", *CONNECTION, "SELECT * FROM cloudtrail_pp"]) == 0
+    out = capsys.readouterr().out
+    assert "full scan" in out and f"{DATABASE}.cloudtrail_pp: all of 10 partitions" in out
+
+
+def test_run_json_contract(connection: Moto, capsys: pytest.CaptureFixture[str]) -> None:
+    connection.inject_results(
+        [["eventname", "n"], ["GetObject", "3"], ["PutObject", None]],
+        [("eventname", "varchar"), ("n", "bigint")],
+    )
+    assert main(["run", "--athena", "--format", "json", ONE_DAY]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["columns"] == ["eventname", "n"] and out["rows"] == [["GetObject", 3], ["PutObject", None]]
+    assert out["truncated"] is False
+    stats = out["stats"]
+    assert stats["engine"] == "athena" and stats["state"] == "SUCCEEDED"
+    assert stats["query_id"] in connection.executions()
+    assert stats["estimated_bytes"] == day_bytes("us-east-1", DAYS[2])
+
+
+def test_block_level_never_reaches_start_query_execution(
+    connection: Moto, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Path(os.environ["CTUI_CONFIG"]).open("a", encoding="utf-8") as config:
+        config.write("[guard]\nblock_bytes = 5000\n")
+    code = main(["run", "--athena", "--yes", "SELECT * FROM cloudtrail_pp"])
+    err = capsys.readouterr().err
+    assert code == 1 and "refusing to run" in err
+    total = sum(day_bytes(r, d) for r in TRAIL_REGIONS for d in DAYS)
+    assert f"{total / 1000:.2f} KB" in err  # the estimate is in the message
+    assert connection.executions() == {}
+
+
+def test_max_bytes_blocks_and_warning_needs_yes(connection: Moto, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--athena", "--max-bytes", "100", ONE_DAY]) == 1
+    assert connection.executions() == {}
+    with Path(os.environ["CTUI_CONFIG"]).open("a", encoding="utf-8") as config:
+        config.write("[guard]\nwarn_bytes = 100\n")
+    assert main(["run", "--athena", ONE_DAY]) == 1
+    assert "--yes" in capsys.readouterr().err and connection.executions() == {}
+    assert main(["run", "--athena", "--yes", "--format", "csv", ONE_DAY]) == 0
+    assert len(connection.executions()) == 1
+
+
+def test_ctrl_c_cancels_the_query_on_athena(
+    connection: Moto, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import ctui.commands.run as run_command
+
+    connection.progression(times=1000)
+
+    def interrupt(_: float) -> None:  # the user presses Ctrl-C while the query is queued
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(run_command.time, "sleep", interrupt)
+    assert main(["run", "--athena", ONE_DAY]) == 130
+    (execution,) = connection.executions().values()
+    assert execution.status == "CANCELLED"
+    assert execution.id in capsys.readouterr().err
+
+
+def test_failed_query_exit_code(connection: Moto, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    import ctui.commands.run as run_command
+
+    connection.progression(times=1000)
+
+    def fail_it(_: float) -> None:
+        for execution in connection.executions().values():
+            execution.status = "FAILED"
+
+    monkeypatch.setattr(run_command.time, "sleep", fail_it)
+    assert main(["run", "--athena", ONE_DAY]) == 1
+    assert "query failed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--workgroup", "bare"], "--output-location"),
+        (["--workgroup", "nope"], "workgroup 'nope' does not exist"),
+        (["--database", "nope"], "database 'nope' does not exist"),
+    ],
+)
+def test_configuration_errors_are_one_paragraph(
+    moto: Moto, capsys: pytest.CaptureFixture[str], extra: list[str], needle: str
+) -> None:
+    assert main(["run", *CONNECTION, *extra, ONE_DAY]) != 0
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err and f"region {REGION}" in err
