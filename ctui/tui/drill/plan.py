@@ -120,7 +120,9 @@ def _pairs_title(view: View, row: Mapping[str, Any]) -> str:
 
 
 def _drill() -> Any:
-    """`ctui.sql.drill`, imported on first use so the rest of this module works without it."""
-    from ctui.sql import drill
-
+    """`ctui.sql.drill` (H3), or the minimal stand-in while that module has not landed."""
+    try:
+        from ctui.sql import drill
+    except ImportError:
+        from ctui.tui.drill import sqlfallback as drill
     return drill
