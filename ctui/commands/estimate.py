@@ -39,4 +39,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  {table.table}: {scope}{total} partitions, {format_bytes(table.bytes)}")
     if estimate.full_scan:
         print("full scan: the query constrains no partition (add a condition on day/\"timestamp\")")
+    if estimate.cutoff_bytes is not None:  # Athena: the workgroup's BytesScannedCutoffPerQuery
+        limit = format_bytes(estimate.cutoff_bytes)
+        print(f"workgroup limit: {limit} per query (Athena cancels queries above it)")
     return 0

@@ -43,6 +43,7 @@ def test_estimate_command_line_options_without_config(moto: Moto, capsys: pytest
     assert main(["estimate", *CONNECTION, "SELECT * FROM cloudtrail_pp"]) == 0
     out = capsys.readouterr().out
     assert "full scan" in out and f"{DATABASE}.cloudtrail_pp: all of 10 partitions" in out
+    assert "workgroup limit: 50.00 GB per query" in out  # BytesScannedCutoffPerQuery beside the estimate
 
 
 def test_run_json_contract(connection: Moto, capsys: pytest.CaptureFixture[str]) -> None:

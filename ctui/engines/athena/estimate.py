@@ -24,7 +24,7 @@ from ctui.model import Catalog, Estimate, TableEstimate, TableInfo
 from ctui.sql.parse import parse
 from ctui.sql.partitions import PartitionScan, select, selection
 
-MAX_LISTED_PREFIXES = 2_000  # beyond this, list an even sample and extrapolate
+MAX_LISTED_PREFIXES = 1_000  # beyond this, list an even sample and extrapolate
 MAX_PAGES_PER_PREFIX = 500  # 500k objects under one prefix: stop and report what was seen
 CACHE_SECONDS = 300.0  # CloudTrail delivers every ~5 minutes
 
