@@ -24,7 +24,10 @@ CONTEXT_LIMITS = (1, 24 * 60)  # the window can shrink to ±1 min and grow to ±
 
 
 class DrillHost(Protocol):
-    """What the app offers the controller."""
+    """What the screen holding the results offers the controller."""
+
+    @property
+    def app(self) -> App[Any]: ...
 
     @property
     def view_stack(self) -> ViewStack: ...
@@ -36,17 +39,27 @@ class DrillHost(Protocol):
         """Show `view` (now the stack's top) from its cache, cursor and scroll as they were."""
 
 
+def kind_of(view: View) -> ViewKind:
+    """The view's kind, classified from its SQL the first time for queries run from the editor."""
+    if view.kind == ViewKind.OTHER:
+        view.kind = plan.classify(view.sql)
+    return view.kind
+
+
 class DrillController:
     """One per app; every method is a user action on the view on screen."""
 
-    def __init__(self, app: App[Any], host: DrillHost, *, context_minutes: int = CONTEXT_MINUTES) -> None:
-        self.app = app
+    def __init__(self, host: DrillHost, *, context_minutes: int = CONTEXT_MINUTES) -> None:
         self.host = host
         self.context_minutes = context_minutes
         self._detail_pending: set[int] = set()  # views whose first row opens in the detail when loaded
         self._contexts: dict[int, tuple[dict[str, Any], int]] = {}  # context view id -> (event, minutes)
         # moves the grid's cursor to a row (by original index) when the detail closes on it
         self.follow: Callable[[View, int], None] | None = None
+
+    @property
+    def app(self) -> App[Any]:
+        return self.host.app
 
     @property
     def catalog(self) -> Catalog | None:
@@ -56,10 +69,10 @@ class DrillController:
     # -- Enter ---------------------------------------------------------------------------------
     def activate(self, view: View, row_index: int, row: Mapping[str, Any]) -> None:
         """Enter on a row: drill into an aggregate's events, or open an event's detail."""
-        if view.kind.grouped:
+        if kind_of(view).grouped:
             self._run(lambda: plan.drill_in(view, row))
             return
-        fetch = plan.full_record(view, row, self.catalog) if view.kind == ViewKind.EVENTS else None
+        fetch = plan.full_record(view, row, self.catalog) if kind_of(view) == ViewKind.EVENTS else None
         if fetch is not None:
             self._detail_pending.add(fetch.id)
             self.host.run_view(fetch)
@@ -93,7 +106,7 @@ class DrillController:
     # -- filters and pivot ---------------------------------------------------------------------
     def exclude(self, view: View, row: Mapping[str, Any]) -> None:
         """`x`: the same query without this row's values."""
-        if view.kind.grouped:
+        if kind_of(view).grouped:
             self._run(lambda: plan.exclude_row(view, row))
         else:
             self.app.notify("x filters out an aggregated row; on events use e on a cell", severity="warning")
