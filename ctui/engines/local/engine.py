@@ -220,9 +220,10 @@ class LocalEngine:
                 return
             query.state = QueryState.RUNNING
         try:
-            cursor.execute("SET enable_progress_bar=false")
-            cursor.execute("SET TimeZone='UTC'")
             self._execute(query, cursor)
+        except Exception as exc:  # noqa: BLE001 - the worker must always leave a final state
+            state = QueryState.CANCELLED if query.cancel_requested else QueryState.FAILED
+            self._finish(query, state, None if query.cancel_requested else QueryError(str(exc), "SYSTEM"))
         finally:
             with query.lock:
                 query.cursor = None
@@ -232,6 +233,8 @@ class LocalEngine:
         while True:
             readable = self._readable_files(query)
             try:
+                cursor.execute("SET enable_progress_bar=false")  # it would write to the terminal
+                cursor.execute("SET TimeZone='UTC'")
                 for scan in query.plan.scans:
                     files = [f.path for f in scan.files if f.path in readable]
                     view_sql = reader.relation_sql(files, query.plan.columns)
@@ -251,9 +254,6 @@ class LocalEngine:
                 return
             except _Cancelled:
                 self._finish(query, QueryState.CANCELLED)
-                return
-            except Exception as exc:  # noqa: BLE001 - the worker must always leave a final state
-                self._finish(query, QueryState.FAILED, QueryError(str(exc), category="SYSTEM"))
                 return
             with query.lock:
                 query.table = _lower_names(table)
