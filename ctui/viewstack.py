@@ -59,6 +59,7 @@ class View:
     scroll: tuple[float, float] = (0.0, 0.0)
     group_keys: tuple[str, ...] = ()
     parent_sql: str | None = None
+    editor_text: str | None = None  # the editor's whole text when this view was left for a drill
     id: int = field(default_factory=lambda: next(_ids))
 
     @property
