@@ -1,0 +1,135 @@
+"""The local engine on the generated demo tree: totals, broken files, every planted incident found."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ctui.engines.local import LocalEngine
+from ctui.model import QueryState, QueryStatus
+
+T = "cloudtrail_logs"
+
+
+@pytest.fixture(scope="module")
+def manifest(demo_tree: Path) -> dict[str, Any]:
+    return json.loads((demo_tree / "ctui-demo.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def engine(demo_tree: Path) -> LocalEngine:
+    engine = LocalEngine(demo_tree, demo=True)
+    yield engine
+    engine.close()
+
+
+def query(engine: LocalEngine, sql: str) -> tuple[QueryStatus, list[dict[str, Any]]]:
+    handle = engine.submit(sql)
+    end = time.monotonic() + 60
+    while not (status := engine.poll(handle)).finished:
+        assert time.monotonic() < end
+        threading.Event().wait(0.01)
+    assert status.state is QueryState.SUCCEEDED, status.error
+    return status, engine.results(handle, 100_000).table.to_pylist()
+
+
+def scalar(engine: LocalEngine, sql: str) -> Any:
+    return next(iter(query(engine, sql)[1][0].values()))
+
+
+def test_full_scan_counts_every_record_and_skips_the_broken_file(engine: LocalEngine, demo_tree: Path,
+                                                                 manifest: dict[str, Any]) -> None:
+    status, rows = query(engine, f"SELECT count(*) AS n FROM {T}")
+    assert rows[0]["n"] == manifest["records"]
+    broken = [b for b in manifest["broken_files"] if "truncated" in b["reason"]]
+    assert status.files_skipped == len(broken)
+    logs = [p for p in demo_tree.glob("AWSLogs/**/CloudTrail/*/*/*/*/*.json.gz")]
+    assert status.bytes_scanned == sum(p.stat().st_size for p in logs)
+    assert status.files_read == len(logs) - len(broken)
+    assert engine.description.startswith("DEMO ")
+
+
+def test_one_day_reads_only_that_day(engine: LocalEngine, demo_tree: Path) -> None:
+    status, _ = query(engine, f"SELECT count(*) FROM {T} WHERE \"timestamp\" = '2024/06/11'")
+    day = [p for p in demo_tree.glob("AWSLogs/**/CloudTrail/*/2024/06/11/*.json.gz")]
+    assert status.bytes_scanned == sum(p.stat().st_size for p in day)
+
+
+def test_throttling(engine: LocalEngine, manifest: dict[str, Any]) -> None:
+    incident = manifest["incidents"]["throttling"]
+    rows = query(engine, f"""
+        SELECT useridentity.arn, count(*) AS n FROM {T}
+        WHERE errorcode IN ('ThrottlingException', 'Client.RequestLimitExceeded')
+          AND eventtime BETWEEN '{incident["window"][0]}' AND '{incident["window"][1]}'
+        GROUP BY 1 ORDER BY n DESC LIMIT 1""")[1]
+    assert rows[0]["arn"] == incident["principal_arn"]
+
+
+def test_s3_hot_objects(engine: LocalEngine, manifest: dict[str, Any]) -> None:
+    incident = manifest["incidents"]["s3_hot_objects"]
+    rows = query(engine, f"""
+        SELECT json_extract_scalar(requestparameters, '$.key') AS k, count(*) AS n FROM {T}
+        WHERE eventname = 'GetObject' AND useragent = '{incident["user_agent"]}'
+          AND json_extract_scalar(requestparameters, '$.bucketName') = '{incident["bucket"]}'
+        GROUP BY 1""")[1]
+    assert {r["k"]: r["n"] for r in rows} == incident["requests_by_key"]
+
+
+def test_route53_www(engine: LocalEngine, manifest: dict[str, Any]) -> None:
+    incident = manifest["incidents"]["route53_www"]
+    rows = query(engine, f"""
+        SELECT useridentity.arn, json_extract_scalar(requestparameters,
+               '$.changeBatch.changes[0].resourceRecordSet.name') AS name
+        FROM {T} WHERE eventname = 'ChangeResourceRecordSets'
+          AND json_extract_scalar(requestparameters, '$.changeBatch.changes[0].resourceRecordSet.name')
+              = '{incident["record_name"]}'""")[1]
+    assert [r["arn"] for r in rows] == [incident["principal_arn"]] * incident["change_events"]
+
+
+def test_root_login_without_mfa(engine: LocalEngine, manifest: dict[str, Any]) -> None:
+    incident = manifest["incidents"]["root_no_mfa"]
+    rows = query(engine, f"""
+        SELECT sourceipaddress, useridentity.arn FROM {T}
+        WHERE eventname = 'ConsoleLogin' AND useridentity.type = 'Root'
+          AND json_extract_scalar(additionaleventdata, '$.MFAUsed') = 'No'""")[1]
+    assert rows == [{"sourceipaddress": incident["source_ip"], "arn": incident["principal_arn"]}]
+
+
+def test_access_denied_burst(engine: LocalEngine, manifest: dict[str, Any]) -> None:
+    incident = manifest["incidents"]["access_denied_burst"]
+    n = scalar(engine, f"""
+        SELECT count(*) FROM {T} WHERE useridentity.arn = '{incident["principal_arn"]}'
+          AND (errorcode LIKE '%AccessDenied%')
+          AND from_iso8601_timestamp(eventtime) BETWEEN from_iso8601_timestamp('{incident["window"][0]}')
+                                                    AND from_iso8601_timestamp('{incident["window"][1]}')""")
+    assert n == incident["denied_calls"]
+
+
+def test_failed_logins_then_security_group_opened(engine: LocalEngine, manifest: dict[str, Any]) -> None:
+    logins = manifest["incidents"]["failed_logins"]
+    failed = scalar(engine, f"""
+        SELECT count(*) FROM {T} WHERE eventname = 'ConsoleLogin'
+          AND json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Failure'
+          AND sourceipaddress = '{logins["source_ip"]}'""")
+    assert failed == logins["failed_logins"]
+    sg = manifest["incidents"]["sg_open_and_access_key"]
+    rows = query(engine, f"""
+        SELECT eventname, json_extract_scalar(requestparameters, '$.groupId') AS g FROM {T}
+        WHERE useridentity.arn = '{sg["principal_arn"]}' AND sourceipaddress = '{sg["source_ip"]}'
+          AND eventname IN ('AuthorizeSecurityGroupIngress', 'CreateUser', 'CreateAccessKey')
+        ORDER BY eventtime""")[1]
+    expected = ["AuthorizeSecurityGroupIngress", "CreateUser", "CreateAccessKey"]
+    assert [r["eventname"] for r in rows] == expected
+    assert rows[0]["g"] == sg["group_id"]
+
+
+def test_hostile_user_agents_come_back_verbatim(engine: LocalEngine, manifest: dict[str, Any]) -> None:
+    for agent in manifest["hostile"]["user_agents"][:4]:
+        ids = ", ".join(f"'{i}'" for i in agent["event_ids"])
+        rows = query(engine, f"SELECT useragent FROM {T} WHERE eventid IN ({ids})")[1]
+        assert [r["useragent"] for r in rows] == [agent["value"]] * agent["events"]
