@@ -22,7 +22,18 @@ def _run_to_end(engine: Any, handle: Any, max_polls: int = 50) -> Any:
 
 
 def test_catalog_reads_glue_tables_lazily(engine: Any) -> None:
+    import boto3
+
+    boto3.client("glue").create_database(DatabaseInput={"Name": "other"})
+    boto3.client("glue").create_table(
+        DatabaseName="other", TableInput={"Name": "later", "StorageDescriptor": {}}
+    )
     catalog = engine.catalog()
+    listed = {db.name: [t.name for t in db.tables] for db in catalog.databases}
+    assert listed[DATABASE] == ["accounts", "cloudtrail_parts", "cloudtrail_pp"]  # the default: preloaded
+    assert listed["other"] == []  # listed when expanded
+    assert [t.name for t in engine.tables("other")] == ["later"]
+    assert [t.name for t in next(db for db in catalog.databases if db.name == "other").tables] == ["later"]
     table = catalog.lookup("cloudtrail_pp")
     assert table is not None and table.database == DATABASE
     assert [c.name for c in table.partition_keys] == ["region", "timestamp"]

@@ -294,3 +294,30 @@ def test_errors_are_one_paragraph_naming_profile_and_region(exc: Exception, need
     text = str(errors.translate(exc, PROFILE, "start the query"))
     assert needle in text and "profile audit in region eu-west-1" in text
     assert "\n" not in text and "Traceback" not in text
+
+
+def test_lazy_catalog_survives_a_denied_listing() -> None:
+    from ctui.engines.athena.catalog import LazyCatalog
+
+    table = TableInfo("db", "t", (Column("a", "string"),))
+
+    class Source:
+        calls: list[str] = []
+
+        def database_names(self) -> list[str]:
+            raise EngineError("Access denied for glue:GetDatabases")
+
+        def tables(self, database: str) -> list[TableInfo]:
+            raise EngineError("Access denied for glue:GetTables")
+
+        def table(self, database: str, name: str) -> TableInfo | None:
+            self.calls.append(f"{database}.{name}")
+            return table if name == "t" else None
+
+    catalog = LazyCatalog(Source(), default_database="db")
+    catalog.preload()
+    assert catalog.load_error and "GetDatabases" in catalog.load_error
+    assert catalog.databases == () and catalog.lookup("T") is table and catalog.lookup("db.t") is table
+    assert catalog.lookup("nope") is None and catalog.lookup("nope") is None
+    assert Source.calls == ["db.t", "db.nope"]  # each answer, found or not, is cached
+    assert "t" in catalog.table_names()

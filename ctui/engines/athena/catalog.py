@@ -7,10 +7,12 @@ partition analysis use it exactly like the local catalog.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
+from ctui.engines.base import EngineError
 from ctui.model import Catalog, Column, Database, TableInfo
 
 GLUE_CATALOG = "AwsDataCatalog"
@@ -155,6 +157,7 @@ class LazyCatalog(Catalog):
         self._names: list[str] | None = None
         self._listed: dict[str, tuple[TableInfo, ...]] = {}
         self._single: dict[str, TableInfo | None] = {}
+        self.load_error: str | None = None  # why listing failed, for the catalog browser
         self._ready = False  # the base constructor reads `databases`: nothing to list yet
         super().__init__((), default_database=default_database)
         self._ready = True
@@ -187,7 +190,12 @@ class LazyCatalog(Catalog):
         """Databases, with the tables of those already expanded."""
         if not self._ready:
             return ()
-        return tuple(Database(name, self._listed.get(name.lower(), ())) for name in self.database_names())
+        try:
+            names = self.database_names()
+        except EngineError as exc:  # e.g. no glue:GetDatabases: single-table lookups may still work
+            self.load_error = str(exc)
+            return ()
+        return tuple(Database(name, self._listed.get(name.lower(), ())) for name in names)
 
     @databases.setter
     def databases(self, value: tuple[Database, ...]) -> None:  # the base class assigns it
@@ -212,8 +220,20 @@ class LazyCatalog(Catalog):
 
     def table_names(self) -> list[str]:
         """Names of the default database's tables (listed on first use) and every table seen so far."""
-        self.tables_in(self.default_database)
+        with contextlib.suppress(EngineError):
+            self.tables_in(self.default_database)
         return super().table_names()
+
+    def preload(self) -> None:
+        """List the databases and the default database's tables (run it off the UI thread).
+
+        A failure is kept in `load_error` rather than raised: lookups of single tables may still work.
+        """
+        try:
+            self.database_names()
+            self.tables_in(self.default_database)
+        except EngineError as exc:
+            self.load_error = str(exc)
 
     def refresh(self) -> None:
         """Forget everything cached (the TUI's "reload catalog")."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -124,12 +123,18 @@ class AthenaEngine:
     # -- catalog ----------------------------------------------------------------------------------
 
     def catalog(self) -> LazyCatalog:
+        """The catalog, with database names and the default database's tables listed on first use.
+
+        Other databases are listed when asked (`tables(database)`, `catalog().tables_in(database)`).
+        """
         if self._catalog is None:
             if self.profile.catalog == GLUE_CATALOG:
                 source: Any = GlueSource(self.client("glue"))
             else:
                 source = AthenaSource(self.client("athena"), self.profile.catalog, self.profile.workgroup)
-            self._catalog = LazyCatalog(source, default_database=self.profile.database, guard=self.guard)
+            catalog = LazyCatalog(source, default_database=self.profile.database, guard=self.guard)
+            catalog.preload()
+            self._catalog = catalog
         return self._catalog
 
     def databases(self) -> list[str]:
@@ -298,11 +303,6 @@ class AthenaEngine:
                 first = QueryStatus(query_id=handle.query_id, state=QueryState.QUEUED)
                 self._tracked[handle.query_id] = _Tracked(handle, first)
             return self._tracked[handle.query_id]
-
-    def statuses(self) -> Iterator[QueryStatus]:
-        """The last known status of every tracked query."""
-        with self._lock:
-            yield from (t.status for t in list(self._tracked.values()))
 
 
 def _transient(cause: BaseException | None) -> bool:
