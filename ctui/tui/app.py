@@ -1,0 +1,192 @@
+"""The ctui Textual app: builds the engine in a worker, hosts the main screen, themes, help, quit.
+
+Built by `make_app(settings, engine_factory)` so tests inject both (posting's style).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+from ctui.config import Settings
+from ctui.engines.base import Engine
+from ctui.history import History
+from ctui.model import Catalog
+from ctui.tui import jobs, themes
+from ctui.tui import messages as m
+from ctui.tui.commands import CtuiCommands
+from ctui.tui.screens.main import MainScreen
+
+EngineFactory = Callable[..., Engine]
+
+
+class CtuiApp(App[int]):
+    CSS_PATH = "ctui.tcss"
+    TITLE = "ctui"
+    COMMANDS: ClassVar = {CtuiCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            priority=True,
+            id="app.quit",
+            tooltip="Quit (asks first, and cancels, if a query is running)",
+        ),
+        Binding("f1,question_mark", "help", "Help", id="app.help", tooltip="Keys and commands"),
+        Binding("f10", "cycle_theme", "Theme", show=False, id="app.theme", tooltip="Next theme"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine_factory: EngineFactory,
+        *,
+        history: History | None = None,
+        theme: str | None = None,
+        initial_sql: str | None = None,
+        state: themes.UiState | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.engine_factory = engine_factory
+        self.history = history
+        self.engine: Engine | None = None
+        self.catalog: Catalog | None = None
+        self.initial_sql = initial_sql
+        self.ui_state = state or themes.UiState.load()
+        self.requested_theme = theme or self.ui_state.theme or settings.theme
+        self.loaded_themes = themes.load_themes()
+        for loaded in self.loaded_themes:
+            self.register_theme(loaded)
+
+    @property
+    def main(self) -> MainScreen:
+        return self.get_screen("main")  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.install_screen(MainScreen(), "main")
+        self.push_screen("main")
+        names = {t.name for t in self.loaded_themes} | set(self.available_themes)
+        if self.requested_theme in names:
+            self.theme = self.requested_theme
+        else:
+            self.notify(
+                f"unknown theme {self.requested_theme!r}; themes: {', '.join(sorted(names))}",
+                severity="warning",
+                markup=False,
+            )
+            self.theme = themes.DEFAULT if themes.DEFAULT in names else "textual-dark"
+        self.build_engine()
+
+    # -- engine ----------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="engine", name="engine")
+    def build_engine(self) -> None:
+        jobs.build_engine(self.engine_factory, self.post_message)
+
+    def on_engine_progressed(self, message: m.EngineProgressed) -> None:
+        self.main.status_line.say(f"{message.text} ({message.fraction:.0%})", "dim")
+
+    def on_engine_ready(self, message: m.EngineReady) -> None:
+        self.engine = message.engine
+        self.main.engine_ready(message.engine.description)
+        for notice in message.notices:
+            self.notify(notice, markup=False, timeout=8)
+
+    def on_engine_failed(self, message: m.EngineFailed) -> None:
+        self.main.status_line.say(f"engine: {message.message}", "bold red")
+        self.notify(message.message, title="engine", severity="error", markup=False, timeout=20)
+
+    def on_catalog_loaded(self, message: m.CatalogLoaded) -> None:
+        from ctui.tui.starter import main_table, newest_day, starter_sql
+
+        self.catalog = message.catalog
+        main = self.main
+        if not main.editor.text.strip():
+            table = main_table(message.catalog)
+            main.editor.load_text(starter_sql(table, newest_day(self.engine, table), message.catalog))
+        main.catalog_loaded(message.catalog)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker errors are shown (workers catch what they expect themselves)."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                f"{event.worker.name or 'worker'} failed: {type(error).__name__}: {error}",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+            if event.worker.group == "query":
+                self.main.running_view = None
+
+    # -- quit, help, themes ----------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        main = self.main
+        if not main.busy:
+            self.exit(0)
+            return
+        from ctui.tui.screens.confirm import ConfirmScreen
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                main.cancel_query()
+                self.exit(0)
+
+        self.push_screen(
+            ConfirmScreen("A query is running. Cancel it and quit?", yes="Cancel and quit", no="Stay"),
+            answered,
+        )
+
+    def action_help(self) -> None:
+        from ctui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_cycle_theme(self) -> None:
+        names = [t.name for t in self.loaded_themes] or sorted(self.available_themes)
+        current = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(current + 1) % len(names)]
+        self.notify(f"theme: {self.theme}", markup=False)
+
+    def watch_theme(self, theme: str) -> None:
+        if theme != self.ui_state.theme and self.is_mounted(self):
+            self.ui_state = self.ui_state.with_theme(theme)
+            self.ui_state.save()
+        try:
+            dark = self.current_theme.dark
+            self.main.editor.theme = "css" if dark else "github_light"
+        except Exception:  # noqa: BLE001 - before the main screen exists
+            pass
+
+    def is_mounted(self, node: Any) -> bool:
+        return bool(getattr(node, "_running", False))
+
+    def on_unmount(self) -> None:
+        engine = self.engine
+        if engine is not None:
+            jobs._safe(engine.close)
+
+
+def make_app(
+    settings: Settings,
+    engine_factory: EngineFactory,
+    *,
+    history: History | None = None,
+    theme: str | None = None,
+    initial_sql: str | None = None,
+    state_path: Path | None = None,
+) -> CtuiApp:
+    """The app, with its engine factory (called in a worker) and history injected."""
+    state = themes.UiState.load(state_path) if state_path else None
+    return CtuiApp(
+        settings, engine_factory, history=history, theme=theme, initial_sql=initial_sql, state=state
+    )

@@ -1,0 +1,282 @@
+"""Running queries on the main screen: check (lint, estimate, guard) → confirm → run → results.
+
+A mixin of `MainScreen`: the workers post messages (ctui.tui.messages) and these handlers change
+the UI. The view stack (ctui.viewstack) holds every query; the results pane shows its top.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from ctui.engines.pricing import format_bytes, format_cost
+from ctui.model import Finding, QueryHandle, QueryState, QueryStatus
+from ctui.tui import jobs
+from ctui.tui import messages as m
+from ctui.tui.safe import escape_controls
+from ctui.viewstack import View, ViewKind, ViewStack
+
+if TYPE_CHECKING:
+    from ctui.tui.app import CtuiApp
+    from ctui.tui.widgets.results import ResultsPane
+    from ctui.tui.widgets.status import StatusLine
+
+
+def title_of(sql: str) -> str:
+    """A short title for a query (its first meaningful line)."""
+    for line in sql.splitlines():
+        line = line.strip()
+        if line and not line.startswith("--"):
+            return line[:60]
+    return "query"
+
+
+class QueryFlow:
+    """Query state of the main screen: the stack, the running query and its handle."""
+
+    app: CtuiApp
+    view_stack: ViewStack
+    running_view: int | None
+    handle: QueryHandle | None
+    _stop: threading.Event | None
+    queries_run: int
+
+    # provided by MainScreen
+    results: ResultsPane
+    status_line: StatusLine
+
+    def init_query_flow(self) -> None:
+        self.view_stack = ViewStack()
+        self.running_view = None
+        self.handle = None
+        self._stop = None
+        self.queries_run = 0
+
+    @property
+    def busy(self) -> bool:
+        return self.running_view is not None
+
+    # -- entry points (keys, palette, drill-down) ------------------------------------------------
+    def run_query(
+        self, sql: str, *, push: bool = False, title: str | None = None, kind: ViewKind = ViewKind.OTHER
+    ) -> View | None:
+        """Run `sql` as a new view: pushed on the stack (drill-down) or replacing the top (editor)."""
+        view = View(sql=sql, title=title or title_of(sql), kind=kind)
+        return self.run_view(view, push=push)
+
+    def run_view(self, view: View, push: bool = True) -> View | None:
+        """Put `view` on the stack and run it (lint, estimate and guard first)."""
+        if self.busy:
+            self.notify_user("A query is running: ctrl+c cancels it first.", "warning")
+            return None
+        engine = self.app.engine
+        if engine is None:
+            self.notify_user("The engine is not ready yet.", "warning")
+            return None
+        self.results.remember()
+        if push:
+            self.view_stack.push(view)
+        else:
+            self.view_stack.replace_top(view)
+        self.view_shown(view)
+        self.running_view = view.id
+        self.status_line.say("checking: lint, estimate, cost guard…", "dim")
+        self.run_worker(
+            partial(
+                jobs.check_run,
+                engine,
+                self.app.catalog,
+                self.app.settings,
+                view.id,
+                view.sql,
+                self.post_message,
+            ),
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+            group="query",
+            name="check",
+        )
+        self.call_later(self.results.show_message, Text("Checking the query…", style="dim"))
+        return view
+
+    def restore_view(self, view: View) -> None:
+        """Show `view` (the stack's top) from its cache: no query runs."""
+        self.view_shown(view)
+        self.run_worker(self.results.show_view(view), group="results-render", exclusive=True)
+        self.refresh_spend()
+
+    # -- check ------------------------------------------------------------------------------------
+    def on_run_checked(self, message: m.RunChecked) -> None:
+        view = self.view_stack.find(message.view_id)
+        if view is None or self.running_view != view.id:
+            return
+        if message.blocking:
+            self._refuse(view, message.blocking[0].message, message.blocking)
+            return
+        view.estimate = message.estimate
+        decision = message.decision
+        level = getattr(decision, "level", "ok")
+        reason = getattr(decision, "message", "") or ""
+        if level == "block":
+            self._refuse(view, f"cost guard: {reason}")
+            return
+        if level == "warn":
+            from ctui.tui.screens.confirm import ConfirmScreen
+
+            question = confirm_text(message, reason)
+            self.app.push_screen(
+                ConfirmScreen(question, yes="Run it", no="Don't run"), partial(self._confirmed, view)
+            )
+            return
+        if message.estimate_error:
+            self.notify_user(f"no estimate: {message.estimate_error}", "warning")
+        self._execute(view)
+
+    def _confirmed(self, view: View, ok: bool | None) -> None:
+        if ok:
+            self._execute(view)
+        else:
+            self._refuse(view, "not run: you declined at the cost guard", record=False)
+
+    def _refuse(
+        self, view: View, reason: str, findings: list[Finding] | None = None, record: bool = True
+    ) -> None:
+        self.running_view = None
+        if record and self.app.history is not None and self.app.engine is not None:
+            jobs._safe(
+                lambda: self.app.history.record_refused(  # type: ignore[union-attr]
+                    view.sql, engine=self.app.engine.name, reason=reason
+                )
+            )
+        text = Text("NOT RUN\n", style="bold red")
+        text.append(escape_controls(reason))
+        if findings:
+            first = findings[0]
+            text.append(f"\n\nline {first.line}, column {first.col} ({first.rule})", style="dim")
+            self.finding_blocked(first)
+        self.status_line.say(f"not run: {reason}", "bold red")
+        self.call_later(self.results.show_message, text)
+
+    # -- run --------------------------------------------------------------------------------------
+    def _execute(self, view: View) -> None:
+        engine = self.app.engine
+        assert engine is not None
+        self.running_view = view.id
+        self._stop = threading.Event()
+        self.status_line.query_started(QueryStatus("", QueryState.QUEUED))
+        self.run_worker(
+            partial(
+                jobs.execute,
+                engine,
+                view.id,
+                view.sql,
+                limit=self.app.settings.result_row_limit,
+                history=self.app.history,
+                estimated_bytes=view.estimate.bytes if view.estimate else None,
+                post=self.post_message,
+                stop=self._stop,
+            ),
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+            group="query",
+            name="execute",
+        )
+        self.call_later(self.results.show_message, Text("Running… (ctrl+c cancels)", style="dim"))
+
+    def on_query_submitted(self, message: m.QuerySubmitted) -> None:
+        if message.view_id == self.running_view:
+            self.handle = message.handle
+
+    def on_query_progressed(self, message: m.QueryProgressed) -> None:
+        view = self.view_stack.find(message.view_id)
+        if view is not None:
+            view.status = message.status
+        self.status_line.query_progressed(message.status)
+        self.refresh_crumbs()
+
+    async def on_results_fetched(self, message: m.ResultsFetched) -> None:
+        view = self.view_stack.find(message.view_id)
+        if view is None:
+            return
+        view.result = message.result
+        self.results.set_display(view, message.display)
+        if view is self.view_stack.top:
+            await self.results.show_view(view)
+
+    async def on_query_finished(self, message: m.QueryFinished) -> None:
+        if self.running_view == message.view_id:
+            self.running_view = None
+            self.handle = None
+        view = self.view_stack.find(message.view_id)
+        status = message.status
+        rows = view.result.table.num_rows if view is not None and view.result is not None else None
+        self.status_line.query_finished(status, rows)
+        if status.query_id:
+            self.queries_run += 1
+        if view is not None:
+            self.view_stack.record_status(view, status)
+            if view is self.view_stack.top and view.result is None:
+                await self.results.show_view(view)
+        self.refresh_spend()
+        self.refresh_crumbs()
+        if status.state == QueryState.CANCELLED:
+            self.notify_user("query cancelled", "information")
+        if view is not None:
+            self.post_message(m.ViewLoaded(view))
+
+    # -- cancel -----------------------------------------------------------------------------------
+    def cancel_query(self) -> bool:
+        """Cancel the running query (or the check before it); False when nothing runs."""
+        if self.running_view is None:
+            return False
+        engine, handle = self.app.engine, self.handle
+        if handle is None:  # still checking: forget it
+            view = self.view_stack.find(self.running_view)
+            self.running_view = None
+            self.workers.cancel_group(self, "query")  # type: ignore[attr-defined]
+            if view is not None:
+                self._refuse(view, "cancelled before it started", record=False)
+            return True
+        self.status_line.say("cancelling…", "bold magenta")
+        if engine is not None:
+            self.run_worker(
+                partial(jobs.cancel, engine, handle),
+                thread=True,
+                exit_on_error=False,
+                group="cancel",
+                name="cancel",
+            )
+        return True
+
+    # -- hooks MainScreen implements ----------------------------------------------------------------
+    def notify_user(self, text: str, severity: str = "information") -> None:
+        raise NotImplementedError
+
+    def view_shown(self, view: View) -> None:
+        raise NotImplementedError
+
+    def finding_blocked(self, finding: Finding) -> None:
+        raise NotImplementedError
+
+    def refresh_spend(self) -> None:
+        raise NotImplementedError
+
+    def refresh_crumbs(self) -> None:
+        """The breadcrumb bar (drill-down) redraws here; nothing by default."""
+
+
+def confirm_text(message: m.RunChecked, reason: str) -> Text:
+    estimate = message.estimate
+    text = Text("This query is above the cost guard's warning level.\n\n", style="bold")
+    if estimate is not None:
+        scan = "FULL SCAN · " if estimate.full_scan else ""
+        text.append(f"{scan}estimate {format_bytes(estimate.bytes)} · {format_cost(estimate.cost_usd)}\n")
+    if reason:
+        text.append(escape_controls(reason) + "\n", style="dim")
+    text.append("\nRun it?")
+    return text

@@ -1,0 +1,1 @@
+"""Screens: the main workspace and the modals (help, confirm, history, library, export, value)."""

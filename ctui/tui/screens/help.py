@@ -1,0 +1,62 @@
+"""F1 / ?: every key of every pane, read from the bindings themselves, and the palette hint."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def _areas() -> list[tuple[str, list[BindingType]]]:
+    from ctui.tui.app import CtuiApp
+    from ctui.tui.screens.main import MainScreen
+    from ctui.tui.widgets.catalog import CatalogTree
+    from ctui.tui.widgets.editor import SqlEditor
+    from ctui.tui.widgets.results import ResultsGrid
+
+    return [
+        ("app", list(CtuiApp.BINDINGS)),
+        ("workspace", list(MainScreen.BINDINGS)),
+        ("editor", list(SqlEditor.BINDINGS)),
+        ("results", list(ResultsGrid.BINDINGS)),
+        ("catalog", list(CatalogTree.BINDINGS)),
+    ]
+
+
+def keys_table() -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+    table.add_column("area", style="dim")
+    table.add_column("key", style="bold")
+    table.add_column("action")
+    for area, bindings in _areas():
+        for binding in bindings:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            keys = ", ".join(
+                k.replace("question_mark", "?").replace("slash", "/") for k in binding.key.split(",")
+            )
+            table.add_row(area, keys, binding.tooltip or binding.description)
+    table.add_row("results", "esc", "close the filter (then: back, with drill-down)")
+    table.add_row("editor", "esc", "leave the editor (focus the next pane)")
+    table.add_row("any", "ctrl+p", 'command palette: every action as "area: Verb"')
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,f1,question_mark", "dismiss", "Close", id="help.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box", classes="modal-box"):
+            yield Static(
+                Text("Keys · Esc closes · ctrl+p finds any command", style="bold"), classes="modal-title"
+            )
+            with VerticalScroll():
+                yield Static(keys_table(), id="help-keys")

@@ -1,0 +1,126 @@
+"""F9: past queries, newest first, with spend per session and per day; Enter reopens one."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ctui.engines.pricing import format_bytes, format_cost
+from ctui.history import History, HistoryEntry
+from ctui.tui.safe import escape_controls
+
+STATE_STYLE = {"SUCCEEDED": "green", "FAILED": "red", "CANCELLED": "magenta", "REFUSED": "yellow"}
+
+
+def entry_label(entry: HistoryEntry) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(entry.started.strftime("%m-%d %H:%M "), style="dim")
+    text.append(f"{entry.state:<9} ", style=STATE_STYLE.get(entry.state, "cyan"))
+    text.append(f"{format_cost(entry.cost_usd):>8} {format_bytes(entry.bytes_scanned):>9} ", style="dim")
+    text.append(f"{escape_controls(entry.engine)} ", style="dim")
+    first = next(
+        (ln.strip() for ln in entry.sql.splitlines() if ln.strip() and not ln.strip().startswith("--")),
+        entry.sql.strip(),
+    )
+    text.append(escape_controls(first))
+    return text
+
+
+def totals_text(history: History) -> Text:
+    session = history.session_totals()
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("this session ", style="dim")
+    text.append(
+        f"{format_cost(session.cost_usd)} · {format_bytes(session.bytes_scanned)} · {session.queries} queries",
+        style="bold",
+    )
+    for day in history.daily_totals(days=7)[:3]:
+        text.append(f"   {day.key} ", style="dim")
+        text.append(f"{format_cost(day.cost_usd)} ({day.queries})")
+    return text
+
+
+class HistoryScreen(ModalScreen[str | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Back", id="history.back"),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+    ]
+
+    def __init__(self, history: History) -> None:
+        super().__init__()
+        self.history = history
+        self.entries: list[HistoryEntry] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="history-box", classes="modal-box"):
+            yield Static(
+                Text("History · type to search the SQL · Enter reopens · Esc backs out", style="bold"),
+                classes="modal-title",
+            )
+            yield Static(totals_text(self.history), id="history-totals")
+            yield Input(placeholder="search", id="history-search")
+            yield OptionList(id="history-list")
+            yield Static("", id="history-detail")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def _fill(self, search: str) -> None:
+        self.entries = self.history.entries(limit=300, search=search or None)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(entry_label(e), id=str(e.id)) for e in self.entries])
+        if self.entries:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        entry = self._entry(event.option.id)
+        if entry is None:
+            return
+        detail = Text(no_wrap=True, overflow="ellipsis")
+        detail.append(
+            f"id {escape_controls(entry.query_id or '-')} · {escape_controls(entry.engine_description)}"
+        )
+        if entry.elapsed_ms is not None:
+            queue = f" · queue {entry.queue_ms / 1000:.1f}s" if entry.queue_ms is not None else ""
+            detail.append(f" · {entry.elapsed_ms / 1000:.1f}s{queue}")
+        if entry.rows is not None:
+            detail.append(f" · {entry.rows:,} rows")
+        if entry.error:
+            detail.append(f"\n{escape_controls(entry.error)}", style="red")
+        self.query_one("#history-detail", Static).update(detail)
+
+    def _entry(self, option_id: str | None) -> HistoryEntry | None:
+        return next((e for e in self.entries if str(e.id) == option_id), None)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            options.highlighted = ((options.highlighted or 0) + step) % options.option_count
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None and options.option_count:
+            self._reopen(options.get_option_at_index(options.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._reopen(event.option.id)
+
+    def _reopen(self, option_id: str | None) -> None:
+        entry = self._entry(option_id)
+        self.dismiss(entry.sql if entry else None)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

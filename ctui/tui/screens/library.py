@@ -1,0 +1,180 @@
+"""F8: the query library (shipped `queries/*.sql` and the user's directories), with parameter prompts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from ctui.config import Settings, config_dir
+from ctui.library import LibraryQuery, Param, load_library, render
+from ctui.library_params import WINDOW_PRESETS
+from ctui.tui.safe import escape_controls, plain
+
+
+def user_query_dirs(settings: Settings) -> list[Path]:
+    return [config_dir() / "queries", *(Path(d).expanduser() for d in settings.query_dirs)]
+
+
+class LibraryScreen(ModalScreen[str | None]):
+    """Pick a query; its parameters are asked next; the filled SQL goes into the editor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Back", id="library.back"),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+    ]
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.queries, self.errors = load_library([d for d in user_query_dirs(settings) if d.is_dir()])
+        self.shown: list[LibraryQuery] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="library-box", classes="modal-box"):
+            yield Static(
+                Text("Query library · type to search · Enter picks · Esc backs out", style="bold"),
+                classes="modal-title",
+            )
+            yield Input(placeholder="search names, titles, tags", id="library-search")
+            yield OptionList(id="library-list")
+            yield Static("", id="library-detail")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+        for error in self.errors[:3]:
+            self.notify(f"{error.path.name}:{error.line}: {error.message}", severity="warning", markup=False)
+
+    def _fill(self, search: str) -> None:
+        words = search.lower().split()
+        self.shown = [
+            q
+            for q in self.queries
+            if all(w in f"{q.name} {q.title} {' '.join(q.tags)}".lower() for w in words)
+        ]
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for q in self.shown:
+            label = Text(escape_controls(q.title), style="bold")
+            label.append(f"  {escape_controls(q.name)}", style="dim")
+            options.add_option(Option(label, id=q.name))
+        if self.shown:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        query = self._query(event.option.id)
+        if query is not None:
+            text = plain(query.description)
+            if query.tags:
+                text.append(f"\ntags: {', '.join(query.tags)}", style="dim")
+            self.query_one("#library-detail", Static).update(text)
+
+    def _query(self, name: str | None) -> LibraryQuery | None:
+        return next((q for q in self.shown if q.name == name), None)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            options.highlighted = ((options.highlighted or 0) + step) % options.option_count
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None and options.option_count:
+            self._pick(options.get_option_at_index(options.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._pick(event.option.id)
+
+    def _pick(self, name: str | None) -> None:
+        query = self._query(name)
+        if query is None:
+            return
+        if not query.params:
+            self.dismiss(render(query))
+            return
+        self.app.push_screen(ParamsScreen(query), self._filled)
+
+    def _filled(self, sql: str | None) -> None:
+        if sql:
+            self.dismiss(sql)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class ParamsScreen(ModalScreen[str | None]):
+    """One field per parameter (time window presets as a list); Enter inserts the filled query."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Back", id="params.back"),
+        Binding("ctrl+s,f5", "submit", "Insert", id="params.insert"),
+    ]
+
+    def __init__(self, query: LibraryQuery) -> None:
+        super().__init__()
+        self.library_query = query
+
+    def compose(self) -> ComposeResult:
+        q = self.library_query
+        with Vertical(id="params-box", classes="modal-box"):
+            yield Static(
+                plain(f"{q.title}: parameters · Enter inserts · Esc backs out"), classes="modal-title"
+            )
+            with VerticalScroll():
+                for param in q.params:
+                    yield Label(plain(f"{param.name} ({param.kind}) {param.description}"))
+                    yield self._field(param)
+            yield Static("", id="params-error")
+
+    def _field(self, param: Param) -> Input | Select[str]:
+        field_id = f"param-{param.name}"
+        if param.kind == "window":
+            presets = (
+                list(dict.fromkeys([param.default, *WINDOW_PRESETS]))
+                if param.default
+                else list(WINDOW_PRESETS)
+            )
+            return Select([(p, p) for p in presets], value=presets[0], allow_blank=False, id=field_id)
+        if param.kind == "choice" and param.choices:
+            default = param.default if param.default in param.choices else param.choices[0]
+            return Select([(c, c) for c in param.choices], value=default, allow_blank=False, id=field_id)
+        return Input(param.default, placeholder=param.description, id=field_id)
+
+    def on_mount(self) -> None:
+        first = self.query("Input, Select")
+        if first:
+            first.first().focus()
+
+    def values(self) -> dict[str, str]:
+        out = {}
+        for param in self.library_query.params:
+            widget = self.query_one(f"#param-{param.name}")
+            value = widget.value if isinstance(widget, Input | Select) else ""
+            out[param.name] = "" if value is Select.BLANK else str(value)
+        return out
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        try:
+            sql = render(self.library_query, self.values())
+        except ValueError as exc:
+            self.query_one("#params-error", Static).update(plain(str(exc), style="bold red"))
+            return
+        self.dismiss(sql)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

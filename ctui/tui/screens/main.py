@@ -1,0 +1,376 @@
+"""The workspace: catalog (left), editor + findings (top right), results (bottom right), status line."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, TextArea
+
+from ctui.model import Catalog, Finding
+from ctui.tui import jobs
+from ctui.tui import messages as m
+from ctui.tui.query_flow import QueryFlow
+from ctui.tui.widgets.catalog import CatalogTree
+from ctui.tui.widgets.editor import SqlEditor
+from ctui.tui.widgets.findings import FindingsPanel
+from ctui.tui.widgets.header import EngineHeader
+from ctui.tui.widgets.results import ResultsPane
+from ctui.tui.widgets.status import StatusLine
+from ctui.viewstack import View
+
+if TYPE_CHECKING:
+    from ctui.tui.app import CtuiApp
+
+LINT_DELAY = 0.3
+LAYOUTS = ("normal", "editor", "results")
+
+
+class MainScreen(QueryFlow, Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+r,f5",
+            "run",
+            "Run",
+            id="query.run",
+            tooltip="Run the statement under the cursor (or the selection)",
+        ),
+        Binding(
+            "ctrl+c",
+            "cancel",
+            "Cancel",
+            priority=True,
+            id="query.cancel",
+            tooltip="Cancel the running query (never quits)",
+        ),
+        Binding(
+            "ctrl+f",
+            "apply_fix",
+            "Fix",
+            show=False,
+            id="lint.fix",
+            tooltip="Apply the fix of the finding at the cursor",
+        ),
+        Binding(
+            "ctrl+g",
+            "next_finding",
+            "Next finding",
+            show=False,
+            id="lint.next",
+            tooltip="Move the cursor to the next lint finding",
+        ),
+        Binding(
+            "f8,ctrl+l", "library", "Library", id="library.open", tooltip="Pick a query from the library"
+        ),
+        Binding("f9", "history", "History", id="history.open", tooltip="Reopen a query from the history"),
+        Binding(
+            "ctrl+b",
+            "toggle_catalog",
+            "Catalog",
+            show=False,
+            id="layout.catalog",
+            tooltip="Show or hide the catalog",
+        ),
+        Binding(
+            "ctrl+t",
+            "cycle_layout",
+            "Zoom",
+            id="layout.zoom",
+            tooltip="Zoom the editor, then the results, then back",
+        ),
+        Binding(
+            "ctrl+o",
+            "focus_other",
+            "Next pane",
+            show=False,
+            id="layout.focus_next",
+            tooltip="Focus the next pane (editor → results → catalog)",
+        ),
+        Binding("f2", "focus_pane('editor')", "Editor", show=False, id="layout.focus_editor"),
+        Binding("f3", "focus_pane('results')", "Results", show=False, id="layout.focus_results"),
+        Binding("f4", "focus_pane('catalog')", "Catalog", show=False, id="layout.focus_catalog"),
+    ]
+
+    app: CtuiApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.init_query_flow()
+        self.layout_mode = "normal"
+        self._lint_timer: Timer | None = None
+        self._estimate_timer: Timer | None = None
+        self._lint: m.LintFinished | None = None
+        self._estimated_sql: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield EngineHeader(id="header")
+        with Horizontal(id="body"):
+            yield CatalogTree(id="catalog")
+            with Vertical(id="work"):
+                with Vertical(id="editor-pane"):
+                    yield SqlEditor(self.app.initial_sql or "", id="editor")
+                    yield FindingsPanel(id="findings")
+                yield ResultsPane(id="results")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.results = self.query_one(ResultsPane)
+        self.status_line = self.query_one(StatusLine)
+        self.editor = self.query_one(SqlEditor)
+        self.findings = self.query_one(FindingsPanel)
+        self.header_bar = self.query_one(EngineHeader)
+        self.catalog_tree = self.query_one(CatalogTree)
+        self.catalog_tree.show_message("loading…")
+        self.editor.focus()
+        if self.size.width < 90:
+            self.catalog_tree.display = False  # 80 columns: the editor and results need the room
+
+    # -- hooks of QueryFlow --------------------------------------------------------------------------
+    def notify_user(self, text: str, severity: str = "information") -> None:
+        self.notify(text, severity=severity, markup=False)  # type: ignore[arg-type]
+
+    def view_shown(self, view: View) -> None:
+        self.refresh_crumbs()
+
+    def finding_blocked(self, finding: Finding) -> None:
+        if self.layout_mode == "results":
+            self.set_layout("normal")
+        if self.editor.text.strip() and view_matches_editor(self):
+            self.editor.move_cursor((finding.line - 1, finding.col - 1))
+        self.editor.focus()
+
+    def refresh_spend(self) -> None:
+        self.header_bar.spent_usd = self.view_stack.spent_usd
+        self.header_bar.spent_bytes = self.view_stack.spent_bytes
+        self.header_bar.queries = self.queries_run
+
+    # -- engine and catalog (posted by the app's worker) ---------------------------------------------
+    def engine_ready(self, description: str) -> None:
+        self.header_bar.engine_text = description
+        self.status_line.say("ready: ctrl+r runs · F1 help · ctrl+p commands", "dim")
+
+    def catalog_loaded(self, catalog: Catalog) -> None:
+        self.catalog_tree.load(catalog)
+        self.schedule_lint()
+        self.schedule_estimate()
+
+    # -- editor: lint and estimate while typing ------------------------------------------------------
+    @on(TextArea.Changed, "#editor")
+    def _text_changed(self) -> None:
+        self.schedule_lint()
+        self.schedule_estimate()
+
+    @on(TextArea.SelectionChanged, "#editor")
+    def _cursor_moved(self) -> None:
+        sql, _ = self.editor.current_sql()
+        if sql != self._estimated_sql:
+            self.schedule_estimate()
+
+    def schedule_lint(self) -> None:
+        if self._lint_timer is not None:
+            self._lint_timer.stop()
+        self._lint_timer = self.set_timer(LINT_DELAY, self._start_lint)
+
+    def _start_lint(self) -> None:
+        self.run_worker(
+            partial(
+                jobs.lint_text,
+                self.editor.text,
+                self.app.catalog,
+                self.app.settings.allow_write,
+                self.post_message,
+            ),
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+            group="lint",
+            name="lint",
+        )
+
+    def on_lint_finished(self, message: m.LintFinished) -> None:
+        if message.text != self.editor.text:
+            return  # stale: a newer lint is on its way
+        self._lint = message
+        self.editor.set_findings(message.findings)
+        self.findings.show_findings(message.findings, set(message.fixes))
+
+    def schedule_estimate(self) -> None:
+        engine = self.app.engine
+        if engine is None:
+            return
+        if self._estimate_timer is not None:
+            self._estimate_timer.stop()
+        delay = 0.4 if getattr(engine, "name", "") == "local" else 1.5
+        self._estimate_timer = self.set_timer(delay, self._start_estimate)
+
+    def _start_estimate(self) -> None:
+        engine = self.app.engine
+        sql, _ = self.editor.current_sql()
+        if engine is None or not sql:
+            return
+        self._estimated_sql = sql
+        self.findings.show_estimate(None, pending=True)
+        self.run_worker(
+            partial(jobs.estimate_sql, engine, sql, self.post_message),
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+            group="estimate",
+            name="estimate",
+        )
+
+    def on_estimate_finished(self, message: m.EstimateFinished) -> None:
+        if message.sql == self._estimated_sql:
+            self.findings.show_estimate(message.estimate, message.error)
+
+    # -- actions -------------------------------------------------------------------------------------
+    def action_run(self) -> None:
+        sql, _ = self.editor.current_sql()
+        if not sql:
+            self.notify_user("Nothing to run: the editor is empty.", "warning")
+            return
+        self.run_query(sql, push=False)
+
+    def action_cancel(self) -> None:
+        if not self.cancel_query():
+            self.notify_user("Nothing is running. ctrl+q quits.")
+
+    def action_apply_fix(self) -> None:
+        lint = self._lint
+        if lint is None or lint.text != self.editor.text:
+            self.notify_user("Lint is catching up; try again in a moment.")
+            return
+        if not lint.fixes:
+            self.notify_user("No finding has an automatic fix.")
+            return
+        row = self.editor.cursor_location[0] + 1
+        index = min(
+            lint.fixes,
+            key=lambda i: (
+                not lint.findings[i].line <= row <= lint.findings[i].end_line,
+                abs(lint.findings[i].line - row),
+            ),
+        )
+        start, end, replacement = lint.fixes[index]
+        self.editor.replace_offsets(start, end, replacement)
+        self.notify_user(f"applied the fix for {lint.findings[index].rule}")
+
+    def action_next_finding(self) -> None:
+        lint = self._lint
+        if lint is None or not lint.findings:
+            return
+        row = self.editor.cursor_location[0] + 1
+        later = sorted(f.line for f in lint.findings if f.line > row) or sorted(f.line for f in lint.findings)
+        finding = next(f for f in lint.findings if f.line == later[0])
+        self.editor.move_cursor((finding.line - 1, finding.col - 1))
+        self.editor.focus()
+
+    def action_toggle_catalog(self) -> None:
+        self.catalog_tree.display = not self.catalog_tree.display
+        if self.catalog_tree.display:
+            self.catalog_tree.focus()
+
+    def action_cycle_layout(self) -> None:
+        self.set_layout(LAYOUTS[(LAYOUTS.index(self.layout_mode) + 1) % len(LAYOUTS)])
+
+    def set_layout(self, mode: str) -> None:
+        self.layout_mode = mode
+        self.query_one("#editor-pane").display = mode != "results"
+        self.results.display = mode != "editor"
+        (self.editor if mode == "editor" else self.results.grid or self.results).focus()
+
+    def action_focus_pane(self, name: str) -> None:
+        if name == "catalog":
+            self.catalog_tree.display = True
+            self.catalog_tree.focus()
+        elif name == "editor":
+            if self.layout_mode == "results":
+                self.set_layout("normal")
+            self.editor.focus()
+        else:
+            if self.layout_mode == "editor":
+                self.set_layout("normal")
+            (self.results.grid or self.results).focus()
+
+    def action_focus_other(self) -> None:
+        focused = self.focused
+        if focused is self.editor:
+            self.action_focus_pane("results")
+        elif focused is not None and focused in self.results.query("*"):
+            self.action_focus_pane("catalog")
+        else:
+            self.action_focus_pane("editor")
+
+    def action_history(self) -> None:
+        from ctui.tui.screens.history import HistoryScreen
+
+        if self.app.history is None:
+            self.notify_user("History is not available (see the log).", "warning")
+            return
+        self.app.push_screen(HistoryScreen(self.app.history), self._reopen)
+
+    def _reopen(self, sql: str | None) -> None:
+        if sql:
+            self.put_sql(sql, replace=True)
+
+    def action_library(self) -> None:
+        from ctui.tui.screens.library import LibraryScreen
+
+        self.app.push_screen(LibraryScreen(self.app.settings), self._reopen)
+
+    # -- inserting text ------------------------------------------------------------------------------
+    def put_sql(self, text: str, replace: bool = False) -> None:
+        if replace:
+            self.editor.load_text(text)
+            self.editor.move_cursor(self.editor.document.end)
+        else:
+            self.editor.insert(text)
+        if self.layout_mode == "results":
+            self.set_layout("normal")
+        self.editor.focus()
+
+    @on(CatalogTree.NameChosen)
+    def _name_chosen(self, event: CatalogTree.NameChosen) -> None:
+        self.put_sql(event.text)
+
+    @on(CatalogTree.PreviewRequested)
+    def _preview(self, event: CatalogTree.PreviewRequested) -> None:
+        from ctui.tui.starter import newest_day, preview_sql
+
+        day = newest_day(self.app.engine, event.table)
+        sql = preview_sql(event.table, day, self.app.catalog)
+        self.put_sql(sql, replace=True)
+        self.run_query(sql, push=False, title=f"preview {event.table.name}")
+
+    @on(SqlEditor.CompletionRequested)
+    def _complete(self, event: SqlEditor.CompletionRequested) -> None:
+        from ctui.tui.completion import candidates, current_word
+        from ctui.tui.screens.complete import CompletionScreen
+
+        word = current_word(event.before_cursor)
+        found = candidates(event.before_cursor, self.app.catalog)
+        if not found:
+            self.notify_user("no completion")
+            return
+        if len(found) == 1:
+            self.editor.insert_completion(word, found[0].text)
+            return
+
+        def chosen(text: str | None) -> None:
+            if text:
+                self.editor.insert_completion(word, text)
+            self.editor.focus()
+
+        self.app.push_screen(CompletionScreen(word, found), chosen)
+
+
+def view_matches_editor(screen: MainScreen) -> bool:
+    top = screen.view_stack.top
+    return top is not None and top.sql in screen.editor.text

@@ -1,0 +1,121 @@
+"""The editor's starter query and the catalog's preview query: both read only the newest day.
+
+Textual-free; the SQL is built with sqlglot so table and partition names are quoted correctly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sqlglot import exp
+
+from ctui.model import Catalog, TableInfo
+
+STARTER_COLUMNS = (
+    "eventtime",
+    "eventsource",
+    "eventname",
+    "useridentity.arn",
+    "sourceipaddress",
+    "errorcode",
+)
+_DATE_IN_RANGE = re.compile(r"(\d{4})[/-](\d{2})[/-](\d{2})")
+
+
+def newest_day(engine: Any, table: TableInfo | None) -> dt.date:
+    """The newest day the table has data for, as cheaply as can be known; today (UTC) otherwise."""
+    ask = getattr(engine, "newest_day", None)
+    if callable(ask):
+        try:
+            day = ask(table)
+            if isinstance(day, dt.date):
+                return day
+        except Exception:  # noqa: BLE001 - a hint only
+            pass
+    root = getattr(engine, "root", None)
+    if getattr(engine, "name", "") == "local" and root is not None:
+        from ctui.engines.local.layout import find_partitions
+
+        days = [(p.year, p.month, p.day) for p in find_partitions(root)]
+        if days:
+            year, month, day_ = max(days)
+            return dt.date(int(year), int(month), int(day_))
+    if table is not None:
+        for key, value in table.properties.items():
+            if key.startswith("projection.") and key.endswith(".range"):
+                end = value.split(",")[-1].strip()
+                found = _DATE_IN_RANGE.search(end)
+                if found and "NOW" not in end.upper():
+                    return dt.date(*(int(g) for g in found.groups()))
+    return dt.datetime.now(dt.UTC).date()
+
+
+def day_filter(table: TableInfo, day: dt.date) -> exp.Expression | None:
+    """`"timestamp" = 'yyyy/MM/dd'`, or `year = … AND month = … AND day = …`, or None."""
+    keys = {c.name.lower() for c in table.partition_keys}
+    if "timestamp" in keys:
+        return exp.column("timestamp", quoted=True).eq(exp.Literal.string(day.strftime("%Y/%m/%d")))
+    if {"year", "month", "day"} <= keys:
+        parts = (("year", f"{day.year:04d}"), ("month", f"{day.month:02d}"), ("day", f"{day.day:02d}"))
+        return exp.and_(*(exp.column(k).eq(exp.Literal.string(v)) for k, v in parts))
+    return None
+
+
+def table_ref(table: TableInfo, catalog: Catalog | None) -> exp.Table:
+    default = catalog.default_database if catalog else "default"
+    if table.database.lower() == default.lower():
+        return exp.to_table(table.name, dialect="athena")
+    return exp.table_(table.name, db=table.database)
+
+
+def preview_sql(table: TableInfo, day: dt.date, catalog: Catalog | None = None, limit: int = 100) -> str:
+    """`SELECT * … WHERE <newest day> LIMIT n`: never a full scan of a partitioned table."""
+    query = exp.select("*").from_(table_ref(table, catalog))
+    condition = day_filter(table, day)
+    if condition is not None:
+        query = query.where(condition)
+    return query.limit(limit).sql(dialect="athena", pretty=True)
+
+
+def starter_sql(table: TableInfo | None, day: dt.date, catalog: Catalog | None = None) -> str:
+    """A query over the newest day of data, with a comment saying how to run it."""
+    head = "-- Newest day of data. ctrl+r or F5 runs the statement under the cursor.\n"
+    if table is None:
+        return head + "SELECT 1"
+    names = {c.name.lower() for c in table.all_columns}
+    wanted = [c for c in STARTER_COLUMNS if c.split(".")[0] in names] or ["*"]
+    columns = [
+        exp.column(c.split(".")[1], table=c.split(".")[0]).as_("principal") if "." in c else exp.column(c)
+        for c in wanted
+    ]
+    lines = _wrap("SELECT ", [c.sql(dialect="athena") for c in columns])
+    lines.append(f"FROM {table_ref(table, catalog).sql(dialect='athena')}")
+    condition = day_filter(table, day)
+    if condition is not None:
+        lines.append(f"WHERE {condition.sql(dialect='athena')}")
+    if "eventtime" in names:
+        lines.append("ORDER BY eventtime DESC")
+    lines.append("LIMIT 100")
+    return head + "\n".join(lines)
+
+
+def _wrap(lead: str, items: list[str], width: int = 72) -> list[str]:
+    lines: list[str] = []
+    current = lead
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else "")
+        if len(current) + len(piece) > width and current.strip() != lead.strip():
+            lines.append(current.rstrip())
+            current = "  "
+        current += piece + " "
+    lines.append(current.rstrip())
+    return lines
+
+
+def main_table(catalog: Catalog | None) -> TableInfo | None:
+    """The CloudTrail table the starter query reads (the first one), else the first table."""
+    if catalog is None or not catalog.tables:
+        return None
+    return next((t for t in catalog.tables if t.kind == "cloudtrail"), catalog.tables[0])

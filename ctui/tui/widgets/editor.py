@@ -1,0 +1,97 @@
+"""The SQL editor: tree-sitter highlighting, lint findings marked on their lines, completion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import TextArea
+
+from ctui.model import Finding, Severity
+from ctui.sql.parse import statement_at
+
+_MARKS = {
+    Severity.ERROR: Style(underline=True, color="red", bold=True),
+    Severity.WARNING: Style(underline=True, color="yellow"),
+    Severity.INFO: Style(underline=True),
+}
+
+
+class SqlEditor(TextArea):
+    """TextArea that underlines lint findings (TextArea has no diagnostics API: `get_line` does it)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+n,ctrl+space",
+            "complete",
+            "Complete",
+            show=False,
+            id="editor.complete",
+            tooltip="Complete tables, columns, struct fields and CloudTrail values",
+        ),
+    ]
+
+    @dataclass
+    class CompletionRequested(Message):
+        editor: SqlEditor
+        before_cursor: str
+
+    def __init__(self, text: str = "", **kwargs: object) -> None:
+        super().__init__(
+            text,
+            language="sql",
+            theme="css",
+            soft_wrap=False,
+            tab_behavior="indent",
+            show_line_numbers=True,
+            **kwargs,  # type: ignore[arg-type]
+        )
+        self.findings: list[Finding] = []
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        for finding in self.findings:
+            first, last = finding.line - 1, finding.end_line - 1
+            if not first <= line_index <= last:
+                continue
+            start = finding.col - 1 if line_index == first else 0
+            end = finding.end_col if line_index == last else len(line.plain)
+            if end <= start:
+                start, end = 0, len(line.plain)
+            line.stylize(_MARKS[finding.severity], max(0, start), max(start + 1, end))
+        return line
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        self.findings = list(findings)
+        self.notify_style_update()  # clears the line cache; refresh() alone does not re-render
+        self.refresh()
+
+    def current_sql(self) -> tuple[str, tuple[int, int] | None]:
+        """The selection if there is one, else the statement under the cursor, with its offsets."""
+        if self.selected_text.strip():
+            return self.selected_text.strip(), None
+        text = self.text
+        offset = self.document.get_index_from_location(self.cursor_location)
+        statement = statement_at(text, offset)
+        if statement is None:
+            return "", None
+        return statement.text, (statement.start, statement.end)
+
+    def text_before_cursor(self) -> str:
+        row, col = self.cursor_location
+        return self.document.get_line(row)[:col]
+
+    def replace_offsets(self, start: int, end: int, text: str) -> None:
+        location = self.document.get_location_from_index
+        self.replace(text, location(start), location(end))
+
+    def action_complete(self) -> None:
+        self.post_message(self.CompletionRequested(self, self.text_before_cursor()))
+
+    def insert_completion(self, word: str, replacement: str) -> None:
+        row, col = self.cursor_location
+        self.replace(replacement, (row, col - len(word)), (row, col))

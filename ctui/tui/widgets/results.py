@@ -1,0 +1,331 @@
+"""The results pane: the top view of the view stack in an Arrow-backed grid (textual-fastdatatable).
+
+The grid shows a *display* copy of the result (`safe.display_table`: control characters escaped,
+long values cut, markup never parsed); the view keeps the original rows, which is what row
+activation, copy, "show whole value" and export read. Sort and filter keep a row order
+(`order[i]` = the original row of grid row i), so grid rows always map back to original rows.
+
+Drill-down (H7) adds its keys to `ResultsGrid.BINDINGS` and handles `ResultRowActivated`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from rich.text import Text
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+from textual_fastdatatable import ArrowBackend, DataTable
+
+from ctui.tui.messages import ResultRowActivated
+from ctui.tui.safe import display_table, escape_controls, plain, to_text
+from ctui.viewstack import View
+
+MAX_COLUMN_WIDTH = 60
+
+
+class ResultsGrid(DataTable):
+    """The grid; its keys work on the cell under the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash",
+            "pane('open_filter')",
+            "Filter",
+            id="results.filter",
+            tooltip="Filter the loaded rows (substring, any column)",
+        ),
+        Binding(
+            "s", "pane('sort')", "Sort", id="results.sort", tooltip="Sort by this column (again: reverse)"
+        ),
+        Binding(
+            "y",
+            "pane('copy_cell')",
+            "Copy cell",
+            id="results.copy_cell",
+            tooltip="Copy the cell (OSC 52: works over SSH)",
+        ),
+        Binding("Y", "pane('copy_row')", "Copy row", id="results.copy_row", tooltip="Copy the row as JSON"),
+        Binding("v", "pane('view_value')", "Value", id="results.view_value", tooltip="Show the whole value"),
+        Binding(
+            "ctrl+e",
+            "pane('export')",
+            "Export",
+            id="results.export",
+            tooltip="Export the rows as CSV, JSON or Parquet",
+        ),
+    ]
+
+    def action_pane(self, name: str) -> None:
+        pane = next((a for a in self.ancestors if isinstance(a, ResultsPane)), None)
+        if pane is not None:
+            getattr(pane, f"action_{name}")()
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        pane = next((a for a in self.ancestors if isinstance(a, ResultsPane)), None)
+        if pane is not None:
+            pane.activate_row(event.coordinate.row)
+
+
+class ResultsPane(Vertical):
+    """Info line, grid (or a message in its place) and the filter input."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close_filter", "Close filter", show=False, id="results.close_filter"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.view: View | None = None
+        self.order: pa.Array | None = None
+        self.filter_text = ""
+        self.sort_state: tuple[int, bool] | None = None  # column index, descending
+        self._display: dict[int, pa.Table] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="results-info")
+        yield Vertical(
+            Static(Text("No results yet: ctrl+r runs the query.", style="dim"), id="results-message"),
+            id="grid-holder",
+        )
+        yield Input(placeholder="filter loaded rows (Enter applies, Esc clears)", id="results-filter")
+
+    # -- showing views ---------------------------------------------------------------------------
+    @property
+    def grid(self) -> ResultsGrid | None:
+        found = self.query(ResultsGrid)
+        return found.first() if found else None
+
+    def remember(self) -> None:
+        """Save the cursor and scroll on the view being left."""
+        grid = self.grid
+        if self.view is not None and grid is not None:
+            self.view.cursor = (grid.cursor_row, grid.cursor_column)
+            self.view.scroll = (grid.scroll_x, grid.scroll_y)
+
+    def set_display(self, view: View, display: pa.Table) -> None:
+        """The sanitised table a worker prepared for `view` (computed here otherwise)."""
+        self._display[view.id] = display
+
+    async def show_view(self, view: View) -> None:
+        """Show `view`: its rows if it has a result, else its state or error."""
+        if view is not self.view:
+            self.remember()
+            self.filter_text = ""
+            self.sort_state = None
+            self.query_one("#results-filter", Input).value = ""
+        self.view = view
+        if view.result is None:
+            await self._show_state(view)
+            return
+        display = self._display.get(view.id)
+        if display is None:
+            display = self._display[view.id] = display_table(view.result.table)
+        self.order = pa.array(range(display.num_rows), pa.int64())
+        await self._rebuild(restore=True)
+
+    async def show_message(self, text: Text | str) -> None:
+        holder = self.query_one("#grid-holder")
+        await holder.remove_children()
+        body = text if isinstance(text, Text) else plain(text)
+        await holder.mount(Static(body, id="results-message"))
+        self._set_info(Text(""))
+
+    async def _show_state(self, view: View) -> None:
+        status = view.status
+        if status is not None and status.error is not None:
+            text = Text(
+                f"{status.state.value} ({escape_controls(status.error.category)})\n", style="bold red"
+            )
+            text.append(escape_controls(status.error.message), style="")
+            text.append("\n\nThe query is still in the editor: fix it and run again.", style="dim")
+        elif status is not None and status.finished:
+            text = Text(f"{status.state.value}: no rows fetched.", style="dim")
+        else:
+            text = Text("Running… (ctrl+c cancels)", style="dim")
+        await self.show_message(text)
+
+    async def _rebuild(self, restore: bool = False) -> None:
+        assert self.view is not None and self.order is not None
+        display = self._display[self.view.id].take(self.order)
+        labels: list[str | Text] = [plain(name) for name in display.column_names]
+        grid = ResultsGrid(
+            backend=ArrowBackend(display),
+            column_labels=labels,
+            render_markup=False,  # and the data is cleaned: facts/textual-ui.md §2
+            max_column_content_width=MAX_COLUMN_WIDTH,
+            cursor_type="cell",
+            zebra_stripes=True,
+            id="results-grid",
+        )
+        holder = self.query_one("#grid-holder")
+        await holder.remove_children()
+        await holder.mount(grid)
+        self._set_info(self._info_text(display.num_rows))
+        if restore:
+            row, col = self.view.cursor
+            scroll = self.view.scroll
+
+            def _restore() -> None:
+                if display.num_rows:
+                    grid.move_cursor(row=min(row, display.num_rows - 1), column=col, animate=False)
+                grid.scroll_to(*scroll, animate=False)
+
+            self.call_after_refresh(_restore)
+
+    def _info_text(self, shown: int) -> Text:
+        assert self.view is not None and self.view.result is not None
+        result = self.view.result
+        loaded = result.table.num_rows
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{loaded:,} rows", style="bold")
+        if result.truncated:
+            total = f"{result.total_rows:,}" if result.total_rows is not None else f"more than {loaded:,}"
+            text.append(
+                f" · TRUNCATED: the query returned {total} rows; {loaded:,} loaded", style="bold yellow"
+            )
+        if self.filter_text:
+            text.append(f" · filter {escape_controls(self.filter_text)!r}: {shown:,} shown", style="cyan")
+        if self.sort_state is not None:
+            col, desc = self.sort_state
+            name = escape_controls(result.table.column_names[col])
+            text.append(f" · sorted by {name} {'↓' if desc else '↑'}", style="dim")
+        return text
+
+    def _set_info(self, text: Text) -> None:
+        self.query_one("#results-info", Static).update(text)
+
+    # -- rows --------------------------------------------------------------------------------------
+    def source_index(self, grid_row: int) -> int | None:
+        if self.order is None or not 0 <= grid_row < len(self.order):
+            return None
+        return int(self.order[grid_row].as_py())
+
+    def row_at(self, grid_row: int) -> dict[str, Any] | None:
+        """The original values of a grid row, by column name."""
+        index = self.source_index(grid_row)
+        if index is None or self.view is None or self.view.result is None:
+            return None
+        return self.view.result.table.slice(index, 1).to_pylist()[0]
+
+    def current_row(self) -> dict[str, Any] | None:
+        grid = self.grid
+        return self.row_at(grid.cursor_row) if grid is not None else None
+
+    def current_cell(self) -> tuple[str, Any] | None:
+        """(column name, original value) under the cursor."""
+        grid, row = self.grid, self.current_row()
+        if grid is None or row is None or self.view is None or self.view.result is None:
+            return None
+        name = self.view.result.table.column_names[grid.cursor_column]
+        return name, row[name]
+
+    def activate_row(self, grid_row: int) -> None:
+        row = self.row_at(grid_row)
+        index = self.source_index(grid_row)
+        if row is not None and index is not None and self.view is not None:
+            self.remember()
+            self.post_message(ResultRowActivated(self.view, index, row))
+
+    # -- actions (keys of ResultsGrid) -----------------------------------------------------------
+    def action_sort(self) -> None:
+        grid = self.grid
+        if grid is None or self.view is None or self.order is None:
+            return
+        col = grid.cursor_column
+        desc = self.sort_state is not None and self.sort_state == (col, False)
+        column = self._display[self.view.id].column(col).take(self.order)
+        try:
+            indices = pc.array_sort_indices(
+                column, order="descending" if desc else "ascending", null_placement="at_end"
+            )
+        except pa.ArrowNotImplementedError:
+            self.notify("this column cannot be sorted", severity="warning")
+            return
+        self.order = self.order.take(indices)
+        self.sort_state = (col, desc)
+        self.run_worker(self._rebuild(), exclusive=True, group="results-render")
+
+    def action_open_filter(self) -> None:
+        box = self.query_one("#results-filter", Input)
+        box.add_class("open")
+        box.focus()
+
+    def apply_filter(self, text: str) -> None:
+        if self.view is None or self.view.result is None:
+            return
+        display = self._display[self.view.id]
+        self.filter_text = text
+        keep = pa.array([True] * display.num_rows)
+        if text:
+            keep = pa.array([False] * display.num_rows)
+            for column in display.columns:
+                try:
+                    strings = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    continue
+                hit = pc.fill_null(pc.match_substring(strings, text, ignore_case=True), False)
+                keep = pc.or_(keep, hit)
+        order = pc.indices_nonzero(keep).cast(pa.int64())
+        if self.sort_state is not None:
+            col, desc = self.sort_state
+            idx = pc.array_sort_indices(
+                display.column(col).take(order),
+                order="descending" if desc else "ascending",
+                null_placement="at_end",
+            )
+            order = order.take(idx)
+        self.order = order
+        self.run_worker(self._rebuild(), exclusive=True, group="results-render")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "results-filter":
+            event.stop()
+            self.apply_filter(event.value)
+            if self.grid is not None:
+                self.grid.focus()
+
+    def action_close_filter(self) -> None:
+        """Esc in the filter: clear it and give the grid the focus back (elsewhere Esc passes on)."""
+        box = self.query_one("#results-filter", Input)
+        if not box.has_focus:
+            raise SkipAction()
+        box.value = ""
+        box.remove_class("open")
+        self.apply_filter("")
+        if self.grid is not None:
+            self.grid.focus()
+
+    def action_copy_cell(self) -> None:
+        cell = self.current_cell()
+        if cell is not None:
+            self.app.copy_to_clipboard(escape_controls(to_text(cell[1])))
+            self.notify(f"copied {escape_controls(cell[0])}", markup=False)
+
+    def action_copy_row(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.app.copy_to_clipboard(json.dumps(row, default=str))  # ASCII: control characters escaped
+            self.notify("copied the row as JSON", markup=False)
+
+    def action_view_value(self) -> None:
+        cell = self.current_cell()
+        if cell is not None:
+            from ctui.tui.screens.value import ValueScreen
+
+            self.app.push_screen(ValueScreen(cell[0], cell[1]))
+
+    def action_export(self) -> None:
+        if self.view is None or self.view.result is None or self.order is None:
+            self.notify("nothing to export yet", severity="warning")
+            return
+        from ctui.tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.view.result.table.take(self.order), self.view.title))

@@ -1,0 +1,86 @@
+"""The status line: the running (or last) query's state, elapsed, queue time, bytes, cost, files."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ctui.engines.pricing import format_bytes, format_cost
+from ctui.model import QueryState, QueryStatus
+from ctui.tui.safe import escape_controls
+
+STATE_STYLE = {
+    QueryState.QUEUED: "bold yellow",
+    QueryState.RUNNING: "bold cyan",
+    QueryState.SUCCEEDED: "bold green",
+    QueryState.FAILED: "bold red",
+    QueryState.CANCELLED: "bold magenta",
+}
+
+
+def status_text(status: QueryStatus, elapsed_ms: int | None = None, rows: int | None = None) -> Text:
+    """`RUNNING 3.2s · queue 0.1s · 12.00 MB · $0.0001 · files 30 read, 0 skipped`."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"{status.state.value} ", style=STATE_STYLE.get(status.state, "bold"))
+    elapsed = elapsed_ms if elapsed_ms is not None else status.elapsed_ms
+    parts = [f"{elapsed / 1000:.1f}s"]
+    if status.queue_ms is not None:
+        parts.append(f"queue {status.queue_ms / 1000:.1f}s")
+    parts.append(format_bytes(status.bytes_scanned))
+    parts.append(format_cost(status.cost_usd))
+    if status.files_read is not None:
+        skipped = f", {status.files_skipped} skipped" if status.files_skipped is not None else ""
+        parts.append(f"files {status.files_read} read{skipped}")
+    if rows is not None:
+        parts.append(f"{rows:,} rows")
+    text.append(" · ".join(parts))
+    if status.query_id:
+        text.append(f"  id {escape_controls(status.query_id)}", style="dim")
+    return text
+
+
+class StatusLine(Static):
+    """Refreshed by QueryProgressed messages and by its own timer (elapsed) while a query runs."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("ready", **kwargs)  # type: ignore[arg-type]
+        self.status: QueryStatus | None = None
+        self.started: float | None = None
+        self.rows: int | None = None
+        self._timer = None
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(0.25, self._tick, pause=True)
+
+    def query_started(self, status: QueryStatus) -> None:
+        self.status = status
+        self.rows = None
+        self.started = time.monotonic() - status.elapsed_ms / 1000
+        if self._timer is not None:
+            self._timer.resume()
+        self._tick()
+
+    def query_progressed(self, status: QueryStatus) -> None:
+        self.status = status
+        self._tick()
+
+    def query_finished(self, status: QueryStatus, rows: int | None = None) -> None:
+        self.status = status
+        self.rows = rows
+        self.started = None
+        if self._timer is not None:
+            self._timer.pause()
+        self.update(status_text(status, rows=rows))
+
+    def say(self, message: str, style: str = "") -> None:
+        """A one-line notice (refusal, engine progress) in place of the figures."""
+        if self.started is None:
+            self.update(Text(escape_controls(message), style=style, no_wrap=True, overflow="ellipsis"))
+
+    def _tick(self) -> None:
+        if self.status is None or self.started is None:
+            return
+        elapsed = int((time.monotonic() - self.started) * 1000)
+        self.update(status_text(self.status, elapsed_ms=max(elapsed, self.status.elapsed_ms)))
