@@ -6,6 +6,8 @@ shape: `sqlglot.errors.ParseError` (tokenizer errors are converted to it).
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 
 import sqlglot
@@ -14,6 +16,10 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
 DIALECT = "athena"
+
+# sqlglot logs "falling back to parsing as a Command" warnings; ctui reports problems itself and
+# must not write to the terminal under the TUI.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
 def parse(sql: str) -> list[exp.Expression]:
@@ -25,7 +31,7 @@ def parse(sql: str) -> list[exp.Expression]:
     try:
         statements = sqlglot.parse(sql, read=DIALECT)
     except TokenError as exc:
-        raise ParseError(str(exc)) from exc
+        raise token_error(sql, exc) from exc
     return [s for s in statements if s is not None]
 
 
@@ -44,7 +50,24 @@ def tokenize(sql: str) -> list[Token]:
     try:
         return sqlglot.Dialect.get_or_raise(DIALECT).tokenize(sql)
     except TokenError as exc:
-        raise ParseError(str(exc)) from exc
+        raise token_error(sql, exc) from exc
+
+
+def token_error(sql: str, exc: TokenError) -> ParseError:
+    """A ParseError for a tokenizer failure, with the offset where the bad token starts."""
+    cause = str(exc.__cause__ or "")
+    found = re.match(r"Missing (.+) from \d+:(\d+)", cause)
+    if found:
+        offset = int(found.group(2))
+        what = {"'": "string", '"': "quoted identifier"}.get(found.group(1), "token")
+        description = f"unterminated {what}: missing closing {found.group(1)}"
+    else:
+        offset = sql.rfind("/*") if "/*" in sql and "*/" not in sql[sql.rfind("/*") :] else len(sql)
+        description = "unterminated comment" if offset < len(sql) else "cannot read this text as SQL"
+    line, col = offset_to_position(sql, offset)
+    error = ParseError.new(description, description=description, line=line, col=col)
+    error.errors[0]["start"] = offset
+    return error
 
 
 @dataclass(frozen=True)

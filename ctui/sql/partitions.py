@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
@@ -35,10 +35,29 @@ class PartitionScan:
     table: TableInfo
     alias: str
     predicate: exp.Expression | None  # over partition keys only, unqualified, lower-case; None: all
+    # Where the scan is in the query (for findings and fixes), and the conditions that bound it.
+    source: exp.Table | None = field(default=None, compare=False, repr=False)
+    conditions: tuple[exp.Expression, ...] = field(default=(), compare=False, repr=False)
+    atom_test: _AtomTest | None = field(default=None, compare=False, repr=False)
 
     @property
     def prunes(self) -> bool:
         return self.predicate is not None
+
+    def keeps(self, atom: exp.Expression) -> bool:
+        """Whether `atom` speaks only about this scan's partition keys (and so may prune)."""
+        return self.atom_test is not None and self.atom_test(atom)
+
+    def owns(self, column: exp.Column) -> bool:
+        """Whether `column` is one of this scan's partition keys."""
+        return self.atom_test is not None and self.atom_test.owns(column)
+
+    def reads(self, column: exp.Column) -> bool:
+        """Whether `column` may be a column of this scan's table (qualified by its alias or not)."""
+        qualifier = column.table.lower()
+        if qualifier:
+            return qualifier == self.alias.lower()
+        return self.table.column(column.name) is not None
 
 
 def selection(sql: str | exp.Expression, catalog: Catalog) -> list[PartitionScan]:
@@ -50,7 +69,7 @@ def selection(sql: str | exp.Expression, catalog: Catalog) -> list[PartitionScan
     statements = parse(sql) if isinstance(sql, str) else [sql]
     scans: list[PartitionScan] = []
     for statement in statements:
-        scans.extend(_statement_scans(statement, catalog))
+        scans.extend(statement_scans(statement, catalog))
     return scans
 
 
@@ -108,21 +127,26 @@ class _AtomTest:
         return bool(columns) and all(self.owns(c) for c in columns)
 
 
-def _statement_scans(statement: exp.Expression, catalog: Catalog) -> Iterator[PartitionScan]:
-    try:
-        scopes = traverse_scope(statement)
-    except Exception:  # noqa: BLE001 - sqlglot cannot scope it: every table read is unpruned
-        yield from _unscoped_scans(statement, catalog)
-        return
+def statement_scans(
+    statement: exp.Expression, catalog: Catalog, scopes: list[Scope] | None = None
+) -> Iterator[PartitionScan]:
+    """The scans of one parsed statement (`scopes`: its traverse_scope, when already computed)."""
+    if scopes is None:
+        try:
+            scopes = traverse_scope(statement)
+        except Exception:  # noqa: BLE001 - sqlglot cannot scope it: every table read is unpruned
+            yield from _unscoped_scans(statement, catalog)
+            return
     for scope in scopes:
         if not isinstance(scope.expression, exp.Select):
             continue
         tables = _scope_tables(scope, catalog)
         conditions = _conditions(scope.expression)
-        for alias, (_node, table) in tables.items():
+        for alias, (node, table) in tables.items():
             test = _AtomTest(alias, table, _ambiguous_keys(alias, table, tables))
-            predicate = _predicate(conditions.get(alias.lower(), conditions[""]), test)
-            yield PartitionScan(table=table, alias=alias, predicate=predicate)
+            bounds = tuple(conditions.get(alias.lower(), conditions[""]))
+            predicate = _predicate(list(bounds), test)
+            yield PartitionScan(table, alias, predicate, source=node, conditions=bounds, atom_test=test)
 
 
 def _scope_tables(scope: Scope, catalog: Catalog) -> dict[str, tuple[exp.Table, TableInfo]]:
@@ -204,7 +228,7 @@ def _unscoped_scans(statement: exp.Expression, catalog: Catalog) -> Iterator[Par
             continue
         info = catalog.lookup(table.name, table.db or None)
         if info is not None and info.partition_keys:
-            yield PartitionScan(table=info, alias=table.alias_or_name, predicate=None)
+            yield PartitionScan(table=info, alias=table.alias_or_name, predicate=None, source=table)
 
 
 def _typed_keys(table: TableInfo) -> dict[str, str]:

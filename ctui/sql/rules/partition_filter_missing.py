@@ -1,0 +1,105 @@
+"""partition-filter-missing (warning): a partitioned table is read with nothing that prunes partitions.
+
+Every read counts (CTEs, subqueries, joins, UNION branches, each side of a self-join). When the
+query filters `eventtime`, the fix adds the equivalent partition predicate, one day past the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from sqlglot import exp
+
+from ctui.model import Finding, Severity, TableInfo
+from ctui.sql.partitions import PartitionScan
+from ctui.sql.rules.common import RuleContext, same_node_in
+from ctui.sql.timerange import day_range, partition_predicate
+
+
+def partition_filter_missing(tree: exp.Expression, context: RuleContext) -> Iterator[Finding]:
+    """Flag each partitioned-table read whose relaxed partition predicate is TRUE."""
+    for scan in context.scans:
+        if scan.prunes:
+            continue
+        name = scan.table.name
+        if scan.alias.lower() != name.lower():
+            name = f"{name} (as {scan.alias})"
+        keys = ", ".join(k.name for k in scan.table.partition_keys)
+        message = f"{name} is read without a partition filter: {how_much(scan.table)} read"
+        fix, hint = _fix(tree, scan)
+        message += hint or f"; filter on its partition keys ({keys})"
+        yield context.finding("partition-filter-missing", Severity.WARNING, message, scan.source, fix)
+
+
+def how_much(table: TableInfo, today: dt.date | None = None) -> str:
+    """How much of `table` a full scan reads: "every partition is", "all 1,096 days are" ..."""
+    days = projected_days(table, today)
+    if days is not None:
+        return f"all {days:,} days are"
+    if table.partition_count is not None:
+        return f"all {table.partition_count:,} partitions are"
+    return "every partition is"
+
+
+def projected_days(table: TableInfo, today: dt.date | None = None) -> int | None:
+    """Days in a date projection's range (`projection.<key>.range` like `2020/01/01,NOW`), or None."""
+    if not table.projection_enabled:
+        return None
+    for key in table.partition_keys:
+        props = table.properties
+        if props.get(f"projection.{key.name}.type", "").lower() != "date":
+            continue
+        bounds = props.get(f"projection.{key.name}.range", "").split(",")
+        pattern = _java_to_strftime(props.get(f"projection.{key.name}.format", "yyyy/MM/dd"))
+        if len(bounds) != 2:
+            continue
+        try:
+            first, last = (_projection_date(b.strip(), pattern, today) for b in bounds)
+        except ValueError:
+            continue
+        return max((last - first).days + 1, 0)
+    return None
+
+
+def _projection_date(text: str, pattern: str, today: dt.date | None) -> dt.date:
+    if text.upper().startswith("NOW"):
+        if text.strip().upper() != "NOW":
+            raise ValueError(text)  # NOW-1YEARS and friends: not worth estimating
+        return today or dt.datetime.now(dt.UTC).date()
+    return dt.datetime.strptime(text, pattern).date()
+
+
+def _java_to_strftime(pattern: str) -> str:
+    for java, python in (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H")):
+        pattern = pattern.replace(java, python)
+    return pattern
+
+
+def _fix(tree: exp.Expression, scan: PartitionScan) -> tuple[exp.Expression | None, str]:
+    """The statement with the partition predicate equivalent to its eventtime filter, and a hint."""
+    select = scan.source.find_ancestor(exp.Select) if scan.source is not None else None
+    where = select.args.get("where") if select is not None else None
+    if select is None or where is None or where.this not in scan.conditions:
+        return None, ""
+    days = day_range([where.this], lambda column: column.name.lower() == "eventtime" and scan.reads(column))
+    if days is None:
+        return None, ""
+    keys = [k.name for k in scan.table.partition_keys]
+    qualifier = scan.alias if _needs_qualifier(select) else None
+    predicate = partition_predicate(
+        keys, *days, prefer_timestamp=scan.table.projection_enabled, table=qualifier
+    )
+    if predicate is None:
+        return None, ""
+    fixed = tree.copy()
+    target = same_node_in(fixed, tree, select)
+    condition = target.args["where"].this
+    addition = exp.paren(predicate) if isinstance(predicate, exp.Or) else predicate
+    target.args["where"].set("this", exp.And(this=condition, expression=addition))
+    hint = f"; its eventtime filter means partitions {predicate.sql(dialect='athena')}"
+    return fixed, hint
+
+
+def _needs_qualifier(select: exp.Select) -> bool:
+    return bool(select.args.get("joins"))

@@ -1,0 +1,257 @@
+"""From an `eventtime` filter to the equivalent partition predicate.
+
+CloudTrail files sit under the *delivery* date, which is the event's date or a later one, so the
+partitions of events dated `first`..`last` are the days `first`..`last + 1`.
+
+>>> from ctui.sql.parse import parse_one
+>>> where = parse_one("SELECT 1 FROM t WHERE eventtime LIKE '2024-06-10%'").args["where"].this
+>>> day_range([where])
+(datetime.date(2024, 6, 10), datetime.date(2024, 6, 10))
+>>> partition_predicate({"year", "month", "day"}, *day_range([where])).sql()
+"year = '2024' AND month = '06' AND day BETWEEN '10' AND '11'"
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+
+from sqlglot import exp
+
+Bound = dt.date | None
+_DATE_PREFIX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# Wrappers that keep an eventtime's UTC date: f(eventtime) has the same date as eventtime.
+_DATE_KEEPING = (exp.FromISO8601Timestamp, exp.Date, exp.TsOrDsToDate, exp.StrToTime, exp.ParseDatetime)
+_FINE_UNITS = {"SECOND", "MINUTE", "HOUR", "DAY"}
+
+
+def day_range(
+    conditions: Iterable[exp.Expression], is_eventtime: Callable[[exp.Column], bool] | None = None
+) -> tuple[Bound, Bound] | None:
+    """(first, last) event dates every row satisfying all `conditions` lies in; None if unbounded."""
+    test = is_eventtime or (lambda c: c.name.lower() == "eventtime")
+    first: Bound = None
+    last: Bound = None
+    for conjunct in _conjuncts(conditions):
+        bounds = _bounds(conjunct, test)
+        if bounds is None:
+            continue
+        low, high = bounds
+        if low is not None and (first is None or low > first):
+            first = low
+        if high is not None and (last is None or high < last):
+            last = high
+    if first is None and last is None:
+        return None
+    return first, last
+
+
+def partition_predicate(
+    keys: Iterable[str],
+    first: Bound,
+    last: Bound,
+    *,
+    prefer_timestamp: bool = False,
+    table: str | None = None,
+) -> exp.Expression | None:
+    """Partitions of the events dated `first`..`last` (one day past the end), in the table's scheme."""
+    keys = {k.lower() for k in keys}
+    end = last + dt.timedelta(days=1) if last is not None else None
+    ymd = {"year", "month", "day"} <= keys
+    if "timestamp" in keys and (prefer_timestamp or not ymd):
+        column = exp.column(exp.to_identifier("timestamp", quoted=True), table=table)
+        return _range(column, _fmt(first, "%Y/%m/%d"), _fmt(end, "%Y/%m/%d"))
+    if ymd:
+        return _ymd(first, end, table)
+    return None
+
+
+def _fmt(day: Bound, pattern: str) -> str | None:
+    return day.strftime(pattern) if day is not None else None
+
+
+def _range(column: exp.Expression, low: str | None, high: str | None) -> exp.Expression:
+    if low is not None and high is not None:
+        if low == high:
+            return column.eq(exp.Literal.string(low))
+        return column.between(exp.Literal.string(low), exp.Literal.string(high))
+    if low is not None:
+        return exp.GTE(this=column, expression=exp.Literal.string(low))
+    return exp.LTE(this=column, expression=exp.Literal.string(high))
+
+
+def _ymd(first: Bound, end: Bound, table: str | None) -> exp.Expression:
+    """A sound year/month/day predicate for the days `first`..`end` (either side may be open)."""
+    y, m, d = (exp.column(k, table=table) for k in ("year", "month", "day"))
+    if first is not None and end is not None and (first.year, first.month) == (end.year, end.month):
+        return exp.and_(
+            _eq(y, first.year, 4), _eq(m, first.month), _range(d, f"{first.day:02d}", f"{end.day:02d}")
+        )
+    lo = (first.year, first.month, first.day) if first else None
+    hi = (end.year, end.month, end.day) if end else None
+    return exp.or_(*_segments(y, m, d, lo, hi)) if (lo or hi) else exp.true()
+
+
+def _segments(y, m, d, lo, hi) -> list[exp.Expression]:  # type: ignore[no-untyped-def]
+    """Disjoint pieces: partial first month, months and years in between, partial last month."""
+    parts: list[exp.Expression] = []
+    if lo is not None:
+        ly, lm, ld = lo
+        last_day = calendar.monthrange(ly, lm)[1]
+        first_full = (ly, lm) if ld == 1 else _next_month(ly, lm)
+        if ld != 1:
+            parts.append(exp.and_(_eq(y, ly, 4), _eq(m, lm), _range(d, f"{ld:02d}", f"{last_day:02d}")))
+    else:
+        first_full = None
+    if hi is not None:
+        hy, hm, hd = hi
+        month_end = calendar.monthrange(hy, hm)[1]
+        last_full = (hy, hm) if hd == month_end else _prev_month(hy, hm)
+        tail = None if hd == month_end else exp.and_(_eq(y, hy, 4), _eq(m, hm), _range(d, "01", f"{hd:02d}"))
+    else:
+        last_full, tail = None, None
+    parts.extend(_full_months(y, m, first_full, last_full))
+    if tail is not None:
+        parts.append(tail)
+    return [exp.paren(p) if isinstance(p, exp.And) else p for p in parts]
+
+
+def _full_months(y, m, start, stop) -> list[exp.Expression]:  # type: ignore[no-untyped-def]
+    """Whole months from `start` to `stop` (inclusive, (year, month); None = open)."""
+    if start is not None and stop is not None and start > stop:
+        return []
+    if start is None:
+        sy, sm = stop
+        return [exp.LT(this=y, expression=_lit(sy, 4)), exp.and_(_eq(y, sy, 4), _range(m, None, f"{sm:02d}"))]
+    sy, sm = start
+    if stop is None:
+        return [exp.and_(_eq(y, sy, 4), _range(m, f"{sm:02d}", None)), exp.GT(this=y, expression=_lit(sy, 4))]
+    ty, tm = stop
+    if sy == ty:
+        return [exp.and_(_eq(y, sy, 4), _range(m, f"{sm:02d}", f"{tm:02d}"))]
+    parts = [exp.and_(_eq(y, sy, 4), _range(m, f"{sm:02d}", "12"))]
+    if ty - sy > 1:
+        parts.append(_range(y, f"{sy + 1:04d}", f"{ty - 1:04d}"))
+    parts.append(exp.and_(_eq(y, ty, 4), _range(m, "01", f"{tm:02d}")))
+    return parts
+
+
+def _next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _prev_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def _lit(value: int, width: int = 2) -> exp.Literal:
+    return exp.Literal.string(f"{value:0{width}d}")
+
+
+def _eq(column: exp.Expression, value: int, width: int = 2) -> exp.Expression:
+    return column.eq(_lit(value, width))
+
+
+def _conjuncts(conditions: Iterable[exp.Expression]) -> Iterable[exp.Expression]:
+    for condition in conditions:
+        node = condition.unnest()
+        if isinstance(node, exp.And):
+            yield from _conjuncts([node.left, node.right])
+        else:
+            yield node
+
+
+def _bounds(node: exp.Expression, is_eventtime: Callable[[exp.Column], bool]) -> tuple[Bound, Bound] | None:
+    """Event-date bounds implied by one condition on eventtime, or None."""
+    if isinstance(node, exp.Between) and _is_eventtime(node.this, is_eventtime):
+        return _date_of(node.args.get("low")), _date_of(node.args.get("high"))
+    if isinstance(node, exp.Like) and _is_eventtime(node.this, is_eventtime) and not node.args.get("escape"):
+        return _like_bounds(node.expression)
+    kinds = {exp.EQ: "=", exp.GT: ">", exp.GTE: ">", exp.LT: "<", exp.LTE: "<"}
+    kind = kinds.get(type(node))
+    if kind is None:
+        return None
+    left, right = node.left, node.right
+    if _is_eventtime(right, is_eventtime):
+        left, right = right, left
+        kind = {">": "<", "<": ">", "=": "="}[kind]
+    if not _is_eventtime(left, is_eventtime):
+        return None
+    day = _date_of(right)
+    if day is None:
+        return None
+    return {"=": (day, day), ">": (day, None), "<": (None, day)}[kind]
+
+
+def _is_eventtime(node: exp.Expression | None, is_eventtime: Callable[[exp.Column], bool]) -> bool:
+    while node is not None:
+        if isinstance(node, exp.Column):
+            return is_eventtime(node)
+        node = node.this if _keeps_date(node) else None
+    return False
+
+
+def _keeps_date(node: exp.Expression) -> bool:
+    """Whether `node` is a wrapper whose value has the same UTC date as its argument."""
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        return node.to.is_type(exp.DataType.Type.DATE, *exp.DataType.TEMPORAL_TYPES, *exp.DataType.TEXT_TYPES)
+    if isinstance(node, exp.TimestampTrunc):
+        return node.text("unit").upper() in _FINE_UNITS
+    if isinstance(node, exp.Substring):
+        return _prefix_of_date(node)
+    return isinstance(node, (*_DATE_KEEPING, exp.Paren))
+
+
+def _prefix_of_date(node: exp.Substring) -> bool:
+    start, length = node.args.get("start"), node.args.get("length")
+    if not isinstance(start, exp.Literal) or start.this != "1":
+        return False
+    return length is None or (
+        isinstance(length, exp.Literal) and length.this.isdigit() and int(length.this) >= 10
+    )
+
+
+def _date_of(node: exp.Expression | None) -> Bound:
+    """The UTC date of a constant timestamp/date/string, or None."""
+    while isinstance(node, (exp.Cast, exp.TryCast, exp.FromISO8601Timestamp, exp.FromISO8601Date, exp.Paren)):
+        node = node.this
+    if not isinstance(node, exp.Literal) or not node.is_string:
+        return None
+    text = node.this.strip()
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" UTC", "+00:00"))
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(dt.UTC)
+        return parsed.date()
+    except ValueError:
+        pass
+    found = _DATE_PREFIX.match(text)
+    if not found:
+        return None
+    year, month, day = found.group(1), found.group(2) or "01", found.group(3) or "01"
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _like_bounds(pattern: exp.Expression) -> tuple[Bound, Bound] | None:
+    if not isinstance(pattern, exp.Literal) or not pattern.is_string:
+        return None
+    prefix = re.split(r"[%_]", pattern.this, maxsplit=1)[0]
+    found = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T.*)?)?)?-?", prefix)
+    if not found or prefix == pattern.this:
+        return None
+    year, month, day = found.groups()
+    try:
+        if day:
+            first = dt.date(int(year), int(month), int(day))
+            return first, first
+        if month:
+            first = dt.date(int(year), int(month), 1)
+            return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        return dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+    except ValueError:
+        return None
