@@ -15,7 +15,7 @@ import re
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError
+from sqlglot.errors import ParseError, SqlglotError
 
 READ_DIALECT = "athena"
 
@@ -43,6 +43,8 @@ def parse(sql: str) -> exp.Expression:
         statements = [s for s in sqlglot.parse(sql, read=READ_DIALECT) if s is not None]
     except ParseError as exc:
         raise SqlError(_parse_message(exc)) from exc
+    except SqlglotError as exc:  # the tokenizer: unterminated strings and comments
+        raise SqlError(f"syntax error: {exc}") from exc
     if not statements:
         raise SqlError("no SQL statement given")
     if len(statements) > 1:
