@@ -4,7 +4,7 @@
 -- tags: security, errors, identity
 -- window: 24h
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
--- incident: access-denied
+-- incident: access_denied_burst
 SELECT
   useridentity.arn AS principal,
   eventsource,

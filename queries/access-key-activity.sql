@@ -5,7 +5,7 @@
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
 -- param: access_key string=*  Access key id (AKIA... or ASIA...; * for every key)
--- incident: leaked-access-key
+-- incident: route53_www
 SELECT
   useridentity.accesskeyid AS access_key,
   useridentity.arn AS principal,

@@ -4,7 +4,7 @@
 -- tags: security, console, identity, brute-force
 -- window: 24h
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
--- incident: console-brute-force
+-- incident: failed_logins
 SELECT
   sourceipaddress,
   useridentity.username AS user_name,

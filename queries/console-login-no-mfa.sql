@@ -4,7 +4,7 @@
 -- tags: security, console, identity, mfa
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
--- incident: console-no-mfa
+-- incident: root_no_mfa
 SELECT
   useridentity.arn AS principal,
   useridentity.type AS identity_type,

@@ -5,7 +5,7 @@
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
 -- param: ip string=*  Source IP address or AWS service name (* for every source)
--- incident: leaked-access-key
+-- incident: failed_logins
 SELECT
   sourceipaddress,
   useridentity.arn AS principal,

@@ -4,7 +4,6 @@
 -- tags: security, kms, destruction
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
--- incident: kms-key-deletion
 SELECT
   eventtime,
   eventname,

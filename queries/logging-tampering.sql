@@ -4,7 +4,6 @@
 -- tags: security, defense-evasion, logging
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
--- incident: logging-tampering
 SELECT
   eventtime,
   eventsource,

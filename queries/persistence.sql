@@ -4,7 +4,7 @@
 -- tags: security, iam, identity, persistence
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
--- incident: iam-persistence
+-- incident: sg_open_and_access_key
 SELECT
   eventtime,
   eventname,

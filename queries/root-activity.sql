@@ -4,8 +4,9 @@
 -- tags: security, root, identity
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
--- incident: root-usage
+-- incident: root_no_mfa
 SELECT
+  useridentity.arn AS principal,
   eventsource,
   eventname,
   sourceipaddress,
@@ -21,6 +22,6 @@ WHERE "timestamp" BETWEEN :start_day AND :end_day
   AND useridentity.type = 'Root'
   AND useridentity.invokedby IS NULL
   AND eventtype <> 'AwsServiceEvent'
-GROUP BY 1, 2, 3, 4
+GROUP BY 1, 2, 3, 4, 5
 ORDER BY calls DESC
 LIMIT 500

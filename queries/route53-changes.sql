@@ -4,7 +4,7 @@
 -- tags: dns, route53, changes
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
--- incident: dns-change
+-- incident: route53_www
 SELECT
   eventtime,
   eventname,

@@ -5,7 +5,7 @@
 -- window: 24h
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
 -- param: bucket string=*  Bucket name (* for every bucket)
--- incident: s3-hot-bucket
+-- incident: s3_hot_objects
 SELECT
   json_extract_scalar(requestparameters, '$.bucketName') AS bucket,
   useragent,

@@ -4,7 +4,7 @@
 -- tags: s3, data-events, volume
 -- window: 24h
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
--- incident: s3-hot-bucket
+-- incident: s3_hot_objects
 SELECT
   json_extract_scalar(requestparameters, '$.bucketName') AS bucket,
   eventname,

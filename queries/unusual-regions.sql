@@ -4,7 +4,6 @@
 -- tags: security, regions, cryptomining
 -- window: 7d
 -- param: expected region=*  Regions you normally use, a,b (* lists every region)
--- incident: unusual-region
 SELECT
   awsregion,
   useridentity.arn AS principal,

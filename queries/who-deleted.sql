@@ -5,7 +5,6 @@
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
 -- param: resource string=*  Text in the request: a name, id or ARN (* for every deletion)
--- incident: resource-deleted
 SELECT
   eventtime,
   eventsource,
