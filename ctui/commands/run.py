@@ -95,8 +95,13 @@ def _wait(engine: Engine, handle: QueryHandle) -> QueryStatus:
             sys.stderr.write(f"\r\x1b[K{status.state.value} {status.elapsed_ms / 1000:.1f}s "
                              f"{format_bytes(status.bytes_scanned)} {format_cost(status.cost_usd)}")
             sys.stderr.flush()
-        time.sleep(delay)
+        _pause(delay)
         delay = min(delay * 1.5, POLL_MAX_S)
+
+
+def _pause(seconds: float) -> None:
+    """Between polls; Ctrl-C lands here most of the time."""
+    time.sleep(seconds)
 
 
 def _summary(status: QueryStatus, estimate: Estimate) -> None:

@@ -1,0 +1,174 @@
+"""`ctui run` and `ctui estimate` through the command line, on a generated tree."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ctui import cli
+from ctui.engines.local import LocalEngine
+from tests.unit.local_tree import ACCOUNT, Tree, record, write_file, write_tree
+
+HOSTILE = "\x1b]52;c;cHduZWQ=\x07 \x1b[2J evil\nnext [bold]markup[/]"
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
+    tree = write_tree(tmp_path_factory.mktemp("cli"))
+    hostile = record(0, "us-east-1", "13") | {"userAgent": HOSTILE, "eventID": "hostile-1"}
+    day = tree.root / "AWSLogs" / ACCOUNT / "CloudTrail" / "us-east-1" / "2024" / "06" / "13"
+    tree.bytes[(ACCOUNT, "us-east-1", "13")] = write_file(day / "hostile.json.gz", [hostile])
+    tree.records[(ACCOUNT, "us-east-1", "13")] = 1
+    return tree
+
+
+def ctui(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_run_json(capsys: pytest.CaptureFixture[str], tree: Tree) -> None:
+    sql = "SELECT eventname, count(*) AS n FROM cloudtrail_logs WHERE day = '11' GROUP BY 1 ORDER BY 1"
+    code, out, err = ctui(capsys, "run", "--local", str(tree.root), "--format", "json", sql)
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["columns"] == ["eventname", "n"]
+    assert sum(row[1] for row in document["rows"]) == tree.count(days=("11",))
+    assert document["truncated"] is False
+    stats = document["stats"]
+    assert set(stats) >= {"engine", "state", "query_id", "bytes_scanned", "cost_usd", "estimated_bytes",
+                          "queue_ms", "engine_ms", "files_scanned"}
+    assert stats["engine"] == "local" and stats["state"] == "SUCCEEDED"
+    assert stats["bytes_scanned"] == stats["estimated_bytes"] == tree.size(days=("11",))
+    assert stats["files_scanned"] == sum(len(v) for k, v in tree.files.items() if k[2] == "11")
+    assert "SUCCEEDED" in err
+
+
+def test_run_json_values_are_json_safe(capsys: pytest.CaptureFixture[str], tree: Tree) -> None:
+    sql = ("SELECT from_iso8601_timestamp(eventtime) AS t, useridentity, resources, "
+           "CAST(1.5 AS DECIMAL(4,2)) AS d FROM cloudtrail_logs WHERE day = '10' LIMIT 1")
+    code, out, err = ctui(capsys, "run", "--local", str(tree.root), "--format", "json", sql)
+    assert code == 0, err
+    row = json.loads(out)["rows"][0]
+    assert row[0].startswith("2024-06-10T") and row[1]["type"] == "AssumedRole"
+    assert row[2][0]["arn"].startswith("arn:aws:s3:::") and row[3] == 1.5
+
+
+def test_table_output_escapes_control_characters(capsys: pytest.CaptureFixture[str], tree: Tree) -> None:
+    sql = "SELECT useragent FROM cloudtrail_logs WHERE eventid = 'hostile-1'"
+    code, out, _ = ctui(capsys, "run", "--local", str(tree.root), sql)
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b]52;c;cHduZWQ=\\x07" in out and "evil\\nnext" in out
+    assert out.count("\n") == 3  # header, rule, one row
+
+
+def test_csv_output(capsys: pytest.CaptureFixture[str], tree: Tree) -> None:
+    sql = "SELECT eventid, readonly FROM cloudtrail_logs WHERE day = '10' AND region = 'eu-west-1' ORDER BY 1"
+    code, out, _ = ctui(capsys, "run", "--local", str(tree.root), "--format", "csv", sql)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "eventid,readonly" and len(lines) == 1 + tree.count(ACCOUNT, "eu-west-1", ("10",))
+
+
+def test_limit_truncates(capsys: pytest.CaptureFixture[str], tree: Tree) -> None:
+    code, out, err = ctui(capsys, "run", "--local", str(tree.root), "--format", "json", "--limit", "3",
+                          "SELECT eventid FROM cloudtrail_logs")
+    assert code == 0
+    document = json.loads(out)
+    assert len(document["rows"]) == 3 and document["truncated"] is True
+    assert "first 3 rows" in err
+
+
+def test_sql_from_file_and_stdin(capsys: pytest.CaptureFixture[str], tree: Tree, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    query = tmp_path / "q.sql"
+    query.write_text("SELECT count(*) AS n FROM cloudtrail_logs WHERE day = '12'")
+    code, out, _ = ctui(capsys, "run", "--local", str(tree.root), "--format", "csv", "-f", str(query))
+    assert (code, out.splitlines()[1]) == (0, str(tree.count(days=("12",))))
+    monkeypatch.setattr("sys.stdin", io.StringIO(query.read_text()))
+    code, out, _ = ctui(capsys, "run", "--local", str(tree.root), "--format", "csv", "-")
+    assert (code, out.splitlines()[1]) == (0, str(tree.count(days=("12",))))
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["SELEC 1"], 1, "syntax"),
+        (["SELECT nope FROM cloudtrail_logs WHERE day = '10'"], 1, "nope"),
+        (["DROP TABLE cloudtrail_logs"], 1, "read-only"),
+        (["--max-bytes", "10", "SELECT count(*) FROM cloudtrail_logs"], 1, "refusing"),
+        ([], 2, "no SQL"),
+    ],
+)
+def test_errors_and_exit_codes(capsys: pytest.CaptureFixture[str], tree: Tree, argv: list[str], code: int,
+                               message: str) -> None:
+    result, out, err = ctui(capsys, "run", "--local", str(tree.root), *argv)
+    assert result == code and out == ""
+    assert message in err
+
+
+def test_missing_tree_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = ctui(capsys, "run", "--local", str(tmp_path / "none"), "SELECT 1")
+    assert code == 2 and "not a directory" in err
+
+
+def test_guard_warning_needs_yes(capsys: pytest.CaptureFixture[str], tree: Tree) -> None:
+    Path(os.environ["CTUI_CONFIG"]).write_text("[guard]\nwarn_bytes = 100\n")
+    sql = "SELECT count(*) AS n FROM cloudtrail_logs"
+    code, out, err = ctui(capsys, "run", "--local", str(tree.root), sql)
+    assert code == 1 and out == "" and "--yes" in err and "full scan" in err
+    code, out, _ = ctui(capsys, "run", "--local", str(tree.root), "--yes", "--format", "csv", sql)
+    assert code == 0 and out.splitlines()[1] == str(tree.count() + 1)
+
+
+def test_estimate_json_and_text(capsys: pytest.CaptureFixture[str], tree: Tree) -> None:
+    sql = "SELECT * FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/11'"
+    code, out, _ = ctui(capsys, "estimate", "--local", str(tree.root), "--format", "json", sql)
+    assert code == 0
+    document = json.loads(out)
+    assert document["bytes"] == tree.size(days=("11",)) and document["full_scan"] is False
+    assert document["tables"][0]["table"] == "default.cloudtrail_logs"
+    assert document["tables"][0]["partitions"] == 3 and document["tables"][0]["bytes"] == document["bytes"]
+    assert document["cost_usd"] == pytest.approx(5e-05)
+    code, out, _ = ctui(capsys, "estimate", "--local", str(tree.root), "SELECT * FROM cloudtrail_logs")
+    assert code == 0 and "full scan" in out and "all of 10 partitions" in out
+    code, _, err = ctui(capsys, "estimate", "--local", str(tree.root), "SELECT (")
+    assert code == 1 and "syntax" in err
+
+
+def test_no_engine_means_the_demo_and_says_so(capsys: pytest.CaptureFixture[str], tree: Tree,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ctui.cloudtrail.demo.ensure_demo_dataset", lambda progress=None: tree.root)
+    code, out, err = ctui(capsys, "run", "--format", "csv", "SELECT count(*) AS n FROM cloudtrail_logs_x")
+    assert code == 1  # unknown table, but the engine was chosen first
+    assert "demo dataset" in err
+    sql = "SELECT count(*) AS n FROM cloudtrail_logs"
+    code, out, err = ctui(capsys, "run", "--demo", "--format", "csv", sql)
+    assert code == 0 and out.splitlines()[1] == str(tree.count() + 1) and "no engine configured" not in err
+
+
+def test_ctrl_c_cancels_the_running_query(capsys: pytest.CaptureFixture[str], tree: Tree,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    cancelled: list[str] = []
+    original = LocalEngine.cancel
+
+    def cancel(self: LocalEngine, handle: object) -> None:
+        cancelled.append(handle.query_id)  # type: ignore[attr-defined]
+        original(self, handle)  # type: ignore[arg-type]
+
+    def interrupt(_: float) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(LocalEngine, "cancel", cancel)
+    monkeypatch.setattr("ctui.commands.run._pause", interrupt)
+    joins = " ".join(f"CROSS JOIN cloudtrail_logs {t}" for t in "bcde")
+    code, out, err = ctui(capsys, "run", "--local", str(tree.root), "--yes",
+                          f"SELECT count(*) FROM cloudtrail_logs a {joins}")
+    assert code == 130 and out == ""
+    assert len(set(cancelled)) == 1 and cancelled[0] in err  # close() may cancel it again
