@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from sqlglot import exp
-from sqlglot.errors import ParseError, SqlglotError
 
-from ctui.model import Catalog, Finding
+from ctui.model import Catalog, Finding, Severity
 from ctui.sql.catalog import builtin_catalog
-from ctui.sql.parse import parse, split
+from ctui.sql.parse import parse_script
 from ctui.sql.rules.common import RuleContext
 from ctui.sql.rules.constant_comparison import constant_comparison
 from ctui.sql.rules.partition_filter_missing import partition_filter_missing
@@ -61,25 +60,26 @@ def lint(sql: str, catalog: Catalog | None = None, *, allow_write: bool = False)
     """
     catalog = catalog if catalog is not None else builtin_catalog()
     findings: list[Finding] = []
-    for statement in split(sql):
-        findings.extend(_lint_statement(sql, statement.start, statement.end, catalog, allow_write))
+    try:
+        statements = parse_script(sql)
+    except Exception:  # noqa: BLE001 - the tokenizer itself failed on something exotic
+        return [Finding("syntax", Severity.ERROR, "cannot read this text as SQL")]
+    for parsed in statements:
+        statement = parsed.statement
+        if parsed.error is not None:
+            findings.extend(syntax(parsed.error, sql, statement.start, statement.end))
+            continue
+        for tree in parsed.trees:
+            context = RuleContext(sql, statement.start, statement.end, catalog, tree, allow_write)
+            findings.extend(_run_rules(tree, context))
     return sorted(findings, key=lambda f: (f.line, f.col, f.rule))
 
 
-def _lint_statement(script: str, start: int, end: int, catalog: Catalog, allow_write: bool) -> list[Finding]:
-    text = script[start:end]
-    try:
-        trees = parse(text)
-    except ParseError as error:
-        return list(syntax(error, script, start, end))
-    except (SqlglotError, RecursionError, ValueError) as error:
-        return list(syntax(ParseError(str(error)), script, start, end))
+def _run_rules(tree: exp.Expression, context: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
-    for tree in trees:
-        context = RuleContext(script, start, end, catalog, tree, allow_write)
-        for rule in RULES:
-            try:
-                findings.extend(rule(tree, context))
-            except Exception:  # noqa: BLE001, S112 - a broken rule must not take the linter down
-                continue
+    for rule in RULES:
+        try:
+            findings.extend(rule(tree, context))
+        except Exception:  # noqa: BLE001, S112 - a broken rule must not take the linter down
+            continue
     return findings

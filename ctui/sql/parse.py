@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
+from sqlglot.errors import ParseError, SqlglotError, TokenError
 from sqlglot.tokens import Token, TokenType
 
 DIALECT = "athena"
@@ -91,22 +91,67 @@ def split(sql: str) -> list[Statement]:
         tokens = tokenize(sql)
     except ParseError:
         tokens = []
-    bounds: list[tuple[int, int]] = []
-    start = 0
+    return [statement for statement, _ in _chunks(sql, tokens)]
+
+
+@dataclass(frozen=True)
+class ParsedStatement:
+    """A statement of a script with its trees, or the error that stopped its parse."""
+
+    statement: Statement
+    trees: tuple[exp.Expression, ...] = ()
+    error: ParseError | None = None
+
+
+def parse_script(sql: str) -> list[ParsedStatement]:
+    """Parse every statement of a script on its own (one bad statement does not hide the others).
+
+    The script is tokenized once; node positions (`meta` start/end) are offsets into `sql`.
+    """
+    try:
+        tokens = tokenize(sql)
+    except ParseError as error:
+        return [ParsedStatement(statement, (), error) for statement in split(sql)[:1]] or (
+            [ParsedStatement(Statement(sql, 0, len(sql)), (), error)] if sql.strip() else []
+        )
+    hive = tokens[:1] if tokens and tokens[0].token_type == TokenType.HIVE_TOKEN_STREAM else []
+    dialect = sqlglot.Dialect.get_or_raise(DIALECT)
+    parsed = []
+    for statement, chunk in _chunks(sql, tokens[len(hive) :]):
+        if not chunk:
+            continue  # only comments
+        try:
+            trees = tuple(t for t in dialect.parser().parse(hive + chunk, sql) if t is not None)
+        except ParseError as error:
+            parsed.append(ParsedStatement(statement, (), error))
+            continue
+        except (SqlglotError, RecursionError, ValueError, IndexError, TypeError) as error:
+            parsed.append(ParsedStatement(statement, (), ParseError(str(error) or type(error).__name__)))
+            continue
+        parsed.append(ParsedStatement(statement, trees))
+    return parsed
+
+
+def _chunks(sql: str, tokens: list[Token]) -> list[tuple[Statement, list[Token]]]:
+    """(statement, its tokens) for each `;`-separated part of `sql` that is not blank."""
+    parts: list[tuple[int, int, list[Token]]] = []
+    start, current = 0, []
     for token in tokens:
         if token.token_type == TokenType.SEMICOLON:
-            bounds.append((start, token.start))
-            start = token.end + 1
-    bounds.append((start, len(sql)))
-    statements = []
-    for begin, end in bounds:
+            parts.append((start, token.start, current))
+            start, current = token.end + 1, []
+        elif token.token_type != TokenType.HIVE_TOKEN_STREAM:
+            current.append(token)
+    parts.append((start, len(sql), current))
+    chunks = []
+    for begin, end, chunk in parts:
         text = sql[begin:end]
         stripped = text.strip()
         if not stripped:
             continue
         lead = len(text) - len(text.lstrip())
-        statements.append(Statement(stripped, begin + lead, begin + lead + len(stripped)))
-    return statements
+        chunks.append((Statement(stripped, begin + lead, begin + lead + len(stripped)), chunk))
+    return chunks
 
 
 def statement_at(sql: str, cursor_offset: int) -> Statement | None:

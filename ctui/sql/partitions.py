@@ -12,13 +12,11 @@ partitions, never too few. Used by both engines (pruning, estimates) and by the 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
-from sqlglot.optimizer.simplify import simplify
 
 from ctui.model import Catalog, TableInfo
 from ctui.sql import evaluate
@@ -204,13 +202,35 @@ def _conditions(select: exp.Select) -> dict[str, list[exp.Expression]]:
 def _predicate(conditions: list[exp.Expression], test: _AtomTest) -> exp.Expression | None:
     if not conditions:
         return None
-    relaxed = exp.and_(*(relax(c, test) for c in conditions), copy=False)
-    relaxed = relaxed.transform(_unqualify, copy=False)
-    with contextlib.suppress(Exception):  # simplification is an optimisation only
-        relaxed = simplify(relaxed, dialect="athena")
+    relaxed = _fold(exp.and_(*(relax(c, test) for c in conditions), copy=False))
     if isinstance(relaxed, exp.Boolean) and relaxed.this:
         return None
-    return relaxed
+    return relaxed.transform(_unqualify, copy=False)
+
+
+def _fold(node: exp.Expression) -> exp.Expression:
+    """Drop the TRUEs relaxation left in AND/OR (cheap; sqlglot's simplify costs ms per scan)."""
+    if isinstance(node, exp.Paren):
+        return _fold(node.this)
+    if isinstance(node, (exp.And, exp.Or)):
+        left, right = _fold(node.left), _fold(node.right)
+        is_and = isinstance(node, exp.And)
+        for side, other in ((left, right), (right, left)):
+            if _is_true(side):
+                return other if is_and else side
+        if is_and:
+            return exp.And(this=_grouped(left), expression=_grouped(right))
+        return exp.Or(this=left, expression=right)
+    return node
+
+
+def _grouped(node: exp.Expression) -> exp.Expression:
+    """Parenthesise an OR that becomes an operand of AND."""
+    return exp.paren(node, copy=False) if isinstance(node, exp.Or) else node
+
+
+def _is_true(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Boolean) and bool(node.this)
 
 
 def _unqualify(node: exp.Expression) -> exp.Expression:

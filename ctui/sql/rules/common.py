@@ -43,7 +43,10 @@ class RuleContext:
         return list(statement_scans(self.tree, self.catalog, self.scopes))
 
     def span(self, node: exp.Expression | None) -> tuple[int, int]:
-        """(start, end) offsets in the script of `node`'s tokens (end exclusive); the statement if unknown."""
+        """(start, end) offsets in the script of `node`'s tokens (end exclusive); the statement if unknown.
+
+        Token positions (`meta`) are offsets into the whole script, which was tokenized once.
+        """
         starts, ends = [], []
         functions: list[exp.Expression] = []
         if node is not None:
@@ -57,22 +60,22 @@ class RuleContext:
         if not starts:
             return self.offset, self.end
         start = self._function_start(min(starts), functions)
-        return self.offset + start, self.offset + max(ends) + 1
+        return start, max(ends) + 1
 
     def _function_start(self, start: int, functions: list[exp.Expression]) -> int:
         """Move `start` back over `NAME(` of functions whose tokens carry no position (CAST, DATE ...)."""
-        text = self.script[self.offset : self.end]
+        text, low = self.script, self.offset
         for _ in functions:
             i = start - 1
-            while i >= 0 and text[i].isspace():
+            while i >= low and text[i].isspace():
                 i -= 1
-            if i < 0 or text[i] != "(":
+            if i < low or text[i] != "(":
                 break
             i -= 1
-            while i >= 0 and text[i].isspace():
+            while i >= low and text[i].isspace():
                 i -= 1
             word_end = i + 1
-            while i >= 0 and (text[i].isalnum() or text[i] == "_"):
+            while i >= low and (text[i].isalnum() or text[i] == "_"):
                 i -= 1
             if i + 1 == word_end or text[i + 1 : word_end].upper() in _NOT_FUNCTIONS:
                 break

@@ -16,14 +16,18 @@ _TOKEN = re.compile(
 
 
 def syntax(error: ParseError, script: str, start: int, end: int) -> Iterator[Finding]:
-    """One finding per parse error of the statement `script[start:end]` (only the first is reliable)."""
-    text = script[start:end]
+    """The first parse error of the statement `script[start:end]` (later ones are mostly echoes).
+
+    Error positions are in `script` (the whole text was tokenized once).
+    """
     details = error.errors[:1] or [{"description": str(error).split("\n")[0]}]
     for detail in details:
         description = _describe(str(detail.get("description") or "syntax error"))
-        offset, length = _offset(text, detail)
-        line, col = offset_to_position(script, start + offset)
-        end_line, end_col = offset_to_position(script, start + offset + max(length - 1, 0))
+        offset, length = _offset(script, detail)
+        if not start <= offset <= end:
+            offset, length = max(end - 1, start), 1
+        line, col = offset_to_position(script, offset)
+        end_line, end_col = offset_to_position(script, offset + max(length - 1, 0))
         yield Finding("syntax", Severity.ERROR, description, line, col, end_line, end_col)
 
 
@@ -69,17 +73,15 @@ def _token_text(match: re.Match[str]) -> str:
 
 
 def _offset(text: str, detail: dict) -> tuple[int, int]:
-    """(offset in the statement, length) of the offending token; the end of the text if unknown."""
+    """(offset in `text`, length) of the offending token; (-1, 1) if unknown."""
     if isinstance(detail.get("start"), int):
         return detail["start"], 1
     line, col = detail.get("line"), detail.get("col")
     if not isinstance(line, int) or not isinstance(col, int):
-        return max(len(text.rstrip()) - 1, 0), 1
+        return -1, 1
     lines = text.split("\n")
     line = min(max(line, 1), len(lines))
     base = sum(len(x) + 1 for x in lines[: line - 1])
-    highlight = str(detail.get("highlight") or "")
-    length = max(len(highlight), 1)
+    length = max(len(str(detail.get("highlight") or "")), 1)
     token_end = base + max(col, 1) - 1  # sqlglot's col is the token's last character
-    start = max(token_end - length + 1, base)
-    return min(start, max(len(text) - 1, 0)), length
+    return max(token_end - length + 1, base), length
