@@ -12,6 +12,7 @@ from sqlglot import exp
 from ctui.cli import main as cli_main
 from ctui.cloudtrail import schema
 from ctui.ddl import KINDS, expand, generate
+from ctui.engines.local.layout import find_partitions
 
 ACCOUNT = "123456789012"
 
@@ -152,9 +153,8 @@ def test_cli_prints_ddl_and_exits_2_on_bad_options(capsys: pytest.CaptureFixture
 
 def demo_partitions(root: Path) -> list[tuple[str, str, str, str]]:
     """(relative day directory, account, region, yyyy/MM/dd) of every partition the local engine reads."""
-    layout = pytest.importorskip("ctui.engines.local.layout")  # temporary until the local engine lands
     found = []
-    for part in layout.find_partitions(root):
+    for part in find_partitions(root):
         relative = Path(part.path).resolve().relative_to(root.resolve()).as_posix()
         found.append((relative, part.account, part.region, part.values["timestamp"]))
     return found

@@ -10,6 +10,9 @@ import sqlglot
 from sqlglot import exp
 
 from ctui.library import LibraryQuery, find, load_library, render, shipped_dir
+from ctui.model import Severity
+from ctui.sql.catalog import builtin_catalog
+from ctui.sql.lint import lint
 
 NOW = datetime(2024, 6, 12, 15, 30, 5, tzinfo=UTC)
 # The list of investigations, each covered by a shipped query.
@@ -232,3 +235,30 @@ def test_broken_user_files_name_file_and_line_and_the_rest_load(tmp_path: Path) 
         assert str(error).startswith(str(tmp_path / name))
     assert by_file["missing"].message == "query directory not found"
     assert len(errors) == len(BROKEN) + 1
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"last": "1h", "region": "eu-west-1"},
+        {"last": "30d"},
+        {"start": "2024-06-10", "end": "2024-06-12"},
+    ],
+)
+def test_every_shipped_query_lints_clean(shipped: list[LibraryQuery], values: dict[str, str]) -> None:
+    catalog = builtin_catalog()
+    for q in shipped:
+        given = {k: v for k, v in values.items() if k in {p.name for p in q.params}}
+        findings = lint(render(q, given, now=NOW), catalog)
+        assert [f for f in findings if f.severity.rank >= Severity.WARNING.rank] == [], q.name
+
+
+def test_lint_would_catch_a_query_without_its_partition_predicate(shipped: list[LibraryQuery]) -> None:
+    sql = render(query(shipped, "top-error-codes"), now=NOW)
+    tree = sqlglot.parse_one(sql, read="athena")
+    between = tree.find(exp.Between)
+    assert between is not None
+    between.replace(exp.true())
+    findings = lint(tree.sql("athena"), builtin_catalog())
+    assert any(f.rule.startswith("partition") and f.severity is Severity.WARNING for f in findings), findings
