@@ -256,3 +256,48 @@ def test_submit_passes_workgroup_database_catalog(engine: Any, moto: Moto) -> No
     assert execution.workgroup.name == "ctui"
     assert execution.context == {"Database": DATABASE, "Catalog": "AwsDataCatalog"}
     assert engine.description == "athena default/us-east-1/ctui"
+
+
+def test_estimate_sees_through_an_athena_view(engine: Any) -> None:
+    import base64
+    import json
+
+    import boto3
+
+    definition = {
+        "originalSql": "SELECT eventname FROM cloudtrail_pp WHERE region = 'eu-west-1'",
+        "schema": DATABASE,
+    }
+    text = "/* Presto View: " + base64.b64encode(json.dumps(definition).encode()).decode() + " */"
+    view = {
+        "Name": "eu_events",
+        "TableType": "VIRTUAL_VIEW",
+        "ViewOriginalText": text,
+        "StorageDescriptor": {},
+    }
+    boto3.client("glue").create_table(DatabaseName=DATABASE, TableInput=view)
+    estimate = engine.estimate("SELECT * FROM eu_events")
+    assert estimate.bytes == sum(day_bytes("eu-west-1", d) for d in DAYS)
+    assert estimate.tables[0].partitions == 5
+
+
+class _Denied:
+    status_code = 400
+
+
+def _deny(**_: Any) -> tuple[Any, dict[str, Any]]:
+    return _Denied(), {"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}
+
+
+def test_unreadable_workgroup_still_runs_with_an_output_location(profile: Any, moto: Moto) -> None:
+    from dataclasses import replace
+
+    from ctui.engines.athena import AthenaEngine
+
+    engine = AthenaEngine(replace(profile, output_location="s3://athena-results/mine/"))
+    engine.client("athena").meta.events.register("before-call.athena.GetWorkGroup", _deny)
+    engine.client("glue").meta.events.register("before-call.glue.GetDatabase", _deny)
+    estimate = engine.estimate("SELECT * FROM accounts")
+    assert estimate.bytes == 777 and estimate.cutoff_bytes is None
+    handle = engine.submit("SELECT 1")
+    assert moto.executions()[handle.query_id].config["OutputLocation"].startswith("s3://athena-results/mine/")

@@ -7,10 +7,17 @@ partition analysis use it exactly like the local catalog.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import json
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
+
+import sqlglot
+import sqlglot.errors
+from sqlglot import exp
 
 from ctui.engines.base import EngineError
 from ctui.model import Catalog, Column, Database, TableInfo
@@ -39,6 +46,25 @@ def table_kind(properties: Mapping[str, str]) -> str:
     return "other"
 
 
+def view_sql(table: TableInfo) -> str | None:
+    """The SQL of an Athena view (`/* Presto View: base64(JSON) */`), table names qualified, or None."""
+    text = table.properties.get("view_original_text", "")
+    match = re.fullmatch(r"\s*/\*\s*Presto View:\s*([A-Za-z0-9+/=\s]+?)\s*\*/\s*", text)
+    if not match:
+        return None
+    try:
+        definition = json.loads(base64.b64decode(match.group(1)))
+        tree = sqlglot.parse_one(str(definition["originalSql"]), read="athena")
+    except (ValueError, KeyError, TypeError, sqlglot.errors.SqlglotError):
+        return None
+    schema = str(definition.get("schema") or table.database)
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    for node in tree.find_all(exp.Table):
+        if node.name and not node.db and node.name.lower() not in ctes:
+            node.set("db", exp.to_identifier(schema))
+    return tree.sql(dialect="athena")
+
+
 def _columns(raw: Iterable[Mapping[str, Any]], partition: bool = False) -> tuple[Column, ...]:
     return tuple(
         Column(str(c["Name"]), str(c.get("Type", "string")), str(c.get("Comment", "") or ""), partition)
@@ -62,6 +88,8 @@ def table_from_glue(raw: Mapping[str, Any], database: str) -> TableInfo:
             properties.setdefault(key, str(value))
     for key, value in (serde.get("Parameters") or {}).items():
         properties.setdefault(f"serde.param.{key}", str(value))
+    if raw.get("ViewOriginalText"):
+        properties.setdefault("view_original_text", str(raw["ViewOriginalText"]))
     return TableInfo(
         database=database,
         name=str(raw["Name"]),

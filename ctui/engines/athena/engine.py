@@ -60,6 +60,7 @@ class AthenaEngine:
         self._tracked: dict[str, _Tracked] = {}
         self._lock = threading.RLock()
         self._database_checked = False
+        self.workgroup_readable = True
 
     # -- connection -------------------------------------------------------------------------------
 
@@ -88,12 +89,20 @@ class AthenaEngine:
         return errors.aws_errors(self.profile, action, self.region)
 
     def workgroup(self) -> dict[str, Any]:
-        """The workgroup's description (cached); an unknown workgroup is an EngineError."""
+        """The workgroup's description (cached; `{}` when GetWorkGroup is denied to this identity).
+
+        An unknown workgroup is an EngineError.
+        """
         if self._workgroup is None:
-            with self.guard(f"read workgroup {self.profile.workgroup}"):
-                found = (
-                    self.client("athena").get_work_group(WorkGroup=self.profile.workgroup).get("WorkGroup")
-                )
+            try:
+                with self.guard(f"read workgroup {self.profile.workgroup}"):
+                    response = self.client("athena").get_work_group(WorkGroup=self.profile.workgroup)
+            except EngineError as exc:
+                if not errors.is_denied(exc.__cause__):
+                    raise
+                self._workgroup, self.workgroup_readable = {}, False  # Athena will judge at submission
+                return self._workgroup
+            found = response.get("WorkGroup")
             if not found:
                 raise EngineError(
                     f"The Athena workgroup {self.profile.workgroup!r} does not exist for "
@@ -116,7 +125,7 @@ class AthenaEngine:
         if config.get("EnforceWorkGroupConfiguration") and (workgroup_location or managed):
             return workgroup_location or "managed"
         location = self.profile.output_location or workgroup_location or ("managed" if managed else None)
-        if location is None:
+        if location is None and self.workgroup_readable:
             raise errors.missing_output_location(self.profile, self.region)
         return location
 
@@ -152,6 +161,9 @@ class AthenaEngine:
             with self.guard(f"read database {self.profile.database}"):
                 glue.get_database(Name=self.profile.database)
         except EngineError as exc:
+            if errors.is_denied(exc.__cause__):  # no glue:GetDatabase: Athena will tell at run time
+                self._database_checked = True
+                return
             if (
                 isinstance(exc.__cause__, bx.ClientError)
                 and errors.error_code(exc.__cause__) == "EntityNotFoundException"

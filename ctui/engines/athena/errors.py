@@ -87,6 +87,11 @@ def error_code(exc: BaseException) -> str:
     return ""
 
 
+def is_denied(exc: BaseException | None) -> bool:
+    """An AccessDenied-style ClientError (the identity lacks a permission)."""
+    return exc is not None and error_code(exc) in _DENIED
+
+
 def error_message(exc: BaseException) -> str:
     if isinstance(exc, bx.ClientError):
         return str(exc.response.get("Error", {}).get("Message", "")) or str(exc)

@@ -18,7 +18,9 @@ from typing import Any
 
 from sqlglot import exp
 
+from ctui.engines.athena.catalog import view_sql
 from ctui.engines.athena.projection import location, select_projected
+from ctui.engines.base import EngineError
 from ctui.engines.pricing import cost_usd
 from ctui.model import Catalog, Estimate, TableEstimate, TableInfo
 from ctui.sql.parse import parse
@@ -112,10 +114,26 @@ def selected_prefixes(
     now: dt.datetime | None = None,
 ) -> list[Selected]:
     """Every table read of `sql` with the S3 prefixes it selects."""
+    return _selected(sql, catalog, partitions, now, depth=0)
+
+
+def _selected(
+    sql: str, catalog: Catalog, partitions: PartitionSource | None, now: dt.datetime | None, depth: int
+) -> list[Selected]:
     found = [_scan_prefixes(scan, partitions, now) for scan in selection(sql, catalog)]
     for table in unpartitioned_tables(sql, catalog):
-        base = table.location or ""
-        found.append(Selected(table, (base if base.endswith("/") else base + "/",), None, None, True))
+        if table.properties.get("table_type") == "VIRTUAL_VIEW":
+            # A view reads its tables whole as far as we can tell: the outer WHERE is not pushed in.
+            body = view_sql(table)
+            if body is None or depth >= 5:
+                raise EngineError(
+                    f"cannot estimate through view {table.qualified_name}: its definition is not readable "
+                    "here; query its tables directly to get an estimate"
+                )
+            found.extend(_selected(body, catalog, partitions, now, depth + 1))
+        elif table.location:
+            base = table.location
+            found.append(Selected(table, (base if base.endswith("/") else base + "/",), None, None, True))
     return found
 
 
