@@ -246,8 +246,12 @@ def test_unknown_profile_is_explained(profile: Any) -> None:
     from ctui.engines.athena import AthenaEngine
     from ctui.engines.base import EngineError
 
+    ghost = AthenaEngine(replace(profile, profile="ghost", region=None))
+    assert ghost.description == "athena ghost/?/ctui"  # the header never fails
     with pytest.raises(EngineError, match="AWS profile 'ghost'"):
-        AthenaEngine(replace(profile, profile="ghost")).submit("SELECT 1")
+        ghost.submit("SELECT 1")
+    with pytest.raises(EngineError, match="retry"):
+        AthenaEngine(replace(profile, retry_mode="eager")).submit("SELECT 1")
 
 
 def test_submit_passes_workgroup_database_catalog(engine: Any, moto: Moto) -> None:

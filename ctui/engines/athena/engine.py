@@ -72,10 +72,16 @@ class AthenaEngine:
 
     @property
     def region(self) -> str | None:
-        return self.profile.region or getattr(self.session, "region_name", None)
+        if self.profile.region:
+            return self.profile.region
+        try:
+            return getattr(self.session, "region_name", None)
+        except EngineError:  # an unknown profile: reported by the first AWS call
+            return None
 
     @property
     def description(self) -> str:
+        """`athena profile/region/workgroup`, for the header."""
         return f"athena {self.profile.profile or 'default'}/{self.region or '?'}/{self.profile.workgroup}"
 
     def client(self, service: str) -> Any:

@@ -59,6 +59,11 @@ def make_session(profile: AthenaProfile) -> boto3.Session:
 
 def make_client(session: boto3.Session, service: str, profile: AthenaProfile) -> Any:
     """A client with an explicit retry mode; the region must be known."""
+    if profile.retry_mode not in ("standard", "adaptive", "legacy"):
+        raise EngineError(
+            f"retry_mode {profile.retry_mode!r} in the ctui Athena connection must be `standard` or "
+            "`adaptive` (botocore retry modes)."
+        )
     config = Config(
         retries={"mode": profile.retry_mode, "total_max_attempts": max(1, profile.max_attempts)},
         connect_timeout=10,
@@ -72,6 +77,8 @@ def make_client(session: boto3.Session, service: str, profile: AthenaProfile) ->
             f"No AWS region for {where(profile)}. Pass --region, set `region` in the ctui connection or "
             "in the AWS profile, or set AWS_REGION."
         ) from exc
+    except bx.BotoCoreError as exc:
+        raise translate(exc, profile, f"set up the {service} client") from exc
 
 
 def where(profile: AthenaProfile, region: str | None = None) -> str:
