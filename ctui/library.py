@@ -23,6 +23,8 @@ that holds the placeholder. Values are filled through the sqlglot AST (see ctui.
 from __future__ import annotations
 
 import re
+import sys
+import sysconfig
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +37,7 @@ from sqlglot.errors import ParseError, TokenError
 from ctui import library_params as lp
 from ctui.library_params import ANY, WINDOW_PRESETS, check_value  # noqa: F401 (re-exported)
 
+APP_DIR = "ctui"
 HEADER_KEYS = ("name", "title", "description", "tags", "window", "param", "incident")
 _REQUIRED = ("name", "title", "description")
 _HEADER_RE = re.compile(r"^--\s*([A-Za-z_]+)\s*:\s*(.*?)\s*$")
@@ -94,13 +97,17 @@ class _FileError(Exception):
 
 
 def shipped_dir() -> Path:
-    """The library shipped with ctui: `queries/` next to the package (source tree, editable install),
-    else the copy installed as package data (`ctui/queries/`)."""
+    """The library shipped with ctui.
+
+    In a source tree or an editable install it is `queries/` beside the package; a wheel installs
+    it as data files under `<prefix>/share/ctui/queries` (pyproject `[tool.setuptools.data-files]`).
+    """
     package = Path(__file__).resolve().parent
-    for candidate in (package.parent / "queries", package / "queries"):
-        if candidate.is_dir():
-            return candidate
-    return package.parent / "queries"
+    candidates = [package.parent / "queries"] if (package.parent / "pyproject.toml").is_file() else []
+    for scheme in dict.fromkeys((sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("user"))):
+        candidates.append(Path(sysconfig.get_path("data", scheme)) / "share" / APP_DIR / "queries")
+    candidates.append(Path(sys.prefix) / "share" / APP_DIR / "queries")
+    return next((c for c in candidates if c.is_dir()), candidates[0])
 
 
 def load_library(extra_dirs: Sequence[Path | str] = ()) -> tuple[list[LibraryQuery], list[LibraryError]]:
