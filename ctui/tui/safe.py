@@ -4,7 +4,8 @@ CloudTrail values (user agents, request parameters) come from whoever called AWS
 parse str cells as Rich markup (`[@click=app.quit]` runs an action) and pass ESC/OSC bytes to the
 terminal (see facts/textual-ui.md). Everything the UI shows from a result goes through here:
 
-- `escape_controls(s)`: C0, DEL and C1 characters become visible `\\xNN` escapes;
+- `escape_controls(s)`: C0, DEL and C1 characters become visible `\\xNN` escapes (bidi overrides
+  `\\uNNNN`);
 - `plain(value)`: a `rich.text.Text` built with `Text()` (never `from_markup`), escaped as above;
 - `display_table(table)`: an Arrow table fit for the grid: nested values as JSON text, control
   characters escaped, very long values cut with an ellipsis (the original stays for "show whole").
@@ -21,9 +22,11 @@ import pyarrow.compute as pc
 from rich.text import Text
 
 CONTROL_CODES = [*range(0x20), 0x7F, *range(0x80, 0xA0)]
-_ESCAPES = {code: f"\\x{code:02x}" for code in CONTROL_CODES}
-_CONTROL_RE = "[\\x00-\\x1f\\x7f-\\x9f]"
-_CONTROL = re.compile(_CONTROL_RE)
+# Bidirectional overrides and isolates reorder what follows them on the line ("Trojan Source").
+BIDI_CODES = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_ESCAPES = {code: f"\\x{code:02x}" for code in CONTROL_CODES} | {code: f"\\u{code:04x}" for code in BIDI_CODES}
+_CONTROL_RE = "[\\x00-\\x1f\\x7f-\\x9f\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}]"
+_CONTROL = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]")
 GRID_MAX_CHARS = 200
 """Values longer than this are cut in the grid; the value viewer shows them whole."""
 ELLIPSIS = "…"

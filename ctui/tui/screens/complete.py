@@ -30,7 +30,7 @@ class CompletionScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="complete-box", classes="modal-box"):
-            yield Input(self.word, placeholder="narrow the list", id="complete-filter")
+            yield Input(self.word, placeholder="narrow the list", id="complete-filter", compact=True)
             yield OptionList(id="complete-list")
 
     def on_mount(self) -> None:

@@ -39,7 +39,7 @@ class ExportScreen(ModalScreen[Path | None]):
                 ),
                 classes="modal-title",
             )
-            yield Input(str(self.path), id="export-path")
+            yield Input(str(self.path), id="export-path", compact=True)
             yield Static("", id="export-state")
 
     def action_dismiss_none(self) -> None:

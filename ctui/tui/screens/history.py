@@ -38,7 +38,7 @@ def totals_text(history: History) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("this session ", style="dim")
     text.append(
-        f"{format_cost(session.cost_usd)} · {format_bytes(session.bytes_scanned)} · {session.queries} queries",
+        f"{format_cost(session.cost_usd)} · {format_bytes(session.bytes_scanned)} · {session.queries} queries",  # noqa: E501
         style="bold",
     )
     for day in history.daily_totals(days=7)[:3]:
@@ -66,7 +66,7 @@ class HistoryScreen(ModalScreen[str | None]):
                 classes="modal-title",
             )
             yield Static(totals_text(self.history), id="history-totals")
-            yield Input(placeholder="search", id="history-search")
+            yield Input(placeholder="search", id="history-search", compact=True)
             yield OptionList(id="history-list")
             yield Static("", id="history-detail")
 

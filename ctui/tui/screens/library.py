@@ -43,7 +43,7 @@ class LibraryScreen(ModalScreen[str | None]):
                 Text("Query library · type to search · Enter picks · Esc backs out", style="bold"),
                 classes="modal-title",
             )
-            yield Input(placeholder="search names, titles, tags", id="library-search")
+            yield Input(placeholder="search names, titles, tags", id="library-search", compact=True)
             yield OptionList(id="library-list")
             yield Static("", id="library-detail")
 
@@ -145,11 +145,11 @@ class ParamsScreen(ModalScreen[str | None]):
                 if param.default
                 else list(WINDOW_PRESETS)
             )
-            return Select([(p, p) for p in presets], value=presets[0], allow_blank=False, id=field_id)
+            return Select([(p, p) for p in presets], value=presets[0], allow_blank=False, id=field_id, compact=True)
         if param.kind == "choice" and param.choices:
             default = param.default if param.default in param.choices else param.choices[0]
-            return Select([(c, c) for c in param.choices], value=default, allow_blank=False, id=field_id)
-        return Input(param.default, placeholder=param.description, id=field_id)
+            return Select([(c, c) for c in param.choices], value=default, allow_blank=False, id=field_id, compact=True)
+        return Input(param.default, placeholder=param.description, id=field_id, compact=True)
 
     def on_mount(self) -> None:
         first = self.query("Input, Select")

@@ -133,6 +133,8 @@ class ResultsPane(Vertical):
 
     async def show_message(self, text: Text | str) -> None:
         holder = self.query_one("#grid-holder")
+        if not holder.is_attached or not self.app.is_running:
+            return  # a result arriving while the app shuts down
         await holder.remove_children()
         body = text if isinstance(text, Text) else plain(text)
         await holder.mount(Static(body, id="results-message"))
@@ -166,6 +168,8 @@ class ResultsPane(Vertical):
             id="results-grid",
         )
         holder = self.query_one("#grid-holder")
+        if not holder.is_attached or not self.app.is_running:
+            return
         await holder.remove_children()
         await holder.mount(grid)
         self._set_info(self._info_text(display.num_rows))

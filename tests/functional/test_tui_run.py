@@ -1,0 +1,156 @@
+"""Pilot: start-up, running, results, status, history, cancel and quit on the local engine."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+from textual.coordinate import Coordinate
+from textual.widgets import Footer
+
+from ctui.model import QueryState
+from ctui.tui.screens.confirm import ConfirmScreen
+from ctui.tui.widgets.results import ResultsGrid
+from tests.functional.conftest import run_sql, wait_for, wait_ready
+
+COUNT_BY_NAME = (
+    "SELECT eventname, count(*) AS n FROM cloudtrail_logs\n"
+    "WHERE \"timestamp\" BETWEEN '2024/06/10' AND '2024/06/13'\nGROUP BY 1 ORDER BY 2 DESC, 1"
+)
+# Fails at run time (lint cannot know), so the engine's message shows.
+BAD_CAST = "SELECT CAST(eventname AS integer) AS n FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/11'"
+# Runs for minutes unless interrupted: a triple cross join of one day.
+ENDLESS = (
+    "SELECT count(*) FROM cloudtrail_logs a CROSS JOIN cloudtrail_logs b CROSS JOIN cloudtrail_logs c\n"
+    "WHERE a.\"timestamp\" = '2024/06/11' AND b.\"timestamp\" = '2024/06/11' AND c.\"timestamp\" = '2024/06/11'"
+)
+
+
+async def test_starts_focused_on_a_starter_query_of_the_newest_day(make_tui, demo_tree) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.focused is app.main.editor  # before the engine is even ready
+        await wait_ready(pilot)
+        text = app.main.editor.text
+        assert "FROM cloudtrail_logs" in text
+        assert "'2024/06/13'" in text  # the newest day directory of the tree (delivery day)
+        assert str(demo_tree) in app.main.header_bar.engine_text
+        assert app.focused is app.main.editor
+
+
+async def test_run_shows_rows_status_and_records_history(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(pilot, COUNT_BY_NAME)
+        main = app.main
+        view = main.view_stack.top
+        assert view is not None and view.result is not None
+        assert view.status.state == QueryState.SUCCEEDED and view.status.bytes_scanned > 0
+        grid = main.results.query_one(ResultsGrid)
+        assert grid.row_count == view.result.table.num_rows > 5
+        assert grid.get_cell_at(Coordinate(0, 0)) == view.result.table.column("eventname")[0].as_py()
+        status = str(main.status_line.render())
+        assert "SUCCEEDED" in status and "rows" in status and "files" in status
+        assert main.header_bar.queries == 1 and main.header_bar.spent_bytes == view.status.bytes_scanned
+        (entry,) = app.history.entries()
+        assert entry.sql == COUNT_BY_NAME.strip() and entry.state == "SUCCEEDED"
+        assert entry.bytes_scanned == view.status.bytes_scanned and entry.rows == view.result.table.num_rows
+
+
+async def test_statement_under_cursor_and_failures_in_place(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        editor = app.main.editor
+        editor.load_text(f"SELECT 1 AS one;\n{BAD_CAST}")
+        editor.move_cursor((1, 3))
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.main.queries_run == 1 and not app.main.busy)
+        view = app.main.view_stack.top
+        assert view.sql == BAD_CAST
+        assert view.status.state == QueryState.FAILED and view.status.error is not None
+        message = str(app.main.results.query_one("#results-message").render())
+        assert "FAILED" in message and view.status.error.message[:20] in message
+        assert BAD_CAST in editor.text  # the query stays in the editor
+        editor.move_cursor((0, 3))
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.main.queries_run == 2 and not app.main.busy)
+        assert app.main.view_stack.top.result.table.to_pylist() == [{"one": 1}]
+
+
+@pytest.mark.slow
+async def test_ctrl_c_cancels_and_never_quits(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        app.main.editor.load_text(ENDLESS)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.main.handle is not None, "the query to start")
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: not app.main.busy, "the cancel")
+        assert app.main.view_stack.top.status.state == QueryState.CANCELLED
+        assert app.is_running
+        assert "CANCELLED" in str(app.main.status_line.render())
+        await pilot.press("ctrl+c")  # nothing running: a hint, still no quit
+        assert app.is_running
+        assert app.history.entries()[0].state == "CANCELLED"
+
+
+@pytest.mark.slow
+async def test_ctrl_q_while_running_asks_then_cancels_and_quits(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        app.main.editor.load_text(ENDLESS)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.main.handle is not None, "the query to start")
+        engine, handle = app.engine, app.main.handle
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert app.is_running and app.main.busy
+        await pilot.press("ctrl+q")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not app.is_running, "the exit")
+    await_state = engine.poll(handle).state
+    assert await_state in (QueryState.CANCELLED, QueryState.RUNNING)  # cancel was requested before exit
+    assert engine.poll(handle).state != QueryState.SUCCEEDED
+
+
+async def test_ctrl_q_quits_when_idle(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: not app.is_running, "the exit")
+    assert app.return_code == 0
+
+
+async def test_layout_at_80x24_keeps_the_essentials(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(pilot, COUNT_BY_NAME)
+        main = app.main
+        assert not main.catalog_tree.display  # hidden at 80 columns, ctrl+b shows it
+        for widget in (main.editor, main.results, main.status_line, main.header_bar, app.screen.query_one(Footer)):
+            region = widget.region
+            assert region.width > 0 and region.height > 0 and region.bottom <= 24, widget
+        assert main.results.query_one(ResultsGrid).region.height >= 5
+        assert "session" in str(main.header_bar.render())
+        await pilot.press("ctrl+t")
+        assert main.layout_mode == "editor" and not main.results.display
+        await pilot.press("ctrl+t")
+        assert main.layout_mode == "results" and not main.query_one("#editor-pane").display
+        assert main.results.query_one(ResultsGrid).region.height >= 15
+        await pilot.press("ctrl+t")
+        assert main.layout_mode == "normal"
+        await pilot.press("ctrl+b")
+        assert main.catalog_tree.display and app.focused is main.catalog_tree
+
+
+def test_arrow_result_is_not_copied_for_display() -> None:
+    from ctui.tui.safe import display_table
+
+    table = pa.table({"a": ["x", "y"], "n": [1, 2]})
+    shown = display_table(table)
+    assert shown.column("n").chunks[0].buffers()[1].address == table.column("n").chunks[0].buffers()[1].address
