@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 from sqlglot import exp
 
@@ -167,7 +168,7 @@ def injected_values(predicate: exp.Expression | None, key: str) -> list[str]:
     return found
 
 
-def _is_key(node: exp.Expression, key: str) -> bool:
+def _is_key(node: Any, key: str) -> bool:
     return isinstance(node, exp.Column) and node.name.lower() == key
 
 
@@ -230,7 +231,7 @@ def _filter_key(
     predicate: exp.Expression, key: str, values: list[str], types: Mapping[str, str]
 ) -> list[str]:
     """The values of one key that the predicate, relaxed to that key alone, may select."""
-    only_key = relax(predicate, lambda atom: _mentions_only(atom, key))
+    only_key = relax(predicate, cast(Any, lambda atom: _mentions_only(atom, key)))
     return [v for v in values if matches(only_key, _typed({key: v}, types))]
 
 
@@ -248,7 +249,8 @@ def _separable(predicate: exp.Expression) -> bool:
     return True
 
 
-def _typed(values: Mapping[str, str], types: Mapping[str, str]) -> dict[str, object]:
+def _typed(values: Mapping[str, str], types: Mapping[str, str]) -> Any:
+    """Values as `matches` compares them: integers for integer-typed keys (as `select` does)."""
     return {
         k: int(v) if types.get(k, "string") in _INTEGER_TYPES and v.lstrip("-").isdigit() else v
         for k, v in values.items()
