@@ -10,7 +10,7 @@ from ctui.cloudtrail.demo.records import host, tls
 from ctui.cloudtrail.demo.world import HOSTILE_USER_AGENTS, MAIN_ACCOUNT, OFFICE_IPS
 
 PER_AGENT = 3
-LARGE_TARGET_BYTES = 100_000
+LARGE_TARGET_BYTES = 100_000  # CloudTrail's cap on requestParameters
 
 
 def plant(pl: Planter) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def _large_request(pl: Planter) -> dict[str, Any]:
             "Condition": {"StringEquals": {"aws:PrincipalTag/tenant": f"tenant-{i:04d}"}},
         }
         statements.append(stmt)
-        size += len(json.dumps(stmt)) + 2
+        size += len(json.dumps(json.dumps(stmt))) - 1  # as escaped inside requestParameters
     document = json.dumps({"Version": "2012-10-17", "Statement": statements})
     req = {"roleName": "orders-api-task-role", "policyName": "tenant-buckets", "policyDocument": document}
     rec = pl.add(
