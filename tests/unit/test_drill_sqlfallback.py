@@ -19,7 +19,7 @@ def _where(sql: str) -> str:
 
 
 def test_filter_in_pins_group_keys_and_keeps_filters() -> None:
-    sql = drill.filter_in(AGG, {"principal": "arn:x", "eventname": None, "n": 3})
+    sql = drill.filter_in(AGG, {"principal": "arn:x", "eventname": None, "n": 3}, limit=None)
     tree = sqlglot.parse_one(sql, read="athena")
     assert tree.sql(dialect="athena").startswith("SELECT * FROM cloudtrail_logs")
     for arg in ("group", "having", "order", "limit"):

@@ -70,7 +70,8 @@ class DrillController:
     def activate(self, view: View, row_index: int, row: Mapping[str, Any]) -> None:
         """Enter on a row: drill into an aggregate's events, or open an event's detail."""
         if kind_of(view).grouped:
-            self._run(lambda: plan.drill_in(view, row))
+            limit = getattr(getattr(self.app, "settings", None), "result_row_limit", plan.DRILL_LIMIT)
+            self._run(lambda: plan.drill_in(view, row, limit=limit))
             return
         fetch = plan.full_record(view, row, self.catalog) if kind_of(view) == ViewKind.EVENTS else None
         if fetch is not None:

@@ -17,6 +17,7 @@ from ctui.sql.parse import parse_one
 from ctui.tui.drill.record import is_full_record
 from ctui.viewstack import View, ViewKind
 
+DRILL_LIMIT = 100_000  # rows a drill asks for: the grid's default row limit, so a group shows whole
 VALUE_CHARS = 28  # a crumb shows the end of long values: ARNs differ at their end
 
 
@@ -34,9 +35,9 @@ def classify(sql: str) -> ViewKind:
     return ViewKind.EVENTS
 
 
-def drill_in(view: View, row: Mapping[str, Any]) -> View:
+def drill_in(view: View, row: Mapping[str, Any], *, limit: int | None = DRILL_LIMIT) -> View:
     """The raw events behind an aggregated row (the parent's filters kept, group keys added)."""
-    sql = _drill().filter_in(view.sql, dict(row))
+    sql = _drill().filter_in(view.sql, dict(row), limit=limit)
     return View(sql, _pairs_title(view, row), ViewKind.EVENTS, parent_sql=view.sql)
 
 

@@ -16,7 +16,7 @@ from sqlglot import exp
 from ctui.sql.parse import DIALECT, parse_one
 
 
-def filter_in(sql: str, row: Mapping[str, Any]) -> str:
+def filter_in(sql: str, row: Mapping[str, Any], *, limit: int | None = 1000) -> str:
     """The raw rows behind one aggregated row: parent filters kept, group keys pinned, no GROUP BY."""
     select = _outer_select(sql)
     keys = _group_keys(select)
@@ -26,6 +26,8 @@ def filter_in(sql: str, row: Mapping[str, Any]) -> str:
         drilled.set(arg, None)
     drilled.set("expressions", [exp.Star()])
     _and_where(drilled, conditions)
+    if limit is not None:
+        drilled = drilled.limit(limit)
     return drilled.sql(dialect=DIALECT, pretty=True)
 
 
