@@ -35,6 +35,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from ctui import library_params as lp
+from ctui.config import Settings, config_path
 from ctui.library_params import ANY, WINDOW_PRESETS, check_value  # noqa: F401 (re-exported)
 
 APP_DIR = "ctui"
@@ -137,6 +138,13 @@ def load_library(extra_dirs: Sequence[Path | str] = ()) -> tuple[list[LibraryQue
             seen[query.name] = path
             queries.append(query)
     return queries, errors
+
+
+def user_query_dirs(settings: Settings) -> list[Path]:
+    """The user's query directories: `queries/` beside the config file when it exists, then `query_dirs`."""
+    beside_config = config_path().parent / "queries"
+    extra = [Path(d).expanduser() for d in settings.query_dirs]
+    return [beside_config, *extra] if beside_config.is_dir() else extra
 
 
 def find(queries: Sequence[LibraryQuery], name: str) -> LibraryQuery | None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -167,7 +168,7 @@ def _drop_predicate(placeholder: exp.Expression, name: str) -> None:
 
     Climbing through OR and parentheses is sound (TRUE OR x is TRUE); through NOT it is not.
     """
-    node = placeholder
+    node: Any = placeholder  # sqlglot types `parent` as its base class
     while True:
         parent = node.parent
         if isinstance(parent, exp.And):

@@ -7,11 +7,11 @@ import difflib
 import sys
 
 from ctui.config import Settings
-from ctui.library import LibraryQuery, find, load_library, render
+from ctui.library import LibraryQuery, find, load_library, render, user_query_dirs
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
-    queries, errors = load_library(settings.query_dirs)
+    queries, errors = load_library(user_query_dirs(settings))
     for error in errors:
         print(f"ctui: skipped library file {error}", file=sys.stderr)
     if args.action == "list":

@@ -88,5 +88,9 @@ def test_user_directory_from_config_and_broken_file(
     assert code == 0
     assert out.splitlines()[-1].split()[0] == "zz-my-logins" and "zz-broken" not in out
     assert f"skipped library file {queries / 'broken.sql'}:9: SQL does not parse" in err
+    beside = tmp_path / "queries"  # `queries/` beside the config file is read too
+    beside.mkdir()
+    (beside / "a.sql").write_text(USER_QUERY.replace("zz-my-logins", "zz-beside"), encoding="utf-8")
+    assert "zz-beside" in run(capsys, "list")[1]
     code, out, err = run(capsys, "show", "zz-my-logins", "--param", "user=bob")
     assert code == 0 and "useridentity.username = 'bob'" in out
