@@ -157,7 +157,7 @@ class QueryFlow:
         if findings:
             first = findings[0]
             text.append(f"\n\nline {first.line}, column {first.col} ({first.rule})", style="dim")
-            self.finding_blocked(first)
+            self.finding_blocked(first, view.sql)
         self.status_line.say(f"not run: {reason}", "bold red")
         self.call_later(self.results.show_message, text)
 
@@ -260,7 +260,7 @@ class QueryFlow:
     def view_shown(self, view: View) -> None:
         raise NotImplementedError
 
-    def finding_blocked(self, finding: Finding) -> None:
+    def finding_blocked(self, finding: Finding, sql: str) -> None:
         raise NotImplementedError
 
     def refresh_spend(self) -> None:

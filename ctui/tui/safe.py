@@ -24,7 +24,9 @@ from rich.text import Text
 CONTROL_CODES = [*range(0x20), 0x7F, *range(0x80, 0xA0)]
 # Bidirectional overrides and isolates reorder what follows them on the line ("Trojan Source").
 BIDI_CODES = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-_ESCAPES = {code: f"\\x{code:02x}" for code in CONTROL_CODES} | {code: f"\\u{code:04x}" for code in BIDI_CODES}
+_ESCAPES = {code: f"\\x{code:02x}" for code in CONTROL_CODES} | {
+    code: f"\\u{code:04x}" for code in BIDI_CODES
+}
 _CONTROL_RE = "[\\x00-\\x1f\\x7f-\\x9f\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}]"
 _CONTROL = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]")
 GRID_MAX_CHARS = 200

@@ -30,7 +30,7 @@ class CompletionScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="complete-box", classes="modal-box"):
-            yield Input(self.word, placeholder="narrow the list", id="complete-filter", compact=True)
+            yield Input(self.word, placeholder="narrow the list", id="complete-filter", compact=True, select_on_focus=False)
             yield OptionList(id="complete-list")
 
     def on_mount(self) -> None:
@@ -40,11 +40,10 @@ class CompletionScreen(ModalScreen[str | None]):
     def _fill(self, prefix: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        lowered = prefix.lower()
+        typed, word = prefix.lower(), self.word.lower()
+        rest = typed[len(word):] if typed.startswith(word) else typed
         for c in self.found:
-            if c.text.lower().lstrip("'\"").startswith(lowered.lstrip("'\"")) or c.text.lower().startswith(
-                lowered
-            ):
+            if rest in c.text.lower()[len(word):]:
                 label = Text(escape_controls(c.text))
                 label.append(f"  {c.kind} {escape_controls(c.detail)}", style="dim")
                 options.add_option(Option(label, id=c.text))

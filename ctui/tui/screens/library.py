@@ -145,10 +145,14 @@ class ParamsScreen(ModalScreen[str | None]):
                 if param.default
                 else list(WINDOW_PRESETS)
             )
-            return Select([(p, p) for p in presets], value=presets[0], allow_blank=False, id=field_id, compact=True)
+            return Select(
+                [(p, p) for p in presets], value=presets[0], allow_blank=False, id=field_id, compact=True
+            )
         if param.kind == "choice" and param.choices:
             default = param.default if param.default in param.choices else param.choices[0]
-            return Select([(c, c) for c in param.choices], value=default, allow_blank=False, id=field_id, compact=True)
+            return Select(
+                [(c, c) for c in param.choices], value=default, allow_blank=False, id=field_id, compact=True
+            )
         return Input(param.default, placeholder=param.description, id=field_id, compact=True)
 
     def on_mount(self) -> None:

@@ -16,6 +16,11 @@ from textual.widgets import Footer, TextArea
 from ctui.model import Catalog, Finding
 from ctui.tui import jobs
 from ctui.tui import messages as m
+from ctui.tui.drill.area import DrillArea
+from ctui.tui.drill.commands import DrillCommands
+from ctui.tui.drill.controller import DrillController
+from ctui.tui.drill.crumbs import Breadcrumbs
+from ctui.tui.drill.editor_sync import show_view_sql
 from ctui.tui.query_flow import QueryFlow
 from ctui.tui.widgets.catalog import CatalogTree
 from ctui.tui.widgets.editor import SqlEditor
@@ -33,6 +38,7 @@ LAYOUTS = ("normal", "editor", "results")
 
 
 class MainScreen(QueryFlow, Screen[None]):
+    COMMANDS: ClassVar = {DrillCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+r,f5",
@@ -102,6 +108,7 @@ class MainScreen(QueryFlow, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.init_query_flow()
+        self.drill = DrillController(self)
         self.layout_mode = "normal"
         self._lint_timer: Timer | None = None
         self._estimate_timer: Timer | None = None
@@ -116,7 +123,9 @@ class MainScreen(QueryFlow, Screen[None]):
                 with Vertical(id="editor-pane"):
                     yield SqlEditor(self.app.initial_sql or "", id="editor")
                     yield FindingsPanel(id="findings")
-                yield ResultsPane(id="results")
+                with DrillArea(controller=self.drill, id="drill"):
+                    yield Breadcrumbs(id="crumbs")
+                    yield ResultsPane(id="results")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -137,13 +146,26 @@ class MainScreen(QueryFlow, Screen[None]):
         self.notify(text, severity=severity, markup=False)  # type: ignore[arg-type]
 
     def view_shown(self, view: View) -> None:
+        show_view_sql(self.editor, self.view_stack, view)
         self.refresh_crumbs()
 
-    def finding_blocked(self, finding: Finding) -> None:
+    def refresh_crumbs(self) -> None:
+        self.query_one(DrillArea).refresh_crumbs()
+
+    def on_view_loaded(self, message: m.ViewLoaded) -> None:
+        self.drill.view_loaded(message.view)
+
+    def finding_blocked(self, finding: Finding, sql: str) -> None:
+        """Put the cursor on a finding of `sql` (positions relative to it) if `sql` is in the editor."""
+        from ctui.sql.parse import offset_to_position
+
         if self.layout_mode == "results":
             self.set_layout("normal")
-        if self.editor.text.strip() and view_matches_editor(self):
-            self.editor.move_cursor((finding.line - 1, finding.col - 1))
+        start = self.editor.text.find(sql)
+        if start >= 0:
+            line0, col0 = offset_to_position(self.editor.text, start)
+            col = finding.col + (col0 - 1 if finding.line == 1 else 0)
+            self.editor.move_cursor((finding.line + line0 - 2, col - 1))
         self.editor.focus()
 
     def refresh_spend(self) -> None:
@@ -283,7 +305,7 @@ class MainScreen(QueryFlow, Screen[None]):
     def set_layout(self, mode: str) -> None:
         self.layout_mode = mode
         self.query_one("#editor-pane").display = mode != "results"
-        self.results.display = mode != "editor"
+        self.query_one(DrillArea).display = mode != "editor"
         (self.editor if mode == "editor" else self.results.grid or self.results).focus()
 
     def action_focus_pane(self, name: str) -> None:
@@ -369,8 +391,3 @@ class MainScreen(QueryFlow, Screen[None]):
             self.editor.focus()
 
         self.app.push_screen(CompletionScreen(word, found), chosen)
-
-
-def view_matches_editor(screen: MainScreen) -> bool:
-    top = screen.view_stack.top
-    return top is not None and top.sql in screen.editor.text
