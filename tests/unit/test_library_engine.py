@@ -47,12 +47,16 @@ def run(engine: Any, library: list[LibraryQuery], name: str, **params: str) -> R
     assert query is not None
     sql = render(query, {**WINDOW, **params})
     assert not engine.estimate(sql).full_scan, f"{name} must prune partitions"
+    return run_sql(engine, sql)
+
+
+def run_sql(engine: Any, sql: str) -> Rows:
     handle = engine.submit(sql)
     # The Engine protocol is poll-based (like Athena); a short pause between polls keeps the CPU free.
     deadline = time.monotonic() + 60
     while not (status := engine.poll(handle)).finished and time.monotonic() < deadline:
         time.sleep(0.005)
-    assert status.state is QueryState.SUCCEEDED, (name, status.error)
+    assert status.state is QueryState.SUCCEEDED, (sql, status.error)
     return list(engine.results(handle).table.to_pylist())
 
 
@@ -194,3 +198,28 @@ def test_security_group_and_persistence(
     assert persistence["AttachUserPolicy"]["policy_arn"] == inc["attached_policy_arn"]
     changes = run(engine, library, "iam-changes", region=inc["region"])
     assert {r["eventname"] for r in changes if r["principal"] == inc["principal_arn"]} == set(persistence)
+
+
+@pytest.mark.parametrize(
+    ("name", "count_column"),
+    [
+        ("throttling-culprits", "throttled"),
+        ("access-denied", "denied"),
+        ("console-login-failures", "failures"),
+        ("s3-top-keys", "requests"),
+        ("noisiest-principals", "calls"),
+    ],
+)
+def test_aggregates_drill_into_their_events(
+    engine: Any, library: list[LibraryQuery], name: str, count_column: str
+) -> None:
+    """The top row of an aggregate drills (ctui.sql.drill) into exactly the events it counts."""
+    from ctui.sql.drill import filter_in
+
+    query = find(library, name)
+    assert query is not None
+    sql = render(query, {**WINDOW, "region": "us-east-1"})
+    top = run_sql(engine, sql)[0]
+    events = filter_in(sql, top, limit=None)
+    counted = run_sql(engine, f"SELECT count(*) AS n FROM ({events}) AS drilled")
+    assert int(counted[0]["n"]) == int(top[count_column]) > 0
