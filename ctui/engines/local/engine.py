@@ -135,8 +135,8 @@ class LocalEngine:
             end = query.finished or now
             # Athena: failed queries are free, cancelled ones pay for what they read.
             charged = query.state in (QueryState.SUCCEEDED, QueryState.CANCELLED) and bool(query.plan.scans)
-            skipped = len(query.skipped) + sum(s.other_files for s in query.plan.scans)
-            files = sum(len(s.files) for s in query.plan.scans)
+            skipped = len(query.skipped) + query.plan.other_files
+            files = query.plan.file_count
             return QueryStatus(
                 query_id=handle.query_id,
                 state=query.state,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlglot import exp
 
@@ -34,7 +35,7 @@ class ScanPlan:
     other_files: int  # files in the selected directories that are not CloudTrail logs
     full_scan: bool
 
-    @property
+    @cached_property
     def bytes(self) -> int:
         return sum(f.size for f in self.files)
 
@@ -45,9 +46,17 @@ class QueryPlan:
     scans: tuple[ScanPlan, ...]
     columns: frozenset[str] | None  # table columns the query names (None: all, e.g. SELECT *)
 
-    @property
+    @cached_property
     def bytes(self) -> int:
         return sum(s.bytes for s in self.scans)
+
+    @cached_property
+    def file_count(self) -> int:
+        return sum(len(s.files) for s in self.scans)
+
+    @cached_property
+    def other_files(self) -> int:
+        return sum(s.other_files for s in self.scans)
 
     @property
     def full_scan(self) -> bool:
