@@ -39,11 +39,34 @@ def test_group_columns_skip_aggregates() -> None:
     assert plan.group_columns(View(AGG, "p", group_keys=("eventname",)), row) == ["eventname"]
 
 
-def test_short_keeps_the_end_of_long_values() -> None:
-    assert plan.short(None) == "NULL"
-    assert plan.short("abc") == "abc"
-    cut = plan.short(ARN)
-    assert cut.startswith("…") and cut.endswith("cluster-autoscaler/i-0abc") and len(cut) == plan.VALUE_CHARS
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "NULL"),
+        ("abc", "abc"),
+        (42, "42"),
+        (ARN, "assumed-role/cluster-autoscaler"),  # the role, without its session name
+        ("arn:aws:sts::1:assumed-role/eks-prod-cluster-autoscaler/171803", "…/eks-prod-cluster-autoscaler"),
+        ("arn:aws:iam::123456789012:user/legacy-deploy", "user/legacy-deploy"),
+        ("x" * 40 + "end", "…" + "x" * 28 + "end"),
+    ],
+)
+def test_short_titles(value: object, expected: str) -> None:
+    assert plan.short(value) == expected
+    assert len(plan.short(value)) <= plan.VALUE_CHARS
+
+
+@pytest.mark.parametrize(
+    ("sql", "title"),
+    [
+        (AGG, "by principal, eventname"),
+        ("SELECT a, b, c, d, e, f, count(*) FROM t GROUP BY a, b, c, d, e, f, 1", "by a, b, c, d, e, f, a"),
+        ("SELECT *\nFROM   cloudtrail_logs", "SELECT * FROM cloudtrail_logs"),
+        ("not (sql", "not (sql"),
+    ],
+)
+def test_title_for(sql: str, title: str) -> None:
+    assert plan.title_for(sql) == title
 
 
 @pytest.mark.parametrize(
@@ -63,7 +86,7 @@ def test_context_window_view() -> None:
     parent = View("SELECT * FROM cloudtrail_logs WHERE year = '2024'", "events", ViewKind.EVENTS)
     event = {"eventtime": "2024-06-10T12:00:00Z", "useridentity": {"arn": ARN}}
     view = plan.context_window(parent, event, minutes=5, catalog=builtin_catalog())
-    assert view.kind == ViewKind.EVENTS and view.title.startswith("±5m …")
+    assert view.kind == ViewKind.EVENTS and view.title == "±5m assumed-role/cluster-autoscaler"
     assert "year = '2024' AND month = '06' AND day = '10'" in view.sql  # parent's partition style
     assert "'2024-06-10T11:55:00Z' AND '2024-06-10T12:05:00Z'" in view.sql
     with pytest.raises(ValueError):

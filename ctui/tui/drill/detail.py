@@ -70,7 +70,8 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
 
     def _show(self) -> None:
         self.record = row_at(self._table, self.index)
-        head = Text(f"event {self.index + 1} of {self._table.num_rows}  ", style="bold", end="")
+        head = Text(no_wrap=True, overflow="ellipsis", end="")
+        head.append(f"event {self.index + 1} of {self._table.num_rows}  ", style="bold")
         head.append_text(plain(summary(self.record), max_chars=300))
         self.query_one("#detail-title", Static).update(head)
         tree = self.query_one(JsonTree)

@@ -18,7 +18,7 @@ from ctui.tui.drill.record import is_full_record
 from ctui.viewstack import View, ViewKind
 
 DRILL_LIMIT = 100_000  # rows a drill asks for: the grid's default row limit, so a group shows whole
-VALUE_CHARS = 28  # a crumb shows the end of long values: ARNs differ at their end
+VALUE_CHARS = 32  # a crumb shows the end of long values: ARNs differ at their end
 
 
 def classify(sql: str) -> ViewKind:
@@ -110,9 +110,39 @@ def source_table(sql: str) -> str:
 
 
 def short(value: Any) -> str:
-    """A value cut to its last VALUE_CHARS characters for a crumb title."""
+    """A value cut for a crumb title: ARNs to their resource (no session name), long text to its end.
+
+    >>> short("arn:aws:sts::123456789012:assumed-role/eks-prod-cluster-autoscaler/1718031234567890123")
+    '…/eks-prod-cluster-autoscaler'
+    """
     text = "NULL" if value is None else str(value)
+    if text.startswith("arn:") and text.count(":") >= 5:
+        resource = text.split(":", 5)[5]
+        parts = resource.split("/")
+        if parts[0] == "assumed-role" and len(parts) == 3:
+            resource = "/".join(parts[:2])  # the role, not its session
+        text = resource if len(resource) <= VALUE_CHARS else "…/" + parts[1] if len(parts) > 1 else resource
     return text if len(text) <= VALUE_CHARS else "…" + text[-(VALUE_CHARS - 1) :]
+
+
+def title_for(sql: str) -> str:
+    """A crumb title for a query typed or picked by the user: `by k1, k2…` for an aggregate."""
+    try:
+        select = parse_one(sql).find(exp.Select)
+    except Exception:  # noqa: BLE001
+        select = None
+    group = select.args.get("group") if select is not None else None
+    if select is None or group is None:
+        return " ".join(sql.split())[:40]
+    outputs = select.expressions
+    names = []
+    for key in group.expressions:
+        if isinstance(key, exp.Literal) and key.is_int and 0 < int(key.this) <= len(outputs):
+            names.append(outputs[int(key.this) - 1].alias_or_name)
+        else:
+            names.append(key.alias_or_name or key.sql())
+    title = "by " + ", ".join(names)
+    return title if len(title) <= 40 else title[:39] + "…"
 
 
 def _pairs_title(view: View, row: Mapping[str, Any]) -> str:

@@ -20,7 +20,7 @@ from ctui.tui.drill.area import DrillArea
 from ctui.tui.drill.commands import DrillCommands
 from ctui.tui.drill.controller import DrillController
 from ctui.tui.drill.crumbs import Breadcrumbs
-from ctui.tui.drill.editor_sync import show_view_sql
+from ctui.tui.drill.shown import view_shown as drill_view_shown
 from ctui.tui.query_flow import QueryFlow
 from ctui.tui.widgets.catalog import CatalogTree
 from ctui.tui.widgets.editor import SqlEditor
@@ -146,7 +146,7 @@ class MainScreen(QueryFlow, Screen[None]):
         self.notify(text, severity=severity, markup=False)  # type: ignore[arg-type]
 
     def view_shown(self, view: View) -> None:
-        show_view_sql(self.editor, self.view_stack, view)
+        drill_view_shown(self.editor, self.view_stack, view)
         self.refresh_crumbs()
 
     def refresh_crumbs(self) -> None:
