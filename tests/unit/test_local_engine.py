@@ -231,3 +231,12 @@ def test_tree_rooted_below_awslogs(tree: Tree) -> None:
         assert engine.catalog().lookup("cloudtrail_logs").partition_count == 6
     finally:
         engine.close()
+
+
+def test_describe_and_tableless_queries_read_nothing(engine: LocalEngine) -> None:
+    status, rows = run(engine, "DESCRIBE default.cloudtrail_logs")
+    assert [r["column_name"] for r in rows][:2] == ["eventversion", "useridentity"]
+    assert "timestamp" in [r["column_name"] for r in rows]
+    assert (status.bytes_scanned, status.cost_usd, status.files_read) == (0, 0.0, 0)
+    status, rows = run(engine, "SELECT 1 + 1 AS two")
+    assert rows == [{"two": 2}] and status.bytes_scanned == 0

@@ -112,7 +112,7 @@ class LocalEngine:
         )
         return Estimate(
             bytes=query_plan.bytes,
-            cost_usd=cost_usd(query_plan.bytes, self.price_per_tb) if query_plan.scans else 0.0,
+            cost_usd=cost_usd(query_plan.bytes, self.price_per_tb, charged=query_plan.bytes > 0),
             full_scan=query_plan.full_scan,
             tables=tables,
             exact=True,
@@ -134,7 +134,8 @@ class LocalEngine:
             now = time.time()
             end = query.finished or now
             # Athena: failed queries are free, cancelled ones pay for what they read.
-            charged = query.state in (QueryState.SUCCEEDED, QueryState.CANCELLED) and bool(query.plan.scans)
+            # A query that reads nothing (DESCRIBE, no matching partition) costs nothing either.
+            charged = query.state in (QueryState.SUCCEEDED, QueryState.CANCELLED) and query.plan.bytes > 0
             skipped = len(query.skipped) + query.plan.other_files
             files = query.plan.file_count
             return QueryStatus(

@@ -69,7 +69,8 @@ def plan(sql: str, catalog: Catalog, partitions: Sequence[Partition], lister: Fi
     Raises transpile.SqlError when the SQL does not parse.
     """
     tree = transpile.parse(sql)
-    columns = referenced_columns(tree)
+    describe = isinstance(tree, exp.Describe)  # reads no file, shows every column
+    columns = None if describe else referenced_columns(tree)
     by_values = {_key(p.values): p for p in partitions}
     analysed = _analyse(tree, catalog)
     scans: list[ScanPlan] = []
@@ -78,8 +79,11 @@ def plan(sql: str, catalog: Catalog, partitions: Sequence[Partition], lister: Fi
         if table is None:
             continue
         predicates = [s.predicate for s in analysed if _scan_matches(s, node)]
-        full = not predicates or any(p is None for p in predicates)
-        selected = list(partitions) if full else _select(predicates, partitions, by_values)
+        full = not describe and (not predicates or any(p is None for p in predicates))
+        if describe:
+            selected: list[Partition] = []
+        else:
+            selected = list(partitions) if full else _select(predicates, partitions, by_values)
         listings = [lister.listing(p) for p in selected]
         view = f"{VIEW_PREFIX}{len(scans)}"
         label = node.alias_or_name
@@ -152,6 +156,8 @@ def _replace(node: exp.Table, view: str, label: str, tree: exp.Expression) -> No
     """Swap the table for its view, keeping the name the query uses for it (`db.t.col` → `t.col`)."""
     alias = node.args.get("alias")
     alias = alias.copy() if alias is not None else exp.TableAlias(this=exp.to_identifier(label))
+    if isinstance(node.parent, exp.Describe):
+        alias = None  # DESCRIBE takes a bare name
     node.replace(exp.Table(this=exp.to_identifier(view), alias=alias))
     for column in tree.find_all(exp.Column):
         if column.args.get("db") is not None and column.table.lower() == label.lower():
