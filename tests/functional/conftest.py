@@ -52,8 +52,9 @@ def tui_settings() -> Settings:
 def make_tui(demo_tree: Path, tui_settings: Settings) -> Callable[..., CtuiApp]:
     """`make_tui(**settings_changes, theme=None, initial_sql=None)`: the app on the demo tree."""
 
-    def build(*, theme: str | None = None, initial_sql: str | None = None, root: Path | None = None,
-              **changes: Any) -> CtuiApp:
+    def build(
+        *, theme: str | None = None, initial_sql: str | None = None, root: Path | None = None, **changes: Any
+    ) -> CtuiApp:
         from ctui.engines.local import LocalEngine
 
         settings = replace(tui_settings, **changes)

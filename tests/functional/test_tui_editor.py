@@ -16,7 +16,9 @@ async def test_lint_error_blocks_the_run_with_the_finding_in_view(make_tui) -> N
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         main = app.main
-        main.editor.load_text("SELECT 1;\nSELECT nosuchcolumn FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/11'")
+        main.editor.load_text(
+            "SELECT 1;\nSELECT nosuchcolumn FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/11'"
+        )
         await wait_for(pilot, lambda: any(f.rule == "unknown-column" for f in main.editor.findings), "lint")
         finding = next(f for f in main.editor.findings if f.rule == "unknown-column")
         assert finding.line == 2  # positions are in editor coordinates
@@ -27,7 +29,10 @@ async def test_lint_error_blocks_the_run_with_the_finding_in_view(make_tui) -> N
         assert main.queries_run == 0 and main.view_stack.top.status is None
         assert "nosuchcolumn" in str(main.results.query_one("#results-message").render())
         assert "not run" in str(main.status_line.render())
-        assert app.focused is main.editor and main.editor.cursor_location == (finding.line - 1, finding.col - 1)
+        assert app.focused is main.editor and main.editor.cursor_location == (
+            finding.line - 1,
+            finding.col - 1,
+        )
         (entry,) = app.history.entries()
         assert entry.state == "REFUSED" and "nosuchcolumn" in (entry.error or "")
 
@@ -37,11 +42,15 @@ async def test_findings_are_underlined_on_their_lines(make_tui) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         main = app.main
-        main.editor.load_text("SELECT 1;\nSELECT nosuchcolumn FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/11'")
+        main.editor.load_text(
+            "SELECT 1;\nSELECT nosuchcolumn FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/11'"
+        )
         await wait_for(pilot, lambda: any(f.severity == Severity.ERROR for f in main.editor.findings))
         marked = main.editor.get_line(1)
         start = marked.plain.index("nosuchcolumn")
-        styles = [span for span in marked.spans if span.start <= start < span.end and "underline" in str(span.style)]
+        styles = [
+            span for span in marked.spans if span.start <= start < span.end and "underline" in str(span.style)
+        ]
         assert styles, marked.spans
         assert not any("underline" in str(s.style) for s in main.editor.get_line(0).spans)
 
@@ -84,13 +93,15 @@ async def test_ctrl_f_applies_the_fix_of_the_finding(make_tui) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         main = app.main
-        main.editor.load_text("SELECT 1;\nSELECT eventname FROM cloudtrail_logs WHERE 'timestamp' >= '2024/06/11' LIMIT 5")
+        main.editor.load_text(
+            "SELECT 1;\nSELECT eventname FROM cloudtrail_logs WHERE 'timestamp' >= '2024/06/11' LIMIT 5"
+        )
         await wait_for(pilot, lambda: any(f.rule == "constant-comparison" for f in main.editor.findings))
         assert "ctrl+f fixes" in str(main.findings.render())
         main.editor.move_cursor((1, 10))
         await pilot.press("ctrl+f")
         assert main.editor.text.startswith("SELECT 1;\n")
-        assert "\"timestamp\" >=" in main.editor.text and "'timestamp'" not in main.editor.text
+        assert '"timestamp" >=' in main.editor.text and "'timestamp'" not in main.editor.text
         await wait_for(pilot, lambda: not any(f.rule == "constant-comparison" for f in main.editor.findings))
 
 

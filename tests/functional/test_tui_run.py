@@ -132,7 +132,13 @@ async def test_layout_at_80x24_keeps_the_essentials(make_tui) -> None:
         await run_sql(pilot, COUNT_BY_NAME)
         main = app.main
         assert not main.catalog_tree.display  # hidden at 80 columns, ctrl+b shows it
-        for widget in (main.editor, main.results, main.status_line, main.header_bar, app.screen.query_one(Footer)):
+        for widget in (
+            main.editor,
+            main.results,
+            main.status_line,
+            main.header_bar,
+            app.screen.query_one(Footer),
+        ):
             region = widget.region
             assert region.width > 0 and region.height > 0 and region.bottom <= 24, widget
         assert main.results.query_one(ResultsGrid).region.height >= 5
@@ -153,4 +159,6 @@ def test_arrow_result_is_not_copied_for_display() -> None:
 
     table = pa.table({"a": ["x", "y"], "n": [1, 2]})
     shown = display_table(table)
-    assert shown.column("n").chunks[0].buffers()[1].address == table.column("n").chunks[0].buffers()[1].address
+    assert (
+        shown.column("n").chunks[0].buffers()[1].address == table.column("n").chunks[0].buffers()[1].address
+    )

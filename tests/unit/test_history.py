@@ -23,14 +23,22 @@ def test_record_and_reopen_entry() -> None:
     sql = "SELECT eventname FROM cloudtrail_logs"
     entry_id = history.record_started(sql, engine="local", estimated_bytes=10)
     status = QueryStatus(
-        query_id="q-1", state=QueryState.SUCCEEDED, elapsed_ms=1200, queue_ms=5, engine_ms=1100,
-        bytes_scanned=2_000_000, cost_usd=0.00005,
+        query_id="q-1",
+        state=QueryState.SUCCEEDED,
+        elapsed_ms=1200,
+        queue_ms=5,
+        engine_ms=1100,
+        bytes_scanned=2_000_000,
+        cost_usd=0.00005,
     )
     history.record_finished(entry_id, status, rows=42)
     entry = history.get(entry_id)
     assert entry is not None
     assert (entry.sql, entry.state, entry.query_id, entry.rows) == (
-        "SELECT eventname FROM cloudtrail_logs", "SUCCEEDED", "q-1", 42,
+        "SELECT eventname FROM cloudtrail_logs",
+        "SUCCEEDED",
+        "q-1",
+        42,
     )
     figures = (entry.bytes_scanned, entry.queue_ms, entry.engine_ms, entry.estimated_bytes)
     assert figures == (2_000_000, 5, 1100, 10)
@@ -65,8 +73,10 @@ def test_totals_per_session_and_day() -> None:
 def test_refused_query_is_recorded_and_threads_can_write() -> None:
     history = History(session="s")
     history.record_refused("SELECT * FROM t", engine="local", reason="full scan above the block level")
-    threads = [threading.Thread(target=history.record_started, args=(f"SELECT {i}",), kwargs={"engine": "x"})
-               for i in range(8)]
+    threads = [
+        threading.Thread(target=history.record_started, args=(f"SELECT {i}",), kwargs={"engine": "x"})
+        for i in range(8)
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -30,7 +30,13 @@ class CompletionScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="complete-box", classes="modal-box"):
-            yield Input(self.word, placeholder="narrow the list", id="complete-filter", compact=True, select_on_focus=False)
+            yield Input(
+                self.word,
+                placeholder="narrow the list",
+                id="complete-filter",
+                compact=True,
+                select_on_focus=False,
+            )
             yield OptionList(id="complete-list")
 
     def on_mount(self) -> None:
@@ -41,9 +47,9 @@ class CompletionScreen(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         typed, word = prefix.lower(), self.word.lower()
-        rest = typed[len(word):] if typed.startswith(word) else typed
+        rest = typed[len(word) :] if typed.startswith(word) else typed
         for c in self.found:
-            if rest in c.text.lower()[len(word):]:
+            if rest in c.text.lower()[len(word) :]:
                 label = Text(escape_controls(c.text))
                 label.append(f"  {c.kind} {escape_controls(c.detail)}", style="dim")
                 options.add_option(Option(label, id=c.text))

@@ -88,6 +88,7 @@ class ResultsPane(Vertical):
         self.filter_text = ""
         self.sort_state: tuple[int, bool] | None = None  # column index, descending
         self._display: dict[int, pa.Table] = {}
+        self._focus_grid = False  # the next rebuilt grid takes the focus (after filter/sort)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="results-info")
@@ -170,12 +171,19 @@ class ResultsPane(Vertical):
         holder = self.query_one("#grid-holder")
         if not holder.is_attached or not self.app.is_running:
             return
+        old = self.grid
+        focus = self._focus_grid or (old is not None and old.has_focus)
+        self._focus_grid = False
         await holder.remove_children()
         await holder.mount(grid)
+        if focus:
+            grid.focus()
+        if self.screen.focused is not None and self.screen.focused in self.ancestors:
+            grid.focus()  # the grid it replaces had the focus (drill-down, back): it stays in the results
         self._set_info(self._info_text(display.num_rows))
-        if restore:
-            row, col = self.view.cursor
-            scroll = self.view.scroll
+        if restore or old is not None:
+            row, col = self.view.cursor if restore or old is None else (old.cursor_row, old.cursor_column)
+            scroll = self.view.scroll if restore or old is None else (old.scroll_x, old.scroll_y)
 
             def _restore() -> None:
                 if display.num_rows:
@@ -292,9 +300,8 @@ class ResultsPane(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "results-filter":
             event.stop()
+            self._focus_grid = True
             self.apply_filter(event.value)
-            if self.grid is not None:
-                self.grid.focus()
 
     def action_close_filter(self) -> None:
         """Esc in the filter: clear it and give the grid the focus back (elsewhere Esc passes on)."""
@@ -303,9 +310,8 @@ class ResultsPane(Vertical):
             raise SkipAction()
         box.value = ""
         box.remove_class("open")
+        self._focus_grid = True
         self.apply_filter("")
-        if self.grid is not None:
-            self.grid.focus()
 
     def action_copy_cell(self) -> None:
         cell = self.current_cell()
