@@ -1,7 +1,7 @@
 """Athena table DDL with partition projection: CloudTrail, VPC Flow Logs, S3 server access logs.
 
-`generate(kind, **options)` is what the CLI (`ctui ddl`) and the TUI palette call; options are the
-CLI's (bucket, account, prefix, org_id, accounts, regions, start, database, table, source_bucket).
+`generate(kind, **options)` is what the CLI (`ctui ddl`) and the TUI palette call; `OPTIONS[kind]`
+lists the options a kind takes (the CLI's, with `_` for `-`) and `OPTION_HELP` describes each.
 """
 
 from __future__ import annotations
@@ -21,10 +21,23 @@ _BUILDERS: dict[str, Callable[..., str]] = {
     "s3access": s3access_ddl,
 }
 _COMMON = ("bucket", "account", "prefix", "regions", "start", "database", "table")
-_OPTIONS = {
-    "cloudtrail": (*_COMMON, "org_id", "accounts"),
-    "vpcflow": (*_COMMON, "accounts"),
-    "s3access": (*_COMMON, "source_bucket"),
+# The options each kind takes, in the order a form should ask for them.
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "cloudtrail": (*_COMMON[:2], "org_id", "accounts", *_COMMON[2:]),
+    "vpcflow": (*_COMMON[:2], "accounts", *_COMMON[2:]),
+    "s3access": (*_COMMON[:2], "source_bucket", *_COMMON[2:]),
+}
+OPTION_HELP = {
+    "bucket": "S3 bucket the logs are delivered to",
+    "account": "account id, 12 digits (s3access: the source bucket's account)",
+    "org_id": "organization id o-... (organization trails)",
+    "accounts": "account ids a,b (organization trails; flow logs of several accounts)",
+    "source_bucket": "the bucket whose access logs are read",
+    "prefix": "key prefix before AWSLogs/ (empty: none)",
+    "regions": "regions a,b (default: every commercial region; s3access: exactly one)",
+    "start": "first day of the date projection, YYYY/MM/DD (default 2020/01/01)",
+    "database": "Athena database (default: default)",
+    "table": "table name (default: cloudtrail_logs, vpc_flow_logs, s3_access_logs)",
 }
 
 
@@ -36,11 +49,13 @@ def generate(kind: str, **options: Any) -> str:
     if kind not in _BUILDERS:
         raise ValueError(f"unknown table kind {kind!r} (one of {', '.join(KINDS)})")
     given = {k: v for k, v in options.items() if v not in (None, "", ())}
-    unused = sorted(set(given) - set(_OPTIONS[kind]))
+    unused = sorted(set(given) - set(OPTIONS[kind]))
     if unused:
         flags = ", ".join("--" + name.replace("_", "-") for name in unused)
         raise ValueError(f"{flags}: not an option of `ddl {kind}`")
     return _BUILDERS[kind](**given)
 
 
-__all__ = ["KINDS", "cloudtrail_ddl", "expand", "generate", "s3access_ddl", "vpcflow_ddl"]
+__all__ = [
+    "KINDS", "OPTIONS", "OPTION_HELP", "cloudtrail_ddl", "expand", "generate", "s3access_ddl", "vpcflow_ddl",
+]  # fmt: skip

@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from ctui.cli import main as cli_main
 from ctui.cloudtrail import schema
-from ctui.ddl import KINDS, expand, generate
+from ctui.ddl import KINDS, OPTION_HELP, OPTIONS, expand, generate
 from ctui.engines.local.layout import find_partitions
 
 ACCOUNT = "123456789012"
@@ -205,3 +205,18 @@ def test_athena_projection_selects_the_demo_day_directories(demo_tree: Path) -> 
         wanted = {f"s3://demo-trail/{p[0]}/" for p in ours if p[2] == "us-east-1" and p[3] <= "2024/06/11"}
         assert len(wanted) == 2 * len({p[1] for p in ours})
         assert set(selected.locations) == wanted
+
+
+def test_options_are_described_for_a_form() -> None:
+    assert set(OPTIONS) == set(KINDS)
+    for kind, names in OPTIONS.items():
+        assert names[0] == "bucket" and set(names) <= set(OPTION_HELP), kind
+    unknown = {
+        "bucket": "logs",
+        "account": ACCOUNT,
+        "source_bucket": "web",
+        "regions": "us-east-1",
+        "org_id": "o-abcdefghij",
+    }
+    with pytest.raises(ValueError, match="--org-id: not an option of `ddl s3access`"):
+        generate("s3access", **unknown)
