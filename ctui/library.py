@@ -45,6 +45,7 @@ _HEADER_RE = re.compile(r"^--\s*([A-Za-z_]+)\s*:\s*(.*?)\s*$")
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _PARAM_RE = re.compile(r"^([a-z_][a-z0-9_]*)\s+([a-z]+)(?:\(([^)]*)\))?=(\S*)(?:\s+(.*))?$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FILE_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, LF and CR are fine
 # Fixed moment used to check at load time that a query renders with its defaults.
 _CHECK_NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -157,6 +158,9 @@ def load_file(path: Path) -> LibraryQuery:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise _FileError(0, f"cannot read: {exc}") from exc
+    bad = _FILE_CONTROL_RE.search(text)
+    if bad:
+        raise _FileError(text.count("\n", 0, bad.start()) + 1, "control characters in the file")
     lines = text.splitlines()
     header: dict[str, list[tuple[int, str]]] = {}
     body_start = len(lines)

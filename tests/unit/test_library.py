@@ -213,6 +213,7 @@ BROKEN = {
     "i-no-partition.sql": (
         GOOD.replace('"timestamp" BETWEEN :start_day AND :end_day AND ', ""), 0, "must bound the partitions"
     ),
+    "m-escape.sql": (GOOD.replace("AS n", "AS n, '\x1b]52;c;aGk=\x07' AS x"), 10, "control characters"),
     "j-two-statements.sql": (GOOD + ";\nSELECT 1", 0, "expected one SQL statement, found 2"),
     "k-bad-default.sql": (GOOD.replace("top int=10", "top int=ten"), 7, "default: top: 'ten' is not"),
     "l-star-in-select.sql": (GOOD.replace("SELECT eventname", "SELECT :service AS s, eventname")
