@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 def _areas() -> list[tuple[str, list[BindingType]]]:
     from ctui.tui.app import CtuiApp
+    from ctui.tui.drill.area import DrillArea
     from ctui.tui.screens.main import MainScreen
     from ctui.tui.widgets.catalog import CatalogTree
     from ctui.tui.widgets.editor import SqlEditor
@@ -25,6 +26,7 @@ def _areas() -> list[tuple[str, list[BindingType]]]:
         ("workspace", list(MainScreen.BINDINGS)),
         ("editor", list(SqlEditor.BINDINGS)),
         ("results", list(ResultsGrid.BINDINGS)),
+        ("drill", list(DrillArea.BINDINGS)),
         ("catalog", list(CatalogTree.BINDINGS)),
     ]
 

@@ -138,6 +138,7 @@ class MainScreen(QueryFlow, Screen[None]):
         self.catalog_tree = self.query_one(CatalogTree)
         self.catalog_tree.show_message("loading…")
         self.editor.focus()
+        self.editor.theme = "css" if self.app.current_theme.dark else "github_light"
         if self.size.width < 90:
             self.catalog_tree.display = False  # 80 columns: the editor and results need the room
 

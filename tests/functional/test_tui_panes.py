@@ -1,0 +1,176 @@
+"""Pilot: history reopen and totals, library insert with parameters, catalog browser, themes, help."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from textual.geometry import Region
+from textual.widgets import OptionList
+
+from ctui.config import data_dir
+from ctui.model import QueryState
+from ctui.tui.app import make_app
+from ctui.tui.screens.help import HelpScreen
+from ctui.tui.screens.history import HistoryScreen
+from ctui.tui.screens.library import LibraryScreen, ParamsScreen
+from ctui.tui.widgets.catalog import CatalogTree
+from tests.functional.conftest import run_sql, wait_for, wait_ready
+
+FIRST = "SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/11' LIMIT 3"
+SECOND = "SELECT count(*) AS n FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/12'"
+
+
+async def test_history_lists_totals_and_reopens_an_entry(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(pilot, FIRST)
+        await run_sql(pilot, SECOND)
+        spent = app.main.view_stack.spent_usd
+        await pilot.press("f9")
+        assert isinstance(app.screen, HistoryScreen)
+        totals = str(app.screen.query_one("#history-totals").render())
+        assert "this session" in totals and "2 queries" in totals
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == 2 and options.highlighted == 0
+        assert app.history.session_totals().cost_usd == spent
+        await pilot.press("down", "enter")  # the older one
+        assert app.screen is app.main
+        assert app.main.editor.text == FIRST
+        assert app.focused is app.main.editor
+        await pilot.press("f9")
+        await pilot.press(*"count", "enter")
+        assert app.main.editor.text == SECOND
+        await pilot.press("f9", "escape")
+        assert app.screen is app.main and app.main.editor.text == SECOND
+
+
+async def test_library_inserts_a_query_with_its_partition_filters(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("f8")
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press(*"access-denied", "enter")
+        assert isinstance(app.screen, ParamsScreen)
+        app.screen.query_one("#param-region").value = "eu-west-1"
+        await pilot.press("ctrl+s")
+        assert app.screen is app.main
+        text = app.main.editor.text
+        assert '"timestamp" BETWEEN \'' in text and "region = 'eu-west-1'" in text
+        assert ":start" not in text
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.main.queries_run == 1 and not app.main.busy, "the library query")
+        assert app.main.view_stack.top.status.state == QueryState.SUCCEEDED
+
+
+async def test_library_parameter_errors_stay_in_the_form(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("f8", *"access-denied", "enter")
+        app.screen.query_one("#param-region").value = "not a region!"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ParamsScreen)
+        assert "region" in str(app.screen.query_one("#params-error").render()).lower()
+        await pilot.press("escape", "escape")
+        assert app.screen is app.main
+
+
+async def test_catalog_inserts_names_and_previews_the_newest_day(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_ready(pilot)
+        tree = app.main.query_one(CatalogTree)
+        labels = [str(n.label) for n in tree.root.children[0].children]
+        assert labels == ["cloudtrail_logs"]
+        table_node = tree.root.children[0].children[0]
+        table_node.expand()
+        await pilot.pause()
+        children = [str(n.label) for n in table_node.children]
+        assert any(line.startswith("location: ") for line in children)
+        assert any("partitions" in line for line in children)
+        assert any(line.startswith("useridentity struct<") for line in children)
+        assert any(line.startswith("timestamp string ◆ partition") for line in children)
+        app.main.editor.load_text("SELECT * FROM ")
+        app.main.editor.move_cursor(app.main.editor.document.end)
+        tree.focus()
+        tree.move_cursor(table_node)
+        await pilot.press("enter")
+        assert app.main.editor.text == "SELECT * FROM cloudtrail_logs" and app.focused is app.main.editor
+        tree.focus()
+        await pilot.press("p")
+        await wait_for(pilot, lambda: app.main.queries_run == 1 and not app.main.busy, "the preview")
+        view = app.main.view_stack.top
+        assert "LIMIT 100" in view.sql and "'2024/06/13'" in view.sql
+        assert view.status.state == QueryState.SUCCEEDED
+        assert view.estimate is not None and not view.estimate.full_scan
+
+
+async def test_theme_switch_persists_and_flag_wins(make_tui, demo_tree) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.theme == "ctui-dark"
+        assert {"ctui-dark", "ctui-light", "ctui-high-contrast"} <= set(app.available_themes)
+        await pilot.press("f10")
+        assert app.theme != "ctui-dark"
+        chosen = app.theme
+    state = json.loads((data_dir() / "ui-state.json").read_text())
+    assert state == {"theme": chosen}
+    again = make_tui()
+    async with again.run_test(size=(100, 30)):
+        assert again.theme == chosen
+    flagged = make_tui(theme="ctui-high-contrast")
+    async with flagged.run_test(size=(100, 30)):
+        assert flagged.theme == "ctui-high-contrast"
+        assert flagged.main.editor.theme == "css"
+    light = make_tui(theme="ctui-light")
+    async with light.run_test(size=(100, 30)):
+        assert light.main.editor.theme == "github_light"
+
+
+async def test_no_color_is_respected(monkeypatch, tui_settings) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(tui_settings, lambda **_: (_ for _ in ()).throw(RuntimeError("no engine here")))
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.no_color
+        await wait_for(
+            pilot, lambda: "no engine here" in str(app.main.status_line.render()), "the engine error"
+        )
+        assert app.is_running  # an engine failure is shown, the app stays up
+    os.environ.pop("NO_COLOR", None)
+
+
+async def test_help_lists_every_key_and_esc_backs_out(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(
+            s.text for s in app.screen.query_one("#help-keys").render_lines(Region(0, 0, 200, 80))
+        )
+        for key in ("ctrl+r", "ctrl+c", "ctrl+q", "ctrl+f", "f8", "f9", "ctrl+t", "ctrl+b", "ctrl+e", "/"):
+            assert key in text, key
+        await pilot.press("escape")
+        assert app.screen is app.main
+        app.main.editor.focus()
+        await pilot.press("question_mark")  # typed into the editor, not the help
+        assert app.screen is app.main and "?" in app.main.editor.text
+
+
+async def test_palette_has_area_verb_commands(make_tui) -> None:
+    from ctui.tui.commands import COMMANDS
+
+    names = [name for name, *_ in COMMANDS]
+    assert all(": " in n and n.split(": ")[1][0].isupper() for n in names)
+    for needed in ("query: Run", "query: Cancel", "results: Export", "history: Open", "library: Open"):
+        assert needed in names
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"history: open")
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history screen")
