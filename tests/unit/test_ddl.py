@@ -220,3 +220,29 @@ def test_options_are_described_for_a_form() -> None:
     }
     with pytest.raises(ValueError, match="--org-id: not an option of `ddl s3access`"):
         generate("s3access", **unknown)
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "eu-west-1,us-east-1"])
+def test_library_query_on_a_generated_table_reads_only_its_window(region: str) -> None:
+    """On the table this DDL creates, Athena reads (window days + 1 delivery day) x regions prefixes."""
+    from ctui.engines.athena.estimate import selected_prefixes
+    from ctui.library import find, load_library, render
+    from ctui.model import Catalog, Column, Database, TableInfo
+
+    ddl = generate("cloudtrail", bucket="trail", account=ACCOUNT, regions="us-east-1,eu-west-1,us-west-2")
+    columns, keys, location, props = parts(ddl)
+    table = TableInfo(
+        "default", "cloudtrail_logs", tuple(Column(name, kind) for name, kind in columns),
+        tuple(Column(k, "string", partition=True) for k in keys), props, location,
+    )  # fmt: skip
+    query = find(load_library()[0], "top-error-codes")
+    assert query is not None
+    sql = render(query, {"start": "2024-06-10", "end": "2024-06-12", "region": region})
+    now = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
+    [selected] = selected_prefixes(sql, Catalog([Database("default", (table,))]), None, now)
+    expected = {
+        f"s3://trail/AWSLogs/{ACCOUNT}/CloudTrail/{name}/2024/06/{day}/"
+        for name in region.split(",")
+        for day in ("10", "11", "12", "13")
+    }
+    assert set(selected.locations) == expected and not selected.full_scan
