@@ -183,8 +183,9 @@ def estimate_bytes(
         sample = _even_sample(locations, MAX_LISTED_PREFIXES)
         sizes = sizer.sizes(sample)
         total = sum(s.bytes for s in sizes)
-        if len(sample) < len(locations) and sample:
-            total = round(total * len(locations) / len(sample))
+        selected = max(item.partitions or 0, len(locations))  # projections may hand over a sample
+        if sample and len(sample) < selected:
+            total = round(total * selected / len(sample))
         tables.append(
             TableEstimate(
                 table=item.table.qualified_name,

@@ -23,7 +23,8 @@ from ctui.model import TableInfo
 from ctui.sql.partitions import matches, relax
 
 MAX_VALUES = 300_000  # per key: 30 years of hours
-MAX_COMBINATIONS = 1_000_000
+MAX_EXACT = 100_000  # combinations filtered one by one when keys are tied by an OR
+SAMPLE = 1_000  # more selected partitions than this: an even sample of their prefixes is returned
 _INTEGER_TYPES = ("int", "integer", "bigint", "smallint", "tinyint")
 _UNITS = {
     "YEARS": "years",
@@ -43,7 +44,7 @@ _NOW = re.compile(r"^\s*NOW\s*(?:([+-])\s*(\d+)\s*([A-Za-z]+?)S?)?\s*$", re.IGNO
 class ProjectedSelection:
     """What a query selects of a projected table."""
 
-    locations: tuple[str, ...]  # s3:// prefixes, each ending in "/"
+    locations: tuple[str, ...]  # s3:// prefixes, each ending in "/"; an even sample when > SAMPLE
     selected: int | None  # partitions selected (None: too many to enumerate)
     total: int | None  # partitions the projection defines (None: injected or too many)
     full_scan: bool
@@ -215,16 +216,27 @@ def select_projected(
     chosen = (
         domains if predicate is None else {k: _filter_key(predicate, k, v, types) for k, v in domains.items()}
     )
-    if math.prod(len(v) for v in chosen.values()) > MAX_COMBINATIONS:
-        return ProjectedSelection((static_prefix(table),), None, total, True)
-    combos = [
-        dict(zip(keys, values, strict=True)) for values in itertools.product(*(chosen[k] for k in keys))
-    ]
-    if predicate is not None and not _separable(predicate):
+    count = math.prod(len(v) for v in chosen.values())
+    if predicate is not None and not _separable(predicate) and count <= MAX_EXACT:
+        combos = [dict(zip(keys, v, strict=True)) for v in itertools.product(*(chosen[k] for k in keys))]
         combos = [c for c in combos if matches(predicate, _typed(c, types))]
-    locations = tuple(location(table, c) for c in combos)
-    full = predicate is None or (total is not None and len(combos) >= total)
-    return ProjectedSelection(locations, len(combos), total, full)
+        count = len(combos)
+        sample = [combos[i * count // SAMPLE] for i in range(SAMPLE)] if count > SAMPLE else combos
+    else:  # exact when separable; otherwise a superset (each key filtered alone), still an upper bound
+        size = min(count, SAMPLE)
+        sample = [_nth(keys, chosen, i * count // size) for i in range(size)]
+    locations = tuple(location(table, c) for c in sample)
+    full = predicate is None or (total is not None and count >= total)
+    return ProjectedSelection(locations, count, total, full)
+
+
+def _nth(keys: list[str], chosen: Mapping[str, list[str]], index: int) -> dict[str, str]:
+    """The `index`-th combination of the cartesian product of the chosen values (last key fastest)."""
+    values: dict[str, str] = {}
+    for key in reversed(keys):
+        index, position = divmod(index, len(chosen[key]))
+        values[key] = chosen[key][position]
+    return {k: values[k] for k in keys}
 
 
 def _filter_key(
