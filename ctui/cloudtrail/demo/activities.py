@@ -162,7 +162,8 @@ class ServiceActivities(Caller):
         self, t: int, ds: int, p: Principal | None, acct: str, region: str
     ) -> tuple[Record, str]:
         rng, mk = self.rng, self.mk
-        key = STATIC_KEYS[bisect.bisect(self._key_cum, rng.random() * self._key_cum[-1])]
+        cum = self._key_cum
+        key = STATIC_KEYS[bisect.bisect(cum, rng.random() * cum[-1], 0, len(cum) - 1)]
         ident = {"type": "AWSAccount", "principalId": "", "accountId": "ANONYMOUS_PRINCIPAL"}
         err = ("NoSuchKey", "The specified key does not exist.") if rng.random() < 0.01 else None
         rec = mk.record(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
-import random
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -15,7 +15,7 @@ from typing import Any
 from ctui.cloudtrail.demo import control, hostile, incidents, intrusion
 from ctui.cloudtrail.demo.noise import Noise
 from ctui.cloudtrail.demo.planter import Planter
-from ctui.cloudtrail.demo.records import Event, RecordMaker
+from ctui.cloudtrail.demo.records import Event, FastRandom, RecordMaker
 from ctui.cloudtrail.demo.world import (
     HOSTILE_USER_AGENTS,
     MAIN_ACCOUNT,
@@ -55,11 +55,29 @@ def generate(
         raise ValueError("events_per_day must not be negative")
     region_list = normalize_regions(regions)
     first = start or (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days - 1))
-    say = progress or (lambda message, fraction: None)
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
+    # Millions of small dicts and no cycles: the cyclic GC would only rescan them, over and over.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        say = progress or (lambda message, fraction: None)
+        return _write(root, first, days, seed, per_day, region_list, say)
+    finally:
+        if collecting:
+            gc.enable()
 
-    rng = random.Random(seed)
+
+def _write(
+    root: Path,
+    first: dt.date,
+    days: int,
+    seed: int,
+    per_day: int,
+    region_list: tuple[str, ...],
+    say: Progress,
+) -> dict[str, Any]:
+    rng = FastRandom(seed)
     mk = RecordMaker(rng, first, days)
     world = build_world(rng, region_list)
     planter = Planter(mk, world, days)
@@ -88,8 +106,10 @@ def generate(
     for e in events:
         streams.setdefault((e[2], e[3]), []).append(e)
     end = mk.t0 + 86400 * days
-    for n, key in enumerate(sorted(streams)):
-        say(f"writing {prefix(key[0])}/CloudTrail/{key[1]}", 0.4 + 0.58 * n / len(streams))
+    total = max(1, len(events))
+    for key in sorted(streams):
+        where = f"{prefix(key[0])}/CloudTrail/{key[1]}"
+        writer.on_progress = lambda n, where=where: say(f"writing {where}", 0.4 + 0.58 * n / total)
         writer.write_stream(key[0], key[1], streams[key], late, end)
     junk = [rec for _, _, _, _, rec in list(noise.day(0, 40))]
     broken = writer.awkward_files(MAIN_ACCOUNT, region_list, junk, days)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import Counter
 from typing import Any
 
@@ -64,13 +66,13 @@ def throttling(pl: Planter) -> dict[str, Any]:
     ds = start - (start - mk.t0) % 86400
     duration = 2 * 3600
     names, codes, times = Counter(), Counter(), []
-    weights = [w for _, _, w in STORM_CALLS]
+    cum = list(itertools.accumulate(w for _, _, w in STORM_CALLS))
     for sec in range(duration):
         # throttling ramps up once the token bucket is drained, then eases near the end
         chance = 0.15 if sec < 1200 else (0.45 if sec < duration - 900 else 0.2)
         t = start + sec
         for _ in range(1 + int(rng.random() * 5)):
-            service, name, _ = rng.choices(STORM_CALLS, weights)[0]
+            service, name, _ = STORM_CALLS[bisect.bisect(cum, rng.random() * cum[-1], 0, len(cum) - 1)]
             err = None
             if rng.random() < chance:
                 err = EC2_THROTTLE if service == "ec2" else API_THROTTLE

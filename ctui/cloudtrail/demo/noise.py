@@ -53,25 +53,28 @@ class Noise(ServiceActivities, HumanActivities):
         self._cum = list(itertools.accumulate(w for w, _, _ in pools))
         self._hours = list(itertools.accumulate(HOURLY))
         self._key_cum = list(itertools.accumulate(1.0 / (i + 3) for i in range(len(STATIC_KEYS))))
-        self._regions = {a: world.region_weights(a) for a in (MAIN_ACCOUNT, SECOND_ACCOUNT)}
+        self._regions = {}
+        for a in (MAIN_ACCOUNT, SECOND_ACCOUNT):
+            regions, weights = world.region_weights(a)
+            self._regions[a] = (regions, list(itertools.accumulate(weights)))
 
     def day(self, day_index: int, count: int) -> Iterator[Event]:
         """`count` background events spread over one day, by the hourly curve."""
         rng, mk = self.rng, self.mk
         day_start = mk.t0 + 86400 * day_index
-        total_h, total_a = self._hours[-1], self._cum[-1]
+        total_h, total_a, last = self._hours[-1], self._cum[-1], len(self._cum) - 1
         for _ in range(count):
-            hour = bisect.bisect(self._hours, rng.random() * total_h)
+            hour = bisect.bisect(self._hours, rng.random() * total_h, 0, 23)
             t = day_start + hour * 3600 + int(rng.random() * 3600)
             acct = MAIN_ACCOUNT if rng.random() < 0.8 else SECOND_ACCOUNT
-            pools, make = self.activities[bisect.bisect(self._cum, rng.random() * total_a)]
+            pools, make = self.activities[bisect.bisect(self._cum, rng.random() * total_a, 0, last)]
             mine = pools.get(acct)
             if mine is None:
                 acct = MAIN_ACCOUNT
                 mine = pools.get(acct)
             p = mine[int(rng.random() * len(mine))] if mine else None
-            regions, weights = self._regions[acct]
-            region = rng.choices(regions, weights)[0]
+            regions, cum = self._regions[acct]
+            region = regions[bisect.bisect(cum, rng.random() * cum[-1], 0, len(cum) - 1)]
             rec, region = make(t, day_start, p, acct, region)
             yield mk.event(t, acct, region, rec)
 

@@ -42,6 +42,8 @@ class TreeWriter:
         self.records = 0
         self.late_records = 0
         self.delivery_days: set[str] = set()
+        self.on_progress: Callable[[int], None] | None = None  # records written so far, every ~2%
+        self._reported = 0
 
     def unique(self) -> str:
         return "".join(self.rng.choice(_ALNUM) for _ in range(16))
@@ -73,7 +75,8 @@ class TreeWriter:
     ) -> None:
         """One account-region: files every 5-15 minutes; a file's name time is after all its events."""
         rng, t0 = self.rng, self.mk.t0
-        keyed = sorted(((late.get(e[1], e[0]), e[0], e[1], e[4]) for e in events), key=lambda k: (k[0], k[2]))
+        # (delivery-order time, unique sequence, eventTime, record): tuples sort without comparing records
+        keyed = sorted((late.get(e[1], e[0]), e[1], e[0], e[4]) for e in events)
         i, n, boundary = 0, len(keyed), t0
         while i < n:
             boundary += rng.randint(5, 15) * 60
@@ -86,7 +89,7 @@ class TreeWriter:
             chunk = keyed[i:j]
             i = j
             day = (delivered - t0) // 86400
-            self.late_records += sum(1 for k in chunk if (k[1] - t0) // 86400 < day)
+            self.late_records += sum(1 for k in chunk if (k[2] - t0) // 86400 < day)
             rel = file_key(account, region, delivered, self.unique())
             self.write_records(rel, [k[3] for k in chunk])
             self.delivery_days.add(rel.split("/CloudTrail/")[1][len(region) + 1 : len(region) + 11])
@@ -97,6 +100,9 @@ class TreeWriter:
         if count:
             self.files.append((rel, len(records), len(data)))
             self.records += len(records)
+            if self.on_progress is not None and self.records - self._reported >= 2000:
+                self._reported = self.records
+                self.on_progress(self.records)
         return data
 
     def awkward_files(
@@ -161,5 +167,3 @@ class TreeWriter:
         self.write_bytes(rel, gzip.compress(_dumps(body).encode("utf-8"), GZIP_LEVEL, mtime=0))
         return rel
 
-
-ProgressFn = Callable[[str, float], None]
