@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -10,17 +9,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, TextArea
+from textual.widgets import Footer
 
 from ctui.model import Catalog, Finding
-from ctui.tui import jobs
 from ctui.tui import messages as m
 from ctui.tui.drill.area import DrillArea
 from ctui.tui.drill.commands import DrillCommands
 from ctui.tui.drill.controller import DrillController
 from ctui.tui.drill.crumbs import Breadcrumbs
 from ctui.tui.drill.shown import view_shown as drill_view_shown
+from ctui.tui.editor_flow import EditorFlow
 from ctui.tui.query_flow import QueryFlow
 from ctui.tui.widgets.catalog import CatalogTree
 from ctui.tui.widgets.editor import SqlEditor
@@ -33,11 +31,10 @@ from ctui.viewstack import View
 if TYPE_CHECKING:
     from ctui.tui.app import CtuiApp
 
-LINT_DELAY = 0.3
 LAYOUTS = ("normal", "editor", "results")
 
 
-class MainScreen(QueryFlow, Screen[None]):
+class MainScreen(EditorFlow, QueryFlow, Screen[None]):
     COMMANDS: ClassVar = {DrillCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -110,10 +107,7 @@ class MainScreen(QueryFlow, Screen[None]):
         self.init_query_flow()
         self.drill = DrillController(self)
         self.layout_mode = "normal"
-        self._lint_timer: Timer | None = None
-        self._estimate_timer: Timer | None = None
-        self._lint: m.LintFinished | None = None
-        self._estimated_sql: str | None = None
+        self.init_editor_flow()
 
     def compose(self) -> ComposeResult:
         yield EngineHeader(id="header")
@@ -184,75 +178,6 @@ class MainScreen(QueryFlow, Screen[None]):
         self.schedule_lint()
         self.schedule_estimate()
 
-    # -- editor: lint and estimate while typing ------------------------------------------------------
-    @on(TextArea.Changed, "#editor")
-    def _text_changed(self) -> None:
-        self.schedule_lint()
-        self.schedule_estimate()
-
-    @on(TextArea.SelectionChanged, "#editor")
-    def _cursor_moved(self) -> None:
-        sql, _ = self.editor.current_sql()
-        if sql != self._estimated_sql:
-            self.schedule_estimate()
-
-    def schedule_lint(self) -> None:
-        if self._lint_timer is not None:
-            self._lint_timer.stop()
-        self._lint_timer = self.set_timer(LINT_DELAY, self._start_lint)
-
-    def _start_lint(self) -> None:
-        self.run_worker(
-            partial(
-                jobs.lint_text,
-                self.editor.text,
-                self.app.catalog,
-                self.app.settings.allow_write,
-                self.post_message,
-            ),
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-            group="lint",
-            name="lint",
-        )
-
-    def on_lint_finished(self, message: m.LintFinished) -> None:
-        if message.text != self.editor.text:
-            return  # stale: a newer lint is on its way
-        self._lint = message
-        self.editor.set_findings(message.findings)
-        self.findings.show_findings(message.findings, set(message.fixes))
-
-    def schedule_estimate(self) -> None:
-        engine = self.app.engine
-        if engine is None:
-            return
-        if self._estimate_timer is not None:
-            self._estimate_timer.stop()
-        delay = 0.4 if getattr(engine, "name", "") == "local" else 1.5
-        self._estimate_timer = self.set_timer(delay, self._start_estimate)
-
-    def _start_estimate(self) -> None:
-        engine = self.app.engine
-        sql, _ = self.editor.current_sql()
-        if engine is None or not sql:
-            return
-        self._estimated_sql = sql
-        self.findings.show_estimate(None, pending=True)
-        self.run_worker(
-            partial(jobs.estimate_sql, engine, sql, self.post_message),
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-            group="estimate",
-            name="estimate",
-        )
-
-    def on_estimate_finished(self, message: m.EstimateFinished) -> None:
-        if message.sql == self._estimated_sql:
-            self.findings.show_estimate(message.estimate, message.error)
-
     # -- actions -------------------------------------------------------------------------------------
     def action_run(self) -> None:
         sql, _ = self.editor.current_sql()
@@ -264,36 +189,6 @@ class MainScreen(QueryFlow, Screen[None]):
     def action_cancel(self) -> None:
         if not self.cancel_query():
             self.notify_user("Nothing is running. ctrl+q quits.")
-
-    def action_apply_fix(self) -> None:
-        lint = self._lint
-        if lint is None or lint.text != self.editor.text:
-            self.notify_user("Lint is catching up; try again in a moment.")
-            return
-        if not lint.fixes:
-            self.notify_user("No finding has an automatic fix.")
-            return
-        row = self.editor.cursor_location[0] + 1
-        index = min(
-            lint.fixes,
-            key=lambda i: (
-                not lint.findings[i].line <= row <= lint.findings[i].end_line,
-                abs(lint.findings[i].line - row),
-            ),
-        )
-        start, end, replacement = lint.fixes[index]
-        self.editor.replace_offsets(start, end, replacement)
-        self.notify_user(f"applied the fix for {lint.findings[index].rule}")
-
-    def action_next_finding(self) -> None:
-        lint = self._lint
-        if lint is None or not lint.findings:
-            return
-        row = self.editor.cursor_location[0] + 1
-        later = sorted(f.line for f in lint.findings if f.line > row) or sorted(f.line for f in lint.findings)
-        finding = next(f for f in lint.findings if f.line == later[0])
-        self.editor.move_cursor((finding.line - 1, finding.col - 1))
-        self.editor.focus()
 
     def action_toggle_catalog(self) -> None:
         self.catalog_tree.display = not self.catalog_tree.display
@@ -371,24 +266,3 @@ class MainScreen(QueryFlow, Screen[None]):
         sql = preview_sql(event.table, day, self.app.catalog)
         self.put_sql(sql, replace=True)
         self.run_query(sql, push=False, title=f"preview {event.table.name}")
-
-    @on(SqlEditor.CompletionRequested)
-    def _complete(self, event: SqlEditor.CompletionRequested) -> None:
-        from ctui.tui.completion import candidates, current_word
-        from ctui.tui.screens.complete import CompletionScreen
-
-        word = current_word(event.before_cursor)
-        found = candidates(event.before_cursor, self.app.catalog)
-        if not found:
-            self.notify_user("no completion")
-            return
-        if len(found) == 1:
-            self.editor.insert_completion(word, found[0].text)
-            return
-
-        def chosen(text: str | None) -> None:
-            if text:
-                self.editor.insert_completion(word, text)
-            self.editor.focus()
-
-        self.app.push_screen(CompletionScreen(word, found), chosen)
