@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from ctui.cloudtrail import schema
 from ctui.engines.base import EngineError
-from ctui.engines.local import reader
+from ctui.engines.local import reader, validate
 from ctui.engines.local.layout import FileLister, LogFile, Partition, find_partitions
 from ctui.engines.local.planner import VIEW_PREFIX, QueryPlan, plan
 from ctui.engines.pricing import cost_usd
@@ -84,6 +84,7 @@ class LocalEngine:
         self._queries: dict[str, _Query] = {}
         self._lock = threading.Lock()
         self._broken: dict[tuple[str, int, int], str] = {}
+        self._sound: set[str] = set()  # paths whose gzip stream was checked and is complete
 
     @property
     def description(self) -> str:
@@ -231,6 +232,7 @@ class LocalEngine:
             cursor.close()
 
     def _execute(self, query: _Query, cursor: duckdb.DuckDBPyConnection) -> None:
+        checked = False
         while True:
             readable = self._readable_files(query)
             try:
@@ -250,6 +252,9 @@ class LocalEngine:
                 broken = reader.referenced_file(str(exc), readable)
                 if broken is not None:
                     self._mark_broken(query, broken, str(exc))
+                    if not checked:  # more may follow: check every gzip stream once, not rerun per file
+                        checked = True
+                        self._check_files(query, readable - {broken})
                     continue
                 self._finish(query, QueryState.FAILED, QueryError(_clean(str(exc)), category="USER"))
                 return
@@ -279,6 +284,14 @@ class LocalEngine:
                     self._broken[_file_key(f)] = reason
         with query.lock:
             query.skipped.add(path)
+
+    def _check_files(self, query: _Query, paths: set[str]) -> None:
+        unchecked = [p for p in sorted(paths) if p not in self._sound]
+        found = validate.broken_files(unchecked, stop=lambda: query.cancel_requested)
+        for path, reason in found.items():
+            self._mark_broken(query, path, reason)
+        if not query.cancel_requested:
+            self._sound.update(p for p in unchecked if p not in found)
 
     def _check_cancel(self, query: _Query) -> None:
         if query.cancel_requested:
