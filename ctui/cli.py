@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     queries.add_argument("action", nargs="?", choices=("list", "show"), default="list")
     queries.add_argument("name", nargs="?")
     queries.add_argument("--param", action="append", default=[], metavar="K=V", help="parameter value")
+    queries.add_argument("--table", metavar="[DB.]NAME", help="(show) query this table instead of cloudtrail_logs")
     return parser
 
 

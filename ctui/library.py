@@ -272,10 +272,15 @@ def _check_sql(sql: str, params: tuple[Param, ...]) -> None:
 
 
 def render(
-    query: LibraryQuery, values: Mapping[str, str] | None = None, *, now: datetime | None = None
+    query: LibraryQuery,
+    values: Mapping[str, str] | None = None,
+    *,
+    now: datetime | None = None,
+    table: str | None = None,
 ) -> str:
     """The query's SQL with parameters filled (defaults for those not given).
 
+    `table` (`[db.]name`, e.g. `security.cloudtrail_logs_pp`) replaces `cloudtrail_logs`.
     Raises ValueError with a clear message for an unknown parameter or a bad value.
     """
     values = dict(values or {})
@@ -301,7 +306,7 @@ def render(
             literals[param.name] = value
     if query.has_window:
         literals.update(lp.resolve_window(merged, now).literals())
-    return lp.fill(query.sql, literals)
+    return lp.fill(query.sql, literals, table)
 
 
 def _line_in(text: str, needle: str) -> int:

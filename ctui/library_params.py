@@ -23,6 +23,8 @@ WINDOW_PLACEHOLDERS = ("start", "end", "start_day", "end_day")
 WINDOW_PARAMS = ("last", "start", "end")
 KINDS = ("window", "date", "region", "string", "int", "choice")
 
+LIBRARY_TABLE = "cloudtrail_logs"  # the table every shipped query names
+_TABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$")
 _LAST_RE = re.compile(r"^(\d{1,4})([mhd])$")
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 _INT_RE = re.compile(r"^\d{1,9}$")
@@ -137,13 +139,16 @@ def region_values(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def fill(sql: str, literals: Mapping[str, str | list[str] | int | None]) -> str:
+def fill(sql: str, literals: Mapping[str, str | list[str] | int | None], table: str | None = None) -> str:
     """Parse `sql` (Athena), replace each `:name` placeholder, and print it back.
 
     A value of None removes the predicate holding the placeholder; a list turns `x = :name` into
-    `x IN (...)` (and `<>` into NOT IN); an int becomes a number literal.
+    `x IN (...)` (and `<>` into NOT IN); an int becomes a number literal. `table` (`[db.]name`)
+    replaces the library's table, `cloudtrail_logs`.
     """
     tree = sqlglot.parse_one(sql, read="athena")
+    if table:
+        _rename_table(tree, table)
     for placeholder in list(tree.find_all(exp.Placeholder)):
         if placeholder.root() is not tree:
             continue  # inside a predicate already removed
@@ -161,6 +166,16 @@ def fill(sql: str, literals: Mapping[str, str | list[str] | int | None]) -> str:
             placeholder.replace(exp.Literal.string(value))
     text = tree.sql(dialect="athena", pretty=True)
     return _ORDINALS_RE.sub(lambda m: "GROUP BY " + ", ".join(re.findall(r"\d+", m.group(1))), text)
+
+
+def _rename_table(tree: exp.Expression, table: str) -> None:
+    if not _TABLE_RE.match(table):
+        raise ValueError(f"table: {table!r} is not a table name ([catalog.][database.]table)")
+    for node in list(tree.find_all(exp.Table)):
+        if node.name.lower() == LIBRARY_TABLE and node.db.lower() in ("", "default") and not node.catalog:
+            renamed = exp.to_table(table, dialect="athena")
+            renamed.set("alias", node.args.get("alias"))
+            node.replace(renamed)
 
 
 def _drop_predicate(placeholder: exp.Expression, name: str) -> None:

@@ -45,10 +45,12 @@ def _show(args: argparse.Namespace, queries: list[LibraryQuery]) -> int:
             return 2
         values[key.strip()] = value
     try:
-        sql = render(query, values)
+        sql = render(query, values, table=getattr(args, "table", None))
     except ValueError as exc:
-        params = ", ".join(f"{p.name} (default {p.default or 'empty'})" for p in query.params)
-        print(f"ctui queries show {query.name}: {exc}\nparameters: {params}", file=sys.stderr)
+        print(f"ctui queries show {query.name}: {exc}", file=sys.stderr)
+        if not str(exc).startswith("table:"):
+            params = ", ".join(f"{p.name} (default {p.default or 'empty'})" for p in query.params)
+            print(f"parameters: {params}", file=sys.stderr)
         return 2
     print(f"-- {query.name}: {query.title}")
     print(sql)

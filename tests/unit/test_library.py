@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -263,3 +264,14 @@ def test_lint_would_catch_a_query_without_its_partition_predicate(shipped: list[
     between.replace(exp.true())
     findings = lint(tree.sql("athena"), builtin_catalog())
     assert any(f.rule.startswith("partition") and f.severity is Severity.WARNING for f in findings), findings
+
+
+def test_table_name_is_replaced_through_the_ast(shipped: list[LibraryQuery]) -> None:
+    sql = render(query(shipped, "who-deleted"), now=NOW, table="security.cloudtrail_logs_pp")
+    tables = [t.sql("athena") for t in sqlglot.parse_one(sql, read="athena").find_all(exp.Table)]
+    assert tables == ["security.cloudtrail_logs_pp"]
+    base = query(shipped, "top-error-codes")
+    aliased = replace(base, sql=base.sql.replace("FROM cloudtrail_logs", "FROM cloudtrail_logs AS ct"))
+    assert "FROM x.y AS ct" in render(aliased, now=NOW, table="x.y")
+    with pytest.raises(ValueError, match="table: 'a b' is not a table name"):
+        render(query(shipped, "who-deleted"), now=NOW, table="a b")

@@ -49,6 +49,8 @@ def test_show_fills_parameters(capsys: pytest.CaptureFixture[str]) -> None:
     where = tree.args["where"].this.sql("athena")
     assert "\"timestamp\" BETWEEN '2024/06/10' AND '2024/06/13'" in where
     assert "sourceipaddress = '203.0.113.66'" in where and "region = 'us-east-1'" in where
+    code, out, _ = run(capsys, "show", "ip-activity", "--table", "security.cloudtrail_logs_pp")
+    assert code == 0 and "FROM security.cloudtrail_logs_pp" in out
 
 
 @pytest.mark.parametrize(
@@ -64,6 +66,7 @@ def test_show_fills_parameters(capsys: pytest.CaptureFixture[str]) -> None:
         ),
         (("show", "ip-activity", "--param", "last=forever"), "last: 'forever' is not a window"),
         (("list", "ip-activity"), "takes no name"),
+        (("show", "ip-activity", "--table", "db.t; DROP"), "table: 'db.t; DROP' is not a table name"),
     ],
 )
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str) -> None:
