@@ -5,7 +5,7 @@
 -- window: 24h
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
 SELECT
-  substr(eventtime, 1, 13) AS hour,
+  substr(eventtime, 1, 13) AS hour_utc,
   eventsource,
   count(*) AS calls,
   count_if(errorcode IS NOT NULL) AS errors
@@ -14,5 +14,5 @@ WHERE "timestamp" BETWEEN :start_day AND :end_day
   AND eventtime >= :start AND eventtime < :end
   AND region = :region
 GROUP BY 1, 2
-ORDER BY hour, calls DESC
+ORDER BY hour_utc, calls DESC
 LIMIT 5000
