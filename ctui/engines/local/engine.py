@@ -6,28 +6,26 @@ several queries may be in flight (the TUI previews while another query runs).
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from ctui.cloudtrail import schema
 from ctui.engines.base import EngineError
-from ctui.engines.local import reader, validate
-from ctui.engines.local.layout import FileLister, LogFile, Partition, find_partitions
-from ctui.engines.local.planner import VIEW_PREFIX, QueryPlan, plan
+from ctui.engines.local import runner
+from ctui.engines.local.layout import FileLister, Partition, find_partitions
+from ctui.engines.local.planner import QueryPlan, plan
+from ctui.engines.local.runner import QueryRun
+from ctui.engines.local.validate import FileHealth
 from ctui.engines.pricing import cost_usd
 from ctui.model import (
     Catalog,
     Database,
     Estimate,
-    QueryError,
     QueryHandle,
     QueryResult,
     QueryState,
@@ -36,23 +34,7 @@ from ctui.model import (
 )
 from ctui.sql.transpile import SqlError
 
-CANCEL_RETRY_S = 0.05  # cancel() re-interrupts until the worker stops, in case it raced a new statement
-
-
-@dataclass
-class _Query:
-    handle: QueryHandle
-    plan: QueryPlan
-    state: QueryState = QueryState.QUEUED
-    started: float | None = None
-    finished: float | None = None
-    error: QueryError | None = None
-    skipped: set[str] = field(default_factory=set)
-    table: pa.Table | None = None
-    truncated: bool = False
-    cancel_requested: bool = False
-    cursor: duckdb.DuckDBPyConnection | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
+KEEP_QUERIES = 100  # finished queries whose status and rows stay available
 
 
 class LocalEngine:
@@ -81,10 +63,9 @@ class LocalEngine:
         self._partitions = self._find_partitions()
         self._con = duckdb.connect(":memory:")
         self._con.execute("SET enable_progress_bar=false")
-        self._queries: dict[str, _Query] = {}
+        self._queries: dict[str, QueryRun] = {}
         self._lock = threading.Lock()
-        self._broken: dict[tuple[str, int, int], str] = {}
-        self._sound: set[str] = set()  # paths whose gzip stream was checked and is complete
+        self._health = FileHealth()
 
     @property
     def description(self) -> str:
@@ -103,7 +84,7 @@ class LocalEngine:
         query_plan = self._plan(sql)
         tables = tuple(
             TableEstimate(
-                table=scan.table.qualified_name if scan.label == scan.table.name else scan.label,
+                table=scan.table.qualified_name,
                 bytes=scan.bytes,
                 partitions=len(scan.partitions),
                 partitions_total=scan.partitions_total,
@@ -122,11 +103,13 @@ class LocalEngine:
     def submit(self, sql: str) -> QueryHandle:
         query_plan = self._plan(sql)
         handle = QueryHandle(query_id=str(uuid.uuid4()), sql=sql, engine=self.name, submitted_at=time.time())
-        query = _Query(handle=handle, plan=query_plan)
+        query = QueryRun(handle=handle, plan=query_plan)
         with self._lock:
             self._queries[handle.query_id] = query
+            self._forget_old()
         name = f"ctui-local-{handle.query_id[:8]}"
-        threading.Thread(target=self._run, args=(query,), name=name, daemon=True).start()
+        args = (query, self._con, self._health, self.row_cap)
+        threading.Thread(target=runner.run, args=args, name=name, daemon=True).start()
         return handle
 
     def poll(self, handle: QueryHandle) -> QueryStatus:
@@ -175,7 +158,7 @@ class LocalEngine:
             query.cancel_requested = True
             if query.state is QueryState.QUEUED:
                 return
-        threading.Thread(target=self._interrupt, args=(query,), daemon=True).start()
+        threading.Thread(target=runner.interrupt, args=(query,), daemon=True).start()
 
     def close(self) -> None:
         with self._lock:
@@ -204,145 +187,15 @@ class LocalEngine:
         except SqlError as exc:
             raise EngineError(str(exc)) from exc
 
-    def _query(self, handle: QueryHandle) -> _Query:
+    def _forget_old(self) -> None:
+        """Drop the oldest finished queries (and their rows) beyond KEEP_QUERIES; caller holds _lock."""
+        finished = [qid for qid, q in self._queries.items() if q.state.finished]
+        for query_id in finished[: max(0, len(self._queries) - KEEP_QUERIES)]:
+            del self._queries[query_id]
+
+    def _query(self, handle: QueryHandle) -> QueryRun:
         with self._lock:
             query = self._queries.get(handle.query_id)
         if query is None:
             raise EngineError(f"unknown query id {handle.query_id}")
         return query
-
-    def _run(self, query: _Query) -> None:
-        cursor = self._con.cursor()
-        with query.lock:
-            query.cursor = cursor
-            query.started = time.time()
-            if query.cancel_requested:
-                self._finish(query, QueryState.CANCELLED)
-                cursor.close()
-                return
-            query.state = QueryState.RUNNING
-        try:
-            self._execute(query, cursor)
-        except Exception as exc:  # noqa: BLE001 - the worker must always leave a final state
-            state = QueryState.CANCELLED if query.cancel_requested else QueryState.FAILED
-            self._finish(query, state, None if query.cancel_requested else QueryError(str(exc), "SYSTEM"))
-        finally:
-            with query.lock:
-                query.cursor = None
-            cursor.close()
-
-    def _execute(self, query: _Query, cursor: duckdb.DuckDBPyConnection) -> None:
-        checked = False
-        while True:
-            readable = self._readable_files(query)
-            try:
-                cursor.execute("SET enable_progress_bar=false")  # it would write to the terminal
-                cursor.execute("SET TimeZone='UTC'")
-                for scan in query.plan.scans:
-                    files = [f.path for f in scan.files if f.path in readable]
-                    view_sql = reader.relation_sql(files, query.plan.columns)
-                    cursor.execute(f"CREATE OR REPLACE TEMP VIEW {scan.view} AS {view_sql}")
-                self._check_cancel(query)
-                cursor.execute(query.plan.sql)
-                table, truncated = _fetch(cursor, self.row_cap)
-            except duckdb.Error as exc:
-                if query.cancel_requested:
-                    self._finish(query, QueryState.CANCELLED)
-                    return
-                broken = reader.referenced_file(str(exc), readable)
-                if broken is not None:
-                    self._mark_broken(query, broken, str(exc))
-                    if not checked:  # more may follow: check every gzip stream once, not rerun per file
-                        checked = True
-                        self._check_files(query, readable - {broken})
-                    continue
-                self._finish(query, QueryState.FAILED, QueryError(_clean(str(exc)), category="USER"))
-                return
-            except _Cancelled:
-                self._finish(query, QueryState.CANCELLED)
-                return
-            with query.lock:
-                query.table = _lower_names(table)
-                query.truncated = truncated
-            self._finish(query, QueryState.CANCELLED if query.cancel_requested else QueryState.SUCCEEDED)
-            return
-
-    def _readable_files(self, query: _Query) -> set[str]:
-        readable: set[str] = set()
-        for scan in query.plan.scans:
-            for f in scan.files:
-                if _file_key(f) in self._broken:
-                    query.skipped.add(f.path)
-                else:
-                    readable.add(f.path)
-        return readable
-
-    def _mark_broken(self, query: _Query, path: str, reason: str) -> None:
-        for scan in query.plan.scans:
-            for f in scan.files:
-                if f.path == path:
-                    self._broken[_file_key(f)] = reason
-        with query.lock:
-            query.skipped.add(path)
-
-    def _check_files(self, query: _Query, paths: set[str]) -> None:
-        unchecked = [p for p in sorted(paths) if p not in self._sound]
-        found = validate.broken_files(unchecked, stop=lambda: query.cancel_requested)
-        for path, reason in found.items():
-            self._mark_broken(query, path, reason)
-        if not query.cancel_requested:
-            self._sound.update(p for p in unchecked if p not in found)
-
-    def _check_cancel(self, query: _Query) -> None:
-        if query.cancel_requested:
-            raise _Cancelled
-
-    def _finish(self, query: _Query, state: QueryState, error: QueryError | None = None) -> None:
-        with query.lock:
-            query.state = state
-            query.error = error
-            query.finished = time.time()
-
-    def _interrupt(self, query: _Query) -> None:
-        while True:
-            with query.lock:
-                cursor = query.cursor
-                if query.state.finished or cursor is None:
-                    return
-            try:
-                cursor.interrupt()
-            except duckdb.Error:
-                return
-            time.sleep(CANCEL_RETRY_S)
-
-
-class _Cancelled(Exception):
-    pass
-
-
-def _fetch(cursor: duckdb.DuckDBPyConnection, cap: int) -> tuple[pa.Table, bool]:
-    """At most `cap` rows of the current result, and whether more existed."""
-    stream = cursor.to_arrow_reader(batch_size=min(cap + 1, 100_000) or 1)
-    batches: list[pa.RecordBatch] = []
-    rows = 0
-    for batch in stream:
-        batches.append(batch)
-        rows += batch.num_rows
-        if rows > cap:
-            break
-    table = pa.Table.from_batches(batches, schema=stream.schema)
-    return table.slice(0, cap), rows > cap
-
-
-def _lower_names(table: pa.Table) -> pa.Table:
-    """Athena lower-cases result column names."""
-    return table.rename_columns([name.lower() for name in table.column_names])
-
-
-def _file_key(f: LogFile) -> tuple[str, int, int]:
-    return (f.path, f.size, f.mtime_ns)
-
-
-def _clean(message: str) -> str:
-    """DuckDB errors quote our internal view names; show the table's name instead."""
-    return re.sub(rf"{VIEW_PREFIX}\d+", schema.TABLE_NAME, message)

@@ -7,6 +7,7 @@ rerunning the scan once per broken file.
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -41,3 +42,36 @@ def broken_files(paths: Iterable[str], stop: Callable[[], bool] = lambda: False)
 
     with ThreadPoolExecutor(WORKERS) as pool:
         return {path: reason for path, reason in pool.map(check, paths, chunksize=32) if reason}
+
+
+class FileHealth:
+    """What the engine learnt about files this session: broken ones (skipped) and sound gzip streams.
+
+    Broken files are keyed by (path, size, mtime), so a file re-downloaded whole is read again.
+    """
+
+    def __init__(self) -> None:
+        self._broken: dict[tuple[str, int, int], str] = {}
+        self._sound: set[tuple[str, int, int]] = set()
+        self._lock = threading.Lock()
+
+    def is_broken(self, key: tuple[str, int, int]) -> bool:
+        with self._lock:
+            return key in self._broken
+
+    def mark_broken(self, key: tuple[str, int, int], reason: str) -> None:
+        with self._lock:
+            self._broken[key] = reason
+
+    def check(self, keys: Iterable[tuple[str, int, int]], stop: Callable[[], bool]) -> dict[str, str]:
+        """Check the gzip stream of every file not checked before; returns the broken ones by path."""
+        with self._lock:
+            unchecked = sorted(k for k in keys if k not in self._sound and k not in self._broken)
+        found = broken_files([k[0] for k in unchecked], stop)
+        with self._lock:
+            for key in unchecked:
+                if key[0] in found:
+                    self._broken[key] = found[key[0]]
+                elif not stop():
+                    self._sound.add(key)
+        return found
