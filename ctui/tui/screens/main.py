@@ -84,6 +84,7 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
             "ctrl+t",
             "cycle_layout",
             "Zoom",
+            show=False,
             id="layout.zoom",
             tooltip="Zoom the editor, then the results, then back",
         ),

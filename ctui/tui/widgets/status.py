@@ -21,20 +21,18 @@ STATE_STYLE = {
 
 
 def status_text(status: QueryStatus, elapsed_ms: int | None = None, rows: int | None = None) -> Text:
-    """`RUNNING 3.2s · queue 0.1s · 12.00 MB · $0.0001 · files 30 read, 0 skipped`."""
+    """`SUCCEEDED 3.2s · 12.00 MB · $0.0001 · 42 rows · queue 0.1s · files 30 read, 0 skipped`."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{status.state.value} ", style=STATE_STYLE.get(status.state, "bold"))
     elapsed = elapsed_ms if elapsed_ms is not None else status.elapsed_ms
-    parts = [f"{elapsed / 1000:.1f}s"]
+    parts = [f"{elapsed / 1000:.1f}s", format_bytes(status.bytes_scanned), format_cost(status.cost_usd)]
+    if rows is not None:
+        parts.append(f"{rows:,} rows")
     if status.queue_ms is not None:
         parts.append(f"queue {status.queue_ms / 1000:.1f}s")
-    parts.append(format_bytes(status.bytes_scanned))
-    parts.append(format_cost(status.cost_usd))
     if status.files_read is not None:
         skipped = f", {status.files_skipped} skipped" if status.files_skipped is not None else ""
         parts.append(f"files {status.files_read} read{skipped}")
-    if rows is not None:
-        parts.append(f"{rows:,} rows")
     text.append(" · ".join(parts))
     if status.query_id:
         text.append(f"  id {escape_controls(status.query_id)}", style="dim")
