@@ -49,7 +49,10 @@ def parse(sql: str) -> exp.Expression:
         raise SqlError("no SQL statement given")
     if len(statements) > 1:
         raise SqlError(f"one statement at a time: found {len(statements)}")
-    return statements[0]
+    statement = statements[0]
+    if not isinstance(statement, exp.Expression):
+        raise SqlError("not a SQL statement")
+    return statement
 
 
 def to_duckdb(tree: exp.Expression) -> str:

@@ -127,8 +127,8 @@ def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHea
 
 
 def _readable(query: QueryRun, files: dict[str, LogFile], health: FileHealth) -> set[str]:
-    readable = set()
-    skipped = set()
+    readable: set[str] = set()
+    skipped: set[str] = set()
     for path, f in files.items():
         (skipped if health.is_broken(_key(f)) else readable).add(path)
     with query.lock:
