@@ -209,8 +209,14 @@ def partitions() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def profile(moto: Moto) -> AthenaProfile:
+    """Every poll asks Athena (no backoff), two attempts per call."""
     return AthenaProfile(
-        region=REGION, workgroup="ctui", database=DATABASE, poll_interval=0.0, max_attempts=2
+        region=REGION,
+        workgroup="ctui",
+        database=DATABASE,
+        poll_interval=0.0,
+        poll_max_interval=0.0,
+        max_attempts=2,
     )
 
 

@@ -26,7 +26,8 @@ def connection(moto: Moto) -> Moto:
     """A named default connection in the config file (fast polling for tests)."""
     write_config(
         '[athena]\ndefault = "test"\n[athena.profiles.test]\n'
-        f'region = "{REGION}"\nworkgroup = "ctui"\ndatabase = "{DATABASE}"\npoll_interval = 0.0\n'
+        f'region = "{REGION}"\nworkgroup = "ctui"\ndatabase = "{DATABASE}"\n'
+        "poll_interval = 0.0\npoll_max_interval = 0.0\n"
     )
     return moto
 

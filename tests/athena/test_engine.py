@@ -145,6 +145,19 @@ def test_states_go_through_queued_and_running(engine: Any, moto: Moto) -> None:
     assert states == ["QUEUED", "QUEUED", "RUNNING", "RUNNING", "RUNNING", "SUCCEEDED", "SUCCEEDED"]
 
 
+def test_polls_back_off_unless_fresh(profile: Any, moto: Moto) -> None:
+    from dataclasses import replace
+
+    from ctui.engines.athena import AthenaEngine
+
+    moto.progression(times=1)  # every GetQueryExecution advances the state
+    engine = AthenaEngine(replace(profile, poll_interval=30.0, poll_max_interval=30.0))
+    handle = engine.submit("SELECT 1")
+    first = engine.poll(handle)
+    assert engine.poll(handle).state is first.state  # too soon: the last status, no API call
+    assert engine.poll(handle, fresh=True).state is not first.state
+
+
 def test_cancel_issues_stop_query_execution(engine: Any, moto: Moto) -> None:
     moto.progression(times=1000)
     handle = engine.submit("SELECT * FROM cloudtrail_pp")
