@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
 import pytest
 
+import ctui
 from ctui.cloudtrail.demo import generate
 from tests.conftest import DEMO_DAYS, DEMO_START
 from tests.unit.test_demo_support import LOG_PATH, event_time, load_tree
@@ -104,10 +108,19 @@ def _tree_bytes(root: Path) -> dict[str, bytes]:
 def test_same_seed_gives_byte_identical_trees(tmp_path: Path) -> None:
     options = {"days": 1, "start": dt.date(2024, 2, 28), "seed": 5, "events_per_day": 200}
     first = generate(tmp_path / "a", **options)  # type: ignore[arg-type]
-    second = generate(tmp_path / "b", **options)  # type: ignore[arg-type]
-    assert first == second
+    # the second run in another interpreter with another string-hash seed: no set or hash order leaks in
+    code = (
+        "import datetime as dt, sys\n"
+        "from ctui.cloudtrail.demo import generate\n"
+        "generate(sys.argv[1], days=1, start=dt.date(2024, 2, 28), seed=5, events_per_day=200)\n"
+    )
+    repo = str(Path(ctui.__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (repo, os.environ.get("PYTHONPATH")) if p)
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": path}
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "b")], check=True, env=env)
     a, b = _tree_bytes(tmp_path / "a"), _tree_bytes(tmp_path / "b")
     assert a.keys() == b.keys() and a == b
+    assert json.loads(b["ctui-demo.json"]) == first
     other = generate(tmp_path / "c", **{**options, "seed": 6})  # type: ignore[arg-type]
     c = _tree_bytes(tmp_path / "c")
     assert other != first and c.keys() != a.keys()

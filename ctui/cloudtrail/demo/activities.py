@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import random
+from typing import Any
 
 from ctui.cloudtrail.demo.records import Record, RecordMaker, host, tls
 from ctui.cloudtrail.demo.world import (
@@ -118,7 +119,7 @@ class Caller:
         ro: bool,
         family: str = "json",
         rate: float = 0.03,
-        **extra: object,
+        **extra: Any,
     ) -> tuple[Record, str]:
         ip, ua = self._who(p, region)
         err = self._error(family, rate)
@@ -137,7 +138,7 @@ class Caller:
             error=err,
             tls=None if p.kind == "AWSService" else tls(host(service, region)),
             **extra,
-        )  # type: ignore[arg-type]
+        )
         return rec, region
 
 
@@ -309,7 +310,7 @@ class ServiceActivities(Caller):
     def kms(self, t: int, ds: int, p: Principal, acct: str, region: str) -> tuple[Record, str]:
         key = f"arn:aws:kms:{region}:{acct}:key/{'3f0e2b1a-9c8d-4e7f-a6b5-c4d3e2f1a0b9'}"
         name = self.rng.choice(("Decrypt", "Decrypt", "GenerateDataKey", "Encrypt"))
-        req = {
+        req: Record = {
             "encryptionAlgorithm": "SYMMETRIC_DEFAULT",
             "encryptionContext": {"aws:s3:arn": f"arn:aws:s3:::{DATA_BUCKET}-{acct[-4:]}"},
         }
@@ -334,7 +335,7 @@ class ServiceActivities(Caller):
 
     def secrets(self, t: int, ds: int, p: Principal, acct: str, region: str) -> tuple[Record, str]:
         if self.rng.random() < 0.5:
-            req = {"secretId": f"arn:aws:secretsmanager:{region}:{acct}:secret:prod/orders/db-AbC123"}
+            req: Record = {"secretId": f"arn:aws:secretsmanager:{region}:{acct}:secret:prod/orders/db-AbC123"}
             return self._call(t, ds, p, acct, region, "secretsmanager", "GetSecretValue", req, None, ro=True)
         req = {"name": "/prod/orders/feature-flags", "withDecryption": True}
         return self._call(t, ds, p, acct, region, "ssm", "GetParameter", req, None, ro=True)

@@ -92,7 +92,7 @@ class HumanActivities(Caller):
         choice = rng.random()
         if choice < 0.2:
             name = f"api{rng.randint(1, 3)}.{DOMAIN}."
-            req = {
+            req: Record = {
                 "hostedZoneId": HOSTED_ZONE_ID,
                 "changeBatch": {
                     "changes": [

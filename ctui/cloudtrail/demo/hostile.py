@@ -17,7 +17,7 @@ def plant(pl: Planter) -> dict[str, Any]:
     """Plant every hostile value; returns the manifest's `hostile` section."""
     rng, mk, world = pl.rng, pl.mk, pl.world
     users = [p for p in world.noise["humans"] if p.account == MAIN_ACCOUNT]
-    calls = (
+    calls: tuple[tuple[str, str, Any], ...] = (
         ("sts", "GetCallerIdentity", None),
         ("s3", "ListBuckets", {"Host": "s3.amazonaws.com"}),
         ("ec2", "DescribeRegions", {"regionSet": {}}),
@@ -67,7 +67,8 @@ def _large_request(pl: Planter) -> dict[str, Any]:
     mk, p = pl.mk, pl.world.principals["terraform"]
     t = pl.day_start(0.4) + 11 * 3600 + 1234
     ds = t - (t - mk.t0) % 86400
-    statements, size = [], 0
+    statements: list[dict[str, Any]] = []
+    size = 0
     while size < LARGE_TARGET_BYTES - 1200:
         i = len(statements)
         stmt = {

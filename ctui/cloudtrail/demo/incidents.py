@@ -65,7 +65,9 @@ def throttling(pl: Planter) -> dict[str, Any]:
     start = pl.at(0.5, 13, 0)
     ds = start - (start - mk.t0) % 86400
     duration = 2 * 3600
-    names, codes, times = Counter(), Counter(), []
+    names: Counter[str] = Counter()
+    codes: Counter[str] = Counter()
+    times: list[int] = []
     cum = list(itertools.accumulate(w for _, _, w in STORM_CALLS))
     for sec in range(duration):
         # throttling ramps up once the token bucket is drained, then eases near the end
@@ -101,7 +103,7 @@ def throttling(pl: Planter) -> dict[str, Any]:
             )
             names[name] += 1
             times.append(t)
-    others = Counter()
+    others: Counter[str] = Counter()
     for who, ua in (("karpenter", UA_KARPENTER), ("datadog", UA_DATADOG)):
         q = pl.world.principals[who]
         for _ in range(150):

@@ -77,7 +77,10 @@ def access_denied_burst(pl: Planter) -> dict[str, Any]:
             {"secretId": "prod/etl/warehouse"},
         ),
     )
-    codes, names, times, t = Counter(), Counter(), [], start
+    codes: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    times: list[int] = []
+    t = start
     while t < start + 20 * 60:
         for service, name, action, resource, req in calls:
             s3 = service == "s3"

@@ -21,7 +21,7 @@ class Noise(ServiceActivities, HumanActivities):
     def __init__(self, mk: RecordMaker, world: World) -> None:
         self.mk, self.world, self.rng = mk, world, mk.rng
         n = world.noise
-        pools = (
+        pools: tuple[tuple[float, list[Principal], Callable[..., tuple[Record, str]]], ...] = (
             (14, n["workloads"] + n["humans"], self.ec2_describe),
             (13, [], self.s3_static_get),
             (7, n["workloads"], self.s3_data),
