@@ -214,8 +214,7 @@ def test_aggregates_drill_into_their_events(
     engine: Any, library: list[LibraryQuery], name: str, count_column: str
 ) -> None:
     """The top row of an aggregate drills (ctui.sql.drill) into exactly the events it counts."""
-    # Temporary: ctui.sql.drill (helper H3) is not committed yet; remove this skip once it is.
-    filter_in = pytest.importorskip("ctui.sql.drill").filter_in
+    from ctui.sql.drill import filter_in
 
     query = find(library, name)
     assert query is not None
