@@ -179,7 +179,7 @@ class ServiceActivities(Caller):
             {"bucketName": STATIC_BUCKET, "Host": f"{STATIC_BUCKET}.s3.amazonaws.com", "key": key},
             None,
             read_only=True,
-            version="1.10",
+            version="1.11",
             error=err,
             additional={
                 "CipherSuite": "TLS_AES_128_GCM_SHA256",
@@ -234,7 +234,7 @@ class ServiceActivities(Caller):
             ro=name != "PutObject",
             family="s3",
             rate=0.02,
-            version="1.10",
+            version="1.11",
             category="Data",
             additional=add,
             resources=res,
