@@ -104,8 +104,10 @@ def moto_endpoint() -> Iterator[str]:
 
 @pytest.fixture
 def moto(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Moto]:
-    """Fake credentials, the endpoint, no real AWS config; a reset server with the world built.
+    """Fake credentials, the endpoint, no real AWS config; the world built, Athena state fresh.
 
+    S3 and Glue are built once per session (tests that add Glue objects get them removed after);
+    Athena (workgroups, executions, queued results, state transitions) is reset for every test.
     Every fixture that talks to AWS depends on this one; pure unit tests do not start anything.
     """
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3"):
@@ -117,10 +119,43 @@ def moto(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
     handle = Moto(moto_endpoint)
-    handle.post("/moto-api/reset", {})
-    build_world()
+    glue = boto3.client("glue", region_name=REGION)
+    if DATABASE not in {db["Name"] for db in glue.get_databases()["DatabaseList"]}:
+        handle.post("/moto-api/reset", {})
+        build_world()
+    else:
+        from moto.athena.models import athena_backends
+
+        athena_backends["123456789012"][REGION].reset()
+        build_workgroups()
     yield handle
     handle.post("/moto-api/state-manager/unset-transition", {"model_name": "athena::execution"})
+    _remove_additions(glue)
+
+
+BASE_TABLES = {"accounts", "cloudtrail_parts", "cloudtrail_pp"}
+
+
+def _remove_additions(glue: Any) -> None:
+    """Glue databases and tables a test added (the world stays as built)."""
+    for db in glue.get_databases()["DatabaseList"]:
+        if db["Name"] not in (DATABASE, "default"):
+            glue.delete_database(Name=db["Name"])
+    for table in glue.get_tables(DatabaseName=DATABASE)["TableList"]:
+        if table["Name"] not in BASE_TABLES:
+            glue.delete_table(DatabaseName=DATABASE, Name=table["Name"])
+
+
+def build_workgroups() -> None:
+    athena = boto3.client("athena", region_name=REGION)
+    athena.create_work_group(
+        Name="ctui",
+        Configuration={
+            "ResultConfiguration": {"OutputLocation": f"s3://{RESULTS}/"},
+            "BytesScannedCutoffPerQuery": CUTOFF,
+        },
+    )
+    athena.create_work_group(Name="bare", Configuration={})
 
 
 def build_world() -> None:
@@ -136,15 +171,7 @@ def build_world() -> None:
                 )
                 s3.put_object(Bucket=BUCKET, Key=key, Body=b"x" * file_size(region, day, i))
     s3.put_object(Bucket=BUCKET, Key="ref/accounts.csv", Body=b"y" * 777)
-    athena = boto3.client("athena", region_name=REGION)
-    athena.create_work_group(
-        Name="ctui",
-        Configuration={
-            "ResultConfiguration": {"OutputLocation": f"s3://{RESULTS}/"},
-            "BytesScannedCutoffPerQuery": CUTOFF,
-        },
-    )
-    athena.create_work_group(Name="bare", Configuration={})
+    build_workgroups()
     glue = boto3.client("glue", region_name=REGION)
     glue.create_database(DatabaseInput={"Name": DATABASE})
     glue.create_table(

@@ -134,6 +134,10 @@ def date_values(props: Mapping[str, str], key: str, now: dt.datetime | None = No
         )
     now = now or dt.datetime.now(dt.UTC)
     start, end = (_endpoint(p, fmt, now) for p in parts)
+    if unit not in ("years", "months"):  # fixed-length steps: count before enumerating
+        length = dt.timedelta(**{unit: step}).total_seconds()
+        if (end - start).total_seconds() / length > MAX_VALUES:
+            raise _TooMany(key)
     values: list[str] = []
     moment, index = start, 0
     while moment <= end:
