@@ -61,14 +61,22 @@ def _run(engine: Engine, sql: str, args: argparse.Namespace, settings: Settings)
     try:
         status = _wait(engine, handle)
     except KeyboardInterrupt:
-        engine.cancel(handle)
+        try:
+            engine.cancel(handle)
+        except EngineError as exc:  # Athena unreachable: the user must stop it by its id
+            return fail(f"interrupted; could not cancel query {handle.query_id}: {exc}", 130)
         print(f"\nctui: interrupted; cancelled query {handle.query_id}", file=sys.stderr)
         return 130
+    except EngineError as exc:  # polling failed for good (Athena's message names the query id)
+        return fail(str(exc))
     _summary(status, estimate)
     if status.state is not QueryState.SUCCEEDED:
         reason = status.error.message if status.error else status.state_reason or status.state.value
         return fail(f"query {status.state.value.lower()}: {reason}")
-    result = engine.results(handle, limit)
+    try:
+        result = engine.results(handle, limit)
+    except EngineError as exc:  # e.g. Athena: no s3:GetObject on the results location
+        return fail(str(exc))
     out = sys.stdout
     if args.format == "json":
         results_format.write_json(out, result.table, result.truncated, _stats(engine, status, estimate))

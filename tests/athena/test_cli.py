@@ -132,3 +132,30 @@ def test_configuration_errors_are_one_paragraph(
     assert main(["run", *CONNECTION, *extra, ONE_DAY]) != 0
     err = capsys.readouterr().err
     assert needle in err and "Traceback" not in err and f"region {REGION}" in err
+
+
+def test_denied_results_end_in_one_message_with_the_query_id(
+    connection: Moto, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ctui.engines.athena import errors
+
+    real = errors.make_client
+
+    def denying(session: Any, service: str, profile: Any) -> Any:
+        client = real(session, service, profile)
+        client.meta.events.register("before-call.athena.GetQueryResults", _deny_results)
+        return client
+
+    monkeypatch.setattr(errors, "make_client", denying)
+    assert main(["run", "--athena", ONE_DAY]) == 1
+    err = capsys.readouterr().err
+    (query_id,) = connection.executions()
+    assert "Access denied" in err and query_id in err and "Traceback" not in err
+
+
+class _Forbidden:
+    status_code = 403
+
+
+def _deny_results(**_: Any) -> tuple[Any, dict[str, Any]]:
+    return _Forbidden(), {"Error": {"Code": "AccessDeniedException", "Message": "s3:GetObject denied"}}
