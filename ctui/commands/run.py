@@ -72,7 +72,7 @@ def _run(engine: Engine, sql: str, args: argparse.Namespace, settings: Settings)
     _summary(status, estimate)
     if status.state is not QueryState.SUCCEEDED:
         reason = status.error.message if status.error else status.state_reason or status.state.value
-        return fail(f"query {status.state.value.lower()}: {reason}")
+        return fail(f"query {status.state.value.lower()} (query id {status.query_id}): {reason}")
     try:
         result = engine.results(handle, limit)
     except EngineError as exc:  # e.g. Athena: no s3:GetObject on the results location

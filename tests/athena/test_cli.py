@@ -115,7 +115,8 @@ def test_failed_query_exit_code(connection: Moto, monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(run_command.time, "sleep", fail_it)
     assert main(["run", "--athena", ONE_DAY]) == 1
-    assert "query failed" in capsys.readouterr().err
+    (query_id,) = connection.executions()
+    assert f"query failed (query id {query_id})" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
