@@ -6,6 +6,7 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import os
 import string
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,8 @@ class TreeWriter:
 
     def __init__(self, root: Path, mk: RecordMaker) -> None:
         self.root, self.mk, self.rng = root, mk, mk.rng
+        self._base = os.fspath(root)
+        self._folders: set[str] = set()
         self.files: list[tuple[str, int, int]] = []  # (relative path, records, compressed bytes)
         self.records = 0
         self.late_records = 0
@@ -49,9 +52,12 @@ class TreeWriter:
         return "".join(self.rng.choice(_ALNUM) for _ in range(16))
 
     def write_bytes(self, rel: str, data: bytes) -> None:
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        folder, _, _ = rel.rpartition("/")
+        if folder not in self._folders:  # thousands of files share a few hundred day folders
+            os.makedirs(os.path.join(self._base, folder), exist_ok=True)
+            self._folders.add(folder)
+        with open(os.path.join(self._base, rel), "wb") as handle:
+            handle.write(data)
 
     def plan_late(self, events: list[Event], days: int) -> dict[int, int]:
         """Pick a few evening events per day (not the last) and hold them until after midnight."""
