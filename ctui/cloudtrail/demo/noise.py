@@ -27,11 +27,11 @@ class Noise(ServiceActivities, HumanActivities):
             (7, n["workloads"], self.s3_data),
             (8, n["services"] + n["deploy"], self.sts_assume_role),
             (4, n["humans"] + n["workloads"], self.sts_caller_identity),
-            (6, n["humans"] + n["workloads"][-3:-1], self.iam_read),
+            (6, n["humans"] + n["auditors"], self.iam_read),
             (6, n["services"] + n["workloads"], self.kms),
             (6, n["services"] + n["workloads"], self.logs_metrics),
             (4, n["workloads"], self.secrets),
-            (2, n["humans"][:5] + n["humans"][6:7] + [world.principals["dave"]], self.console_login),
+            (2, n["console"], self.console_login),
             (3, n["humans"], self.console_browse),
             (3, n["workloads"], self.containers),
             (2, n["deploy"], self.deploy),
@@ -53,7 +53,7 @@ class Noise(ServiceActivities, HumanActivities):
         self._cum = list(itertools.accumulate(w for w, _, _ in pools))
         self._hours = list(itertools.accumulate(HOURLY))
         self._key_cum = list(itertools.accumulate(1.0 / (i + 3) for i in range(len(STATIC_KEYS))))
-        self._regions = {}
+        self._regions: dict[str, tuple[tuple[str, ...], list[float]]] = {}
         for a in (MAIN_ACCOUNT, SECOND_ACCOUNT):
             regions, weights = world.region_weights(a)
             self._regions[a] = (regions, list(itertools.accumulate(weights)))
@@ -77,5 +77,3 @@ class Noise(ServiceActivities, HumanActivities):
             region = regions[bisect.bisect(cum, rng.random() * cum[-1], 0, len(cum) - 1)]
             rec, region = make(t, day_start, p, acct, region)
             yield mk.event(t, acct, region, rec)
-
-    # -- helpers -------------------------------------------------------------------------------------------

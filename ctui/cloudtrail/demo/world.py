@@ -243,7 +243,8 @@ def build_world(rng: random.Random, regions: Sequence[str]) -> World:
         ),
     }
     users = [user(m, n, mfa=True) for n in ("alice", "bob", "carol", "erin", "frank")]
-    users += [user(m, "ci-deployer"), user(s, "ops-admin", mfa=True), user(s, "build-bot")]
+    ci = user(m, "ci-deployer")
+    users += [ci, user(s, "ops-admin", mfa=True), user(s, "build-bot")]
     sso = [
         role(a, f"AWSReservedSSO_{perm}_{rng.getrandbits(64):016x}", f"{who}@{DOMAIN}", mfa=True)
         for a in (m, s)
@@ -286,12 +287,15 @@ def build_world(rng: random.Random, regions: Sequence[str]) -> World:
             "eks.amazonaws.com",
         )
     ]
+    people = [u for u in users if u.mfa]  # console users; ci-deployer and build-bot are keys only
     noise = {
         "humans": users + sso,
+        "console": people + [named["dave"]],
+        "auditors": [named["datadog"]] + [w for w in workloads if w.name == "AWSServiceRoleForConfig"],
         "workloads": workloads,
         "services": services,
         "federated": [named["federated"]],
-        "deploy": [named["terraform"], users[5]],
+        "deploy": [named["terraform"], ci],
     }
     return World(regions=tuple(regions), principals=named, noise=noise)
 
