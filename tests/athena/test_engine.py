@@ -248,7 +248,7 @@ def test_missing_credentials_name_profile_and_fix(profile: Any, monkeypatch: pyt
     monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)
     monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
     with pytest.raises(
-        EngineError, match="No AWS credentials found for default credentials in region us-east-1"
+        EngineError, match="No AWS credentials found for the default AWS profile in region us-east-1"
     ):
         AthenaEngine(profile).submit("SELECT 1")
 

@@ -82,9 +82,8 @@ def make_client(session: boto3.Session, service: str, profile: AthenaProfile) ->
 
 
 def where(profile: AthenaProfile, region: str | None = None) -> str:
-    """`profile X in region Y`, for messages."""
-    name = profile.profile or "default credentials"
-    label = f"profile {name}" if profile.profile else name
+    """`profile X in region Y` (or `the default AWS profile in region Y`), for messages."""
+    label = f"profile {profile.profile}" if profile.profile else "the default AWS profile"
     return f"{label} in region {region or profile.region or '(boto3 default)'}"
 
 
