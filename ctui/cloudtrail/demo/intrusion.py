@@ -208,6 +208,8 @@ def failed_logins(pl: Planter) -> tuple[dict[str, Any], int]:
         failed_hidden_user=FAILED_HIDDEN,
         successful_logins=1,
         success_time=mk.event_time(t),
+        note="counts are ConsoleLogin events from source_ip; dave also signs in from the office, "
+        "and background users mistype a password now and then",
     )
     return summary, t
 
