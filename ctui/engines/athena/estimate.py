@@ -183,9 +183,9 @@ def estimate_bytes(
         sample = _even_sample(locations, MAX_LISTED_PREFIXES)
         sizes = sizer.sizes(sample)
         total = sum(s.bytes for s in sizes)
-        selected = max(item.partitions or 0, len(locations))  # projections may hand over a sample
-        if sample and len(sample) < selected:
-            total = round(total * selected / len(sample))
+        count = max(item.partitions or 0, len(locations))  # projections may hand over a sample
+        if sample and len(sample) < count:
+            total = round(total * count / len(sample))
         tables.append(
             TableEstimate(
                 table=item.table.qualified_name,
