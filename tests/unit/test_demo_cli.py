@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +129,19 @@ def test_interrupted_generation_leaves_no_half_dataset(monkeypatch: pytest.Monke
         ensure_demo_dataset()
     assert not (cache_dir() / CACHE_NAME).exists()
     assert list(cache_dir().iterdir()) == []
+
+
+def test_a_dataset_finished_meanwhile_by_another_process_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = dataset.generate
+    target = cache_dir() / CACHE_NAME
+
+    def racing(path: Path, **kwargs: Any) -> dict[str, Any]:
+        manifest = real(path, **{**kwargs, "events_per_day": 0})
+        shutil.copytree(path, target)  # the other process renames its copy into place first
+        (target / "theirs").write_text("in use", encoding="utf-8")
+        return manifest
+
+    monkeypatch.setattr(dataset, "generate", racing)
+    assert ensure_demo_dataset() == target
+    assert (target / "theirs").read_text(encoding="utf-8") == "in use"
+    assert [p.name for p in cache_dir().iterdir()] == [CACHE_NAME]

@@ -47,6 +47,7 @@ def generate(
     """Write a synthetic CloudTrail tree with planted incidents under `path`; returns the manifest.
 
     The same arguments give byte-identical files. `start` defaults to `days` days ending today (UTC).
+    `path` should be new or empty: file names differ between runs, so an old tree would mix in.
     """
     if days < 1:
         raise ValueError("days must be at least 1")
@@ -189,6 +190,8 @@ def ensure_demo_dataset(progress: Progress | None = None) -> Path:
     work = Path(tempfile.mkdtemp(prefix=f".{CACHE_NAME}-", dir=base))
     try:
         generate(work, days=7, start=today - dt.timedelta(days=6), progress=progress)
+        if _current(target, today):  # another process finished first: keep its copy, it may be in use
+            return target
         if target.exists():
             stale = base / f".{CACHE_NAME}-stale-{os.getpid()}"
             os.replace(target, stale)
