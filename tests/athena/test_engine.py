@@ -267,6 +267,14 @@ def test_unknown_profile_is_explained(profile: Any) -> None:
         AthenaEngine(replace(profile, retry_mode="eager")).submit("SELECT 1")
 
 
+def test_oversized_query_is_refused_before_submission(engine: Any, moto: Moto) -> None:
+    from ctui.engines.base import EngineError
+
+    with pytest.raises(EngineError, match="at most 262,144 bytes"):
+        engine.submit("SELECT 1 -- " + "x" * 262_144)
+    assert moto.executions() == {}
+
+
 def test_submit_passes_workgroup_database_catalog(engine: Any, moto: Moto) -> None:
     handle = engine.submit("SELECT 1")
     execution = moto.executions()[handle.query_id]

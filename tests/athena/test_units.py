@@ -78,6 +78,12 @@ def test_status_from_execution_reads_statistics_and_error() -> None:
     later = status_from_execution(running, 5.0, now=submitted + dt.timedelta(seconds=2))
     assert later.state is QueryState.RUNNING and later.elapsed_ms == 2000 and later.error is None
     assert later.cost_usd == cost_usd(5 * MB)
+    reused = {
+        **execution,
+        "Status": {"State": "SUCCEEDED"},
+        "Statistics": {"ResultReuseInformation": {"ReusedPreviousResult": True}},
+    }
+    assert status_from_execution(reused, 5.0).cost_usd == 0.0
 
 
 # -- results -------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from ctui.engines.pricing import DEFAULT_PRICE_PER_TB
 from ctui.model import Estimate, QueryHandle, QueryResult, QueryState, QueryStatus, TableInfo
 
 PAGE_ROWS = 1000  # GetQueryResults maximum
+MAX_QUERY_BYTES = 262_144  # StartQueryExecution's QueryString limit (UTF-8)
 _RETRYABLE_CODES = {"ThrottlingException", "TooManyRequestsException", "InternalServerException",
                     "ServiceUnavailable", "InternalFailure"}  # fmt: skip
 
@@ -213,6 +214,11 @@ class AthenaEngine:
 
     def submit(self, sql: str, *, estimated_bytes: int | None = None) -> QueryHandle:
         """StartQueryExecution in the configured workgroup, database and catalog."""
+        if len(sql.encode("utf-8")) > MAX_QUERY_BYTES:
+            raise EngineError(
+                f"the query is {len(sql.encode('utf-8')):,} bytes long; Athena accepts at most "
+                f"{MAX_QUERY_BYTES:,} bytes of SQL"
+            )
         location = self.output_location()
         request: dict[str, Any] = {
             "QueryString": sql,

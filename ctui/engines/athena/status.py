@@ -1,7 +1,8 @@
 """GetQueryExecution answers as QueryStatus, and how often to ask.
 
 Cost follows Athena's rule (ctui.engines.pricing): rounded up to the MB with a 10 MB minimum;
-failed and DDL queries are free; cancelled queries pay for what they scanned.
+failed and DDL queries are free, and so are reused results; cancelled queries pay for what they
+scanned.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def status_from_execution(
     state = QueryState(status.get("State", "QUEUED"))
     bytes_scanned = int(stats.get("DataScannedInBytes") or 0)
     reason = status.get("StateChangeReason")
+    reused = bool((stats.get("ResultReuseInformation") or {}).get("ReusedPreviousResult"))  # not billed
     return QueryStatus(
         query_id=str(execution["QueryExecutionId"]),
         state=state,
@@ -87,7 +89,9 @@ def status_from_execution(
         queue_ms=_millis(stats.get("QueryQueueTimeInMillis")),
         engine_ms=_millis(stats.get("EngineExecutionTimeInMillis")),
         bytes_scanned=bytes_scanned,
-        cost_usd=query_cost(state, execution.get("StatementType"), bytes_scanned, price_per_tb),
+        cost_usd=0.0
+        if reused
+        else query_cost(state, execution.get("StatementType"), bytes_scanned, price_per_tb),
         error=query_error(status) if state is QueryState.FAILED else None,
         estimated_bytes=estimated_bytes,
         state_reason=str(reason) if reason else None,
