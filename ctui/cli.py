@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo-data", help="generate a synthetic CloudTrail tree with planted incidents")
     demo.add_argument("path", metavar="PATH")
     demo.add_argument("--days", type=int, default=7)
-    demo.add_argument("--start", metavar="YYYY-MM-DD", help="first day (default: DAYS days before today)")
+    demo.add_argument("--start", metavar="YYYY-MM-DD", help="first day (default: DAYS days ending today)")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--events-per-day", type=int, default=None, metavar="N")
     demo.add_argument("--regions", metavar="a,b", help="comma-separated regions (us-east-1 is always included)")
