@@ -177,6 +177,19 @@ def test_close_stops_running_queries(engine: Any, moto: Moto) -> None:
     assert moto.executions()[handle.query_id].status == "CANCELLED"
 
 
+def test_close_leaves_queries_it_did_not_start(profile: Any, moto: Moto) -> None:
+    from ctui.engines.athena import AthenaEngine
+
+    moto.progression(times=1000)
+    starter, watcher = AthenaEngine(profile), AthenaEngine(profile)
+    handle = starter.submit("SELECT * FROM cloudtrail_pp")
+    assert watcher.poll(handle).state is QueryState.QUEUED  # e.g. reopened from history
+    watcher.close()
+    assert moto.executions()[handle.query_id].status == "QUEUED"
+    starter.cancel(handle)
+    assert starter.running() == []  # already asked to stop: close() does not repeat it
+
+
 def test_failed_query_is_free_and_carries_the_error(engine: Any, moto: Moto) -> None:
     moto.progression(times=1000)
     handle = engine.submit("SELECT nonsense")

@@ -40,6 +40,8 @@ class _Tracked:
     status: QueryStatus
     statement_type: str | None = None
     last_call: float = 0.0  # time.monotonic() of the last GetQueryExecution
+    started_here: bool = False  # submitted by this engine (close() stops only those)
+    stop_sent: bool = False
 
 
 class AthenaEngine:
@@ -232,7 +234,7 @@ class AthenaEngine:
         handle = QueryHandle(query_id=query_id, sql=sql, engine=self.name, submitted_at=time.time())
         first = QueryStatus(query_id=query_id, state=QueryState.QUEUED, estimated_bytes=estimated_bytes)
         with self._lock:
-            self._tracked[query_id] = _Tracked(handle, first)
+            self._tracked[query_id] = _Tracked(handle, first, started_here=True)
         return handle
 
     def poll(self, handle: QueryHandle, *, fresh: bool = False) -> QueryStatus:
@@ -308,11 +310,16 @@ class AthenaEngine:
             tracked = self._tracked.get(handle.query_id)
             if tracked is not None:
                 tracked.last_call = 0.0  # next poll asks Athena at once
+                tracked.stop_sent = True
 
     def running(self) -> list[QueryHandle]:
-        """Queries this engine started and has not seen finish."""
+        """Queries this engine started, has not seen finish and has not been asked to stop."""
         with self._lock:
-            return [t.handle for t in self._tracked.values() if not t.status.finished]
+            return [
+                t.handle
+                for t in self._tracked.values()
+                if t.started_here and not t.stop_sent and not t.status.finished
+            ]
 
     def close(self) -> None:
         """Stop every query still running (no runaway scans), then drop the clients."""
