@@ -22,6 +22,7 @@ from ctui.engines.local.planner import VIEW_PREFIX, QueryPlan
 from ctui.engines.local.validate import FileHealth
 from ctui.model import QueryError, QueryHandle, QueryState
 
+SHARED_PREFIX = "__ctui_shared_"
 CANCEL_RETRY_S = 0.05  # cancel re-interrupts until the worker stops, in case it raced a new statement
 
 
@@ -96,10 +97,7 @@ def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHea
         try:
             cursor.execute("SET enable_progress_bar=false")  # it would write to the terminal
             cursor.execute("SET TimeZone='UTC'")
-            for scan in query.plan.scans:
-                paths = [f.path for f in scan.files if f.path in readable]
-                cursor.execute(f"CREATE OR REPLACE TEMP VIEW {scan.view} AS "
-                               f"{reader.relation_sql(paths, query.plan.columns)}")
+            _create_views(cursor, query.plan, readable)
             if query.cancel_requested:
                 query.finish(QueryState.CANCELLED)
                 return
@@ -124,6 +122,24 @@ def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHea
             query.truncated = truncated
         query.finish(QueryState.CANCELLED if query.cancel_requested else QueryState.SUCCEEDED)
         return
+
+
+def _create_views(cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, readable: set[str]) -> None:
+    """One view per read of the table; reads of the same files share one materialised copy.
+
+    A UNION of many counts or a self-join then decompresses each file once, while `bytes_scanned`
+    still counts every read, as Athena does.
+    """
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for scan in plan.scans:
+        groups.setdefault(tuple(f.path for f in scan.files if f.path in readable), []).append(scan.view)
+    for n, (paths, views) in enumerate(groups.items()):
+        relation = reader.relation_sql(paths, plan.columns)
+        if len(views) > 1:
+            cursor.execute(f"CREATE OR REPLACE TEMP TABLE {SHARED_PREFIX}{n} AS {relation}")
+            relation = f"SELECT * FROM {SHARED_PREFIX}{n}"
+        for view in views:
+            cursor.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {relation}")
 
 
 def _readable(query: QueryRun, files: dict[str, LogFile], health: FileHealth) -> set[str]:
@@ -156,4 +172,4 @@ def _key(f: LogFile) -> tuple[str, int, int]:
 
 def _clean(message: str) -> str:
     """DuckDB errors quote our internal view names; show the table's name instead."""
-    return re.sub(rf"{VIEW_PREFIX}\d+", schema.TABLE_NAME, message)
+    return re.sub(rf"(?:{VIEW_PREFIX}|{SHARED_PREFIX})\d+", schema.TABLE_NAME, message)
