@@ -24,9 +24,10 @@ class StderrProgress:
 
     def __call__(self, message: str, fraction: float) -> None:
         step = int(max(0.0, min(fraction, 1.0)) * (100 if self.tty else 4))
-        if self._last == (message, step):
+        key = (message if self.tty else "", step)  # not a TTY: one line per quarter, not per message
+        if self._last == key:
             return
-        self._last = (message, step)
+        self._last = key
         percent = int(max(0.0, min(fraction, 1.0)) * 100)
         end = "\n" if fraction >= 1.0 or not self.tty else ""
         start = "\r" if self.tty else ""

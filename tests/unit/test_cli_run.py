@@ -172,3 +172,14 @@ def test_ctrl_c_cancels_the_running_query(capsys: pytest.CaptureFixture[str], tr
                           f"SELECT count(*) FROM cloudtrail_logs a {joins}")
     assert code == 130 and out == ""
     assert len(set(cancelled)) == 1 and cancelled[0] in err  # close() may cancel it again
+
+
+def test_progress_without_a_tty_prints_a_few_lines() -> None:
+    from ctui.commands.headless import StderrProgress
+
+    stream = io.StringIO()
+    progress = StderrProgress(stream)
+    for n in range(101):
+        progress(f"writing part {n}", n / 100)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 5 and lines[-1] == "ctui: writing part 100 100%" and "\r" not in stream.getvalue()
