@@ -185,10 +185,12 @@ class ResultsPane(Vertical):
             row, col = self.view.cursor if restore or old is None else (old.cursor_row, old.cursor_column)
             scroll = self.view.scroll if restore or old is None else (old.scroll_x, old.scroll_y)
 
-            def _restore() -> None:
+            def _restore(tries: int = 10) -> None:
                 if display.num_rows:
                     grid.move_cursor(row=min(row, display.num_rows - 1), column=col, animate=False)
-                grid.scroll_to(*scroll, animate=False)
+                grid.scroll_to(*scroll, animate=False, immediate=True)
+                if tries and (grid.scroll_x, grid.scroll_y) != tuple(scroll):
+                    grid.call_after_refresh(_restore, tries - 1)  # not measured yet: the scroll was clamped
 
             self.call_after_refresh(_restore)
 
