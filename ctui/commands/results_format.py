@@ -20,6 +20,7 @@ from typing import IO, Any
 import pyarrow as pa
 
 MAX_CELL = 80  # characters shown per cell in the text table
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -64,15 +65,18 @@ def write_json(out: IO[str], table: pa.Table, truncated: bool, stats: dict[str, 
         "truncated": truncated,
         "stats": stats,
     }
-    json.dump(document, out, ensure_ascii=False, allow_nan=False)
-    out.write("\n")
+    text = json.dumps(document, ensure_ascii=False, allow_nan=False)
+    # json leaves C1 controls and bidi overrides raw; as \u escapes they stay valid JSON and inert.
+    out.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n")
 
 
-def write_csv(out: IO[str], table: pa.Table) -> None:
+def write_csv(out: IO[str], table: pa.Table, *, escape: bool = False) -> None:
+    """CSV as is for files and pipes; `escape` (a terminal) shows control characters as escapes."""
+    clean = safe_text if escape else (lambda text: text)
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.column_names)
+    writer.writerow([clean(n) for n in table.column_names])
     for row in rows_of(table):
-        writer.writerow(["" if v is None else _text(v) for v in row])
+        writer.writerow(["" if v is None else clean(_text(v)) for v in row])
 
 
 def write_table(out: IO[str], table: pa.Table) -> None:

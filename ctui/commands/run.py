@@ -81,7 +81,7 @@ def _run(engine: Engine, sql: str, args: argparse.Namespace, settings: Settings)
     if args.format == "json":
         results_format.write_json(out, result.table, result.truncated, _stats(engine, status, estimate))
     elif args.format == "csv":
-        results_format.write_csv(out, result.table)
+        results_format.write_csv(out, result.table, escape=out.isatty())
     else:
         results_format.write_table(out, result.table)
     if result.truncated:

@@ -183,3 +183,11 @@ def test_progress_without_a_tty_prints_a_few_lines() -> None:
         progress(f"writing part {n}", n / 100)
     lines = stream.getvalue().splitlines()
     assert len(lines) == 5 and lines[-1] == "ctui: writing part 100 100%" and "\r" not in stream.getvalue()
+
+
+def test_json_output_keeps_log_content_inert(capsys: pytest.CaptureFixture[str], tree: Tree) -> None:
+    sql = "SELECT useragent || chr(155) || chr(8238) AS ua FROM cloudtrail_logs WHERE eventid = 'hostile-1'"
+    code, out, _ = ctui(capsys, "run", "--local", str(tree.root), "--format", "json", sql)
+    assert code == 0
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c == "\u202e" for c in out.rstrip("\n"))
+    assert json.loads(out)["rows"] == [[HOSTILE + "\x9b\u202e"]]
