@@ -84,7 +84,8 @@ class CtuiApp(App[int]):
                 markup=False,
             )
             self.theme = themes.DEFAULT if themes.DEFAULT in names else "textual-dark"
-        self.build_engine()
+        # After the first frame: importing DuckDB or boto3 in the worker would compete with it for the GIL.
+        self.call_after_refresh(self.build_engine)
 
     # -- engine ----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="engine", name="engine")

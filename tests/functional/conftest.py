@@ -69,3 +69,63 @@ def make_tui(demo_tree: Path, tui_settings: Settings) -> Callable[..., CtuiApp]:
 
 
 Runner = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+def write_tiny_tree(root: Path) -> Path:
+    """A hand-written CloudTrail tree (2 days, 1 region, 24 records): fixed data for snapshots.
+
+    Independent of the demo generator, so a change there never changes a snapshot.
+    """
+    import datetime as dt
+    import gzip
+    import json
+
+    sources = [
+        ("s3.amazonaws.com", "GetObject"),
+        ("ec2.amazonaws.com", "DescribeInstances"),
+        ("iam.amazonaws.com", "ListRoles"),
+        ("sts.amazonaws.com", "AssumeRole"),
+    ]
+    for day in (10, 11):
+        records = []
+        for i in range(12):
+            source, name = sources[(i * (day - 8)) % len(sources)] if i % 3 else sources[0]
+            records.append(
+                {
+                    "eventVersion": "1.09",
+                    "userIdentity": {
+                        "type": "IAMUser",
+                        "arn": f"arn:aws:iam::123456789012:user/u{i % 3}",
+                        "accountId": "123456789012",
+                        "userName": f"u{i % 3}",
+                    },
+                    "eventTime": (dt.datetime(2024, 6, day, 1, 0) + dt.timedelta(minutes=7 * i)).strftime(
+                        "%Y-%m-%dT%H:%M:%SZ"
+                    ),
+                    "eventSource": source,
+                    "eventName": name,
+                    "awsRegion": "us-east-1",
+                    "sourceIPAddress": f"192.0.2.{10 + i % 4}",
+                    "userAgent": "aws-cli/2.15.30",
+                    "requestParameters": None,
+                    "responseElements": None,
+                    "requestID": f"req-{day}-{i}",
+                    "eventID": f"00000000-0000-0000-0000-0000000{day}{i:03d}",
+                    "readOnly": True,
+                    "eventType": "AwsApiCall",
+                    "managementEvent": True,
+                    "recipientAccountId": "123456789012",
+                    "eventCategory": "Management",
+                }
+            )
+        directory = root / "AWSLogs/123456789012/CloudTrail/us-east-1/2024/06" / f"{day:02d}"
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"123456789012_CloudTrail_us-east-1_202406{day:02d}T0100Z_{day:016x}.json.gz"
+        with gzip.open(directory / name, "wt", encoding="utf-8") as out:
+            json.dump({"Records": records}, out)
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_tiny_tree(tmp_path_factory.mktemp("tiny"))

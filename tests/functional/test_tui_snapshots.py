@@ -1,4 +1,4 @@
-"""SVG snapshots of the main screens (fixed data; no clock, elapsed time or temporary path in them).
+"""SVG snapshots of the main screens (a hand-written tree; no clock, elapsed time or temporary path).
 
 Update after a deliberate UI change: `pytest tests/functional/test_tui_snapshots.py --snapshot-update`.
 """
@@ -22,7 +22,7 @@ SQL = (
 )
 
 
-def snapshot_app(demo_tree: Path, initial_sql: str = SQL) -> Any:
+def snapshot_app(tree: Path, initial_sql: str = SQL) -> Any:
     from ctui.engines.local import LocalEngine
 
     class FixedEngine(LocalEngine):
@@ -33,7 +33,7 @@ def snapshot_app(demo_tree: Path, initial_sql: str = SQL) -> Any:
     settings = Settings(guard=GuardSettings(warn_bytes=None, block_bytes=None))
     return make_app(
         settings,
-        lambda **_: FixedEngine(demo_tree),
+        lambda **_: FixedEngine(tree),
         history=History(),
         initial_sql=initial_sql,
         theme="ctui-dark",
@@ -59,11 +59,11 @@ async def settle(pilot: Pilot[Any], run: bool = True) -> None:
 
 
 @pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
-def test_main_screen_after_a_run(snap_compare, demo_tree: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(snapshot_app(demo_tree), terminal_size=size, run_before=settle)
+def test_main_screen_after_a_run(snap_compare, tiny_tree: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(snapshot_app(tiny_tree), terminal_size=size, run_before=settle)
 
 
-def test_lint_findings_under_the_editor(snap_compare, demo_tree: Path) -> None:
+def test_lint_findings_under_the_editor(snap_compare, tiny_tree: Path) -> None:
     sql = "SELECT eventname FROM cloudtrail_logs\nWHERE 'timestamp' >= '2024/06/11'"
 
     async def lint_only(pilot: Pilot[Any]) -> None:
@@ -71,13 +71,13 @@ def test_lint_findings_under_the_editor(snap_compare, demo_tree: Path) -> None:
         await wait_for(pilot, lambda: pilot.app.main.editor.findings, "lint")
         await pilot.pause()
 
-    assert snap_compare(snapshot_app(demo_tree, sql), terminal_size=(100, 30), run_before=lint_only)
+    assert snap_compare(snapshot_app(tiny_tree, sql), terminal_size=(100, 30), run_before=lint_only)
 
 
-def test_help_screen(snap_compare, demo_tree: Path) -> None:
+def test_help_screen(snap_compare, tiny_tree: Path) -> None:
     async def help_open(pilot: Pilot[Any]) -> None:
         await settle(pilot, run=False)
         await pilot.press("f1")
         await pilot.pause()
 
-    assert snap_compare(snapshot_app(demo_tree), terminal_size=(100, 30), run_before=help_open)
+    assert snap_compare(snapshot_app(tiny_tree), terminal_size=(100, 30), run_before=help_open)
