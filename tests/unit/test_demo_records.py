@@ -75,6 +75,8 @@ def test_the_mix_is_realistic(demo_tree: Path) -> None:
     assert Counter(r["readOnly"] for r in records)[False] > 100
     assert any(r["requestParameters"] is None for r in records)
     assert any(r.get("sessionCredentialFromConsole") == "true" for r in records)
+    service = [r for r in records if r["eventType"] == "AwsServiceEvent"]
+    assert service and all(isinstance(r["serviceEventDetails"], dict) for r in service)
 
 
 def test_assumed_roles_carry_a_session_context(demo_tree: Path) -> None:

@@ -37,6 +37,7 @@ class Noise(ServiceActivities, HumanActivities):
             (2, n["deploy"], self.deploy),
             (3, n["workloads"] + n["humans"], self.dynamodb),
             (0.6, n["federated"], self.federated),
+            (0.3, n["services"], self.service_event),
         )
         # per activity: principals by account; an activity with none in an account runs in the main one
         self.activities: list[tuple[dict[str, list[Principal]], Callable[..., tuple[Record, str]]]] = [
@@ -77,3 +78,25 @@ class Noise(ServiceActivities, HumanActivities):
             region = regions[bisect.bisect(cum, rng.random() * cum[-1], 0, len(cum) - 1)]
             rec, region = make(t, day_start, p, acct, region)
             yield mk.event(t, acct, region, rec)
+
+    def service_event(self, t: int, ds: int, p: Principal, acct: str, region: str) -> tuple[Record, str]:
+        """An event AWS records on its own behalf (eventType AwsServiceEvent, serviceEventDetails)."""
+        key = f"arn:aws:kms:{region}:{acct}:key/{self.mk.uuid()}"
+        rec = self.mk.record(
+            t,
+            {"accountId": acct, "invokedBy": "kms.amazonaws.com"},
+            "kms.amazonaws.com",
+            "RotateKey",
+            region,
+            acct,
+            "kms.amazonaws.com",
+            "kms.amazonaws.com",
+            None,
+            None,
+            read_only=False,
+            version="1.10",
+            resources=[{"accountId": acct, "type": "AWS::KMS::Key", "ARN": key}],
+            event_type="AwsServiceEvent",
+        )
+        rec["serviceEventDetails"] = {"keyId": key.rsplit("/", 1)[1], "rotationType": "AUTOMATIC"}
+        return rec, region
