@@ -1,6 +1,7 @@
 """Drill-down rewrites through the sqlglot AST: an aggregate row to its events, filters, pivots.
 
-Values become literals of their type, never formatted text: str → string literal, int/float/Decimal
+Values become literals of their type, never formatted text: str → string literal (control
+characters as `chr(n)`, so no escape sequence reaches a terminal), int/float/Decimal
 → number (NaN → `is_nan(x)`, ±inf → `infinity()`), bool → TRUE/FALSE, None → IS NULL, date → DATE,
 datetime → TIMESTAMP (tz-aware → TIMESTAMP WITH TIME ZONE, in UTC). Lists, dicts and bytes (arrays,
 maps, structs, varbinary) have no portable literal: such a group key is left out and named in a
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -139,7 +141,7 @@ def literal(value: Any) -> exp.Expression:
             raise _NoLiteral
         return exp.Literal.number(str(value))
     if isinstance(value, str):
-        return exp.Literal.string(value)
+        return string_literal(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             text = value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ") + " UTC"
@@ -148,6 +150,30 @@ def literal(value: Any) -> exp.Expression:
     if isinstance(value, dt.date):
         return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.build("DATE"))
     raise _NoLiteral
+
+
+def string_literal(value: str) -> exp.Expression:
+    """A string literal; control and bidi characters become `chr(n)` pieces joined with `||`.
+
+    The SQL then never carries terminal escape sequences (log values are attacker-controlled),
+    and it still compares equal in Athena and DuckDB.
+    """
+    pieces: list[exp.Expression] = []
+    start = 0
+    for index, char in enumerate(value):
+        if char not in "\t\n" and unicodedata.category(char) in ("Cc", "Cf"):
+            if index > start:
+                pieces.append(exp.Literal.string(value[start:index]))
+            pieces.append(exp.Anonymous(this="chr", expressions=[exp.Literal.number(ord(char))]))
+            start = index + 1
+    if not pieces:
+        return exp.Literal.string(value)
+    if start < len(value):
+        pieces.append(exp.Literal.string(value[start:]))
+    result = pieces[0]
+    for piece in pieces[1:]:
+        result = exp.DPipe(this=result, expression=piece)
+    return exp.paren(result, copy=False) if len(pieces) > 1 else result
 
 
 def match(expression: exp.Expression, value: Any) -> exp.Expression:

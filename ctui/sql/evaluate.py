@@ -178,6 +178,11 @@ def scalar(node: exp.Expression, values: Mapping[str, Any]) -> Any:
         return value if value is None else UNKNOWN
     if isinstance(node, exp.Substring):
         return _substring(node, values)
+    if (
+        isinstance(node, exp.Chr) or (isinstance(node, exp.Anonymous) and node.name.lower() == "chr")
+    ) and len(node.expressions) == 1:
+        code = scalar(node.expressions[0], values)
+        return chr(code) if isinstance(code, int) and 0 <= code <= 0x10FFFF else UNKNOWN
     return UNKNOWN
 
 

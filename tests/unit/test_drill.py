@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlglot import exp
 
 from ctui.sql.drill import DrillError, filter_cell, filter_in, filter_out, group_by, literal
+from ctui.sql.evaluate import scalar
 
 AGG = (
     "SELECT useridentity.arn AS who, eventname, count(*) AS calls FROM cloudtrail_logs"
@@ -89,7 +90,7 @@ def test_literals(value: object, rendered: str) -> None:
 def test_string_values_round_trip(value: str) -> None:
     drilled = tree(filter_in("SELECT useragent, count(*) FROM t GROUP BY 1", {"useragent": value}))
     condition = drilled.args["where"].this
-    assert isinstance(condition, exp.EQ) and condition.expression.this == value
+    assert isinstance(condition, exp.EQ) and scalar(condition.expression, {}) == value
 
 
 def test_special_floats_and_unliteral_values() -> None:
@@ -146,3 +147,17 @@ def test_no_group_by_gives_the_filtered_events() -> None:
     assert drilled.args["where"].sql("athena") == "WHERE day = '01'"
     distinct = tree(filter_in("SELECT DISTINCT eventsource FROM cloudtrail_logs", {"eventsource": "s3"}))
     assert distinct.args["where"].sql("athena") == "WHERE eventsource = 's3'"
+
+
+def test_control_characters_never_reach_the_sql_text() -> None:
+    value = "curl\x1b]52;c;aGk=\x07\u202e\r"
+    drilled = filter_in("SELECT useragent, count(*) FROM t GROUP BY 1", {"useragent": value})
+    assert all(ord(c) >= 32 or c == "\n" for c in drilled) and "\u202e" not in drilled
+    assert "CHR(27)" in drilled
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (useragent VARCHAR)")
+    con.execute("INSERT INTO t VALUES (?), ('other')", [value])
+    duck = sqlglot.transpile(drilled, read="athena", write="duckdb")[0]
+    assert con.execute(duck).fetchall() == [(value,)]

@@ -114,5 +114,5 @@ def same_node_in(copy: exp.Expression, original_root: exp.Expression, node: exp.
 
 def sql_of(node: exp.Expression) -> str:
     """A short Athena rendering of `node` for messages."""
-    text = node.sql(dialect=DIALECT)
+    text = node.sql(dialect=DIALECT, comments=False)
     return text if len(text) <= 80 else text[:77] + "..."
