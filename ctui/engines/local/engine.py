@@ -35,6 +35,7 @@ from ctui.model import (
 from ctui.sql.transpile import SqlError
 
 KEEP_QUERIES = 100  # finished queries whose status and rows stay available
+CLOSE_WAIT_S = 2.0  # close() lets cancelled workers stop before closing the database
 
 
 class LocalEngine:
@@ -66,6 +67,7 @@ class LocalEngine:
         self._queries: dict[str, QueryRun] = {}
         self._lock = threading.Lock()
         self._health = FileHealth()
+        self._workers: list[threading.Thread] = []
 
     @property
     def description(self) -> str:
@@ -107,9 +109,12 @@ class LocalEngine:
         with self._lock:
             self._queries[handle.query_id] = query
             self._forget_old()
+            self._workers = [w for w in self._workers if w.is_alive()]
         name = f"ctui-local-{handle.query_id[:8]}"
         args = (query, self._con, self._health, self.row_cap)
-        threading.Thread(target=runner.run, args=args, name=name, daemon=True).start()
+        worker = threading.Thread(target=runner.run, args=args, name=name, daemon=True)
+        self._workers.append(worker)
+        worker.start()
         return handle
 
     def poll(self, handle: QueryHandle) -> QueryStatus:
@@ -166,6 +171,9 @@ class LocalEngine:
         for query in queries:
             if not query.state.finished:
                 self.cancel(query.handle)
+        deadline = time.monotonic() + CLOSE_WAIT_S
+        for worker in self._workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
         self._con.close()
 
     # -- internals -------------------------------------------------------------------------------
