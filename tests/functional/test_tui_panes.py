@@ -174,3 +174,22 @@ async def test_palette_has_area_verb_commands(make_tui) -> None:
         await pilot.pause()
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history screen")
+
+
+async def test_palette_generates_table_ddl_into_the_editor(make_tui) -> None:
+    from ctui.tui.screens.ddl import DdlScreen
+
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await app.main.run_action("ddl")
+        assert isinstance(app.screen, DdlScreen)
+        await pilot.press("enter")  # no bucket: the error stays in the dialog
+        assert isinstance(app.screen, DdlScreen)
+        assert "bucket" in str(app.screen.query_one("#ddl-error").render())
+        app.screen.query_one("#ddl-bucket").value = "my-trail-bucket"
+        app.screen.query_one("#ddl-account").value = "123456789012"
+        await pilot.press("enter")
+        assert app.screen is app.main
+        text = app.main.editor.text
+        assert text.startswith("CREATE EXTERNAL TABLE") and "s3://my-trail-bucket/AWSLogs/" in text

@@ -97,7 +97,7 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
             tooltip="Focus the next pane (editor → results → catalog)",
         ),
         Binding("f2", "focus_pane('editor')", "Editor", show=False, id="layout.focus_editor"),
-        Binding("f3", "focus_pane('results')", "Results", show=False, id="layout.focus_results"),
+        Binding("f3", "focus_pane('results')", "Results", id="layout.focus_results"),
         Binding("f4", "focus_pane('catalog')", "Catalog", show=False, id="layout.focus_catalog"),
     ]
 
@@ -243,6 +243,11 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         from ctui.tui.screens.library import LibraryScreen
 
         self.app.push_screen(LibraryScreen(self.app.settings), self._reopen)
+
+    def action_ddl(self) -> None:
+        from ctui.tui.screens.ddl import DdlScreen
+
+        self.app.push_screen(DdlScreen(), self._reopen)
 
     # -- inserting text ------------------------------------------------------------------------------
     def put_sql(self, text: str, replace: bool = False) -> None:
