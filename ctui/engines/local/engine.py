@@ -113,7 +113,8 @@ class LocalEngine:
         name = f"ctui-local-{handle.query_id[:8]}"
         args = (query, self._con, self._health, self.row_cap)
         worker = threading.Thread(target=runner.run, args=args, name=name, daemon=True)
-        self._workers.append(worker)
+        with self._lock:
+            self._workers.append(worker)
         worker.start()
         return handle
 
@@ -172,7 +173,9 @@ class LocalEngine:
             if not query.state.finished:
                 self.cancel(query.handle)
         deadline = time.monotonic() + CLOSE_WAIT_S
-        for worker in self._workers:
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
             worker.join(max(0.0, deadline - time.monotonic()))
         self._con.close()
 
