@@ -23,65 +23,33 @@ from ctui.viewstack import View
 
 CRUMB_KEYS = "123456789"
 
-DRILL_BINDINGS = [
-    Binding(
-        "x",
-        "drill_exclude_row",
-        "Filter out",
-        id="drill.exclude_row",
-        tooltip="The same query without this row's values",
-    ),
-    Binding(
-        "i",
-        "drill_cell(False)",
-        "Keep value",
-        id="drill.keep_value",
-        tooltip="Only rows where this column has this cell's value",
-    ),
-    Binding(
-        "e",
-        "drill_cell(True)",
-        "Drop value",
-        id="drill.drop_value",
-        tooltip="Rows where this column does not have this cell's value",
-    ),
-    Binding(
-        "F",
-        "drill_pivot",
-        "Pivot",
-        id="drill.pivot",
-        tooltip="Frequency table of this column under the current filters",
-    ),
-    Binding(
-        "c",
-        "drill_context",
-        "Context",
-        id="drill.context",
-        tooltip="This principal's events around this event's time",
-    ),
-    Binding(
-        "plus",
-        "drill_context_resize(2)",
-        "Widen",
-        id="drill.widen",
-        show=False,
-        tooltip="Double the context window",
-    ),
-    Binding(
-        "minus",
-        "drill_context_resize(0.5)",
-        "Narrow",
-        id="drill.narrow",
-        show=False,
-        tooltip="Halve the context window",
-    ),
-    Binding(
+# (key, action, label, id, shown in the footer, tooltip); Back first so the footer keeps it in view
+_KEYS = (
+    (
         "escape,backspace",
         "drill_back",
         "Back",
-        id="drill.back",
-        tooltip="The previous view, from cache: no query, no cost",
+        "back",
+        True,
+        "The previous view, from cache: no query, no cost",
     ),
+    ("x", "drill_exclude_row", "Out", "exclude_row", True, "The same query without this row's values"),
+    (
+        "i",
+        "drill_cell(False)",
+        "Keep",
+        "keep_value",
+        True,
+        "Only rows where this column has this cell's value",
+    ),
+    ("e", "drill_cell(True)", "Drop", "drop_value", True, "Rows where this column does not have this value"),
+    ("F", "drill_pivot", "Pivot", "pivot", True, "Frequency table of this column under the current filters"),
+    ("c", "drill_context", "Context", "context", True, "This principal's events around this event's time"),
+    ("plus", "drill_context_resize(2)", "Widen", "widen", False, "Double the context window"),
+    ("minus", "drill_context_resize(0.5)", "Narrow", "narrow", False, "Halve the context window"),
+)
+DRILL_BINDINGS = [
+    *(Binding(k, a, label, id=f"drill.{i}", show=show, tooltip=tip) for k, a, label, i, show, tip in _KEYS),
     *(
         Binding(
             key,

@@ -34,6 +34,8 @@ class ResultsGrid(DataTable):
     """The grid; its keys work on the cell under the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", id="results.open",
+                tooltip="Drill into an aggregate row's events, or open an event's detail"),
         Binding(
             "slash",
             "pane('open_filter')",
