@@ -240,3 +240,11 @@ def test_describe_and_tableless_queries_read_nothing(engine: LocalEngine) -> Non
     assert (status.bytes_scanned, status.cost_usd, status.files_read) == (0, 0.0, 0)
     status, rows = run(engine, "SELECT 1 + 1 AS two")
     assert rows == [{"two": 2}] and status.bytes_scanned == 0
+
+
+def test_day_directories_without_logs_are_no_tree(tmp_path: Path) -> None:
+    day = tmp_path / "AWSLogs" / ACCOUNT / "CloudTrail" / "us-east-1" / "2024" / "06" / "10"
+    day.mkdir(parents=True)
+    (day / "README.txt").write_text("not a log")
+    with pytest.raises(EngineError, match="no CloudTrail logs"):
+        LocalEngine(tmp_path)

@@ -123,9 +123,10 @@ class LocalEngine:
         with query.lock:
             now = time.time()
             end = query.finished or now
-            # Athena: failed queries are free, cancelled ones pay for what they read.
+            # Athena: failed queries are free, cancelled ones pay for what they read (the whole
+            # selection here: it is known before the query runs, so a running query shows it too).
             # A query that reads nothing (DESCRIBE, no matching partition) costs nothing either.
-            charged = query.state in (QueryState.SUCCEEDED, QueryState.CANCELLED) and query.plan.bytes > 0
+            charged = query.state is not QueryState.FAILED and query.plan.bytes > 0
             skipped = len(query.skipped) + query.plan.other_files
             files = query.plan.file_count
             return QueryStatus(
@@ -183,7 +184,7 @@ class LocalEngine:
 
     def _find_partitions(self) -> list[Partition]:
         partitions = find_partitions(self.root)
-        if not partitions:
+        if not any(self._lister.listing(p).files for p in partitions):
             raise EngineError(
                 f"no CloudTrail logs under {self.root}: expected "
                 "[AWSLogs/][o-ORGID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/*.json.gz"
