@@ -12,7 +12,7 @@ from typing import Any
 from sqlglot import exp
 
 from ctui.model import Catalog
-from ctui.sql import context
+from ctui.sql import context, drill
 from ctui.sql.parse import parse_one
 from ctui.tui.drill.record import is_full_record
 from ctui.viewstack import View, ViewKind
@@ -37,26 +37,26 @@ def classify(sql: str) -> ViewKind:
 
 def drill_in(view: View, row: Mapping[str, Any], *, limit: int | None = DRILL_LIMIT) -> View:
     """The raw events behind an aggregated row (the parent's filters kept, group keys added)."""
-    sql = _drill().filter_in(view.sql, dict(row), limit=limit)
+    sql = drill.filter_in(view.sql, dict(row), limit=limit)
     return View(sql, _pairs_title(view, row), ViewKind.EVENTS, parent_sql=view.sql)
 
 
 def exclude_row(view: View, row: Mapping[str, Any]) -> View:
     """The same query without this row's group values (NULL-aware)."""
-    sql = _drill().filter_out(view.sql, dict(row))
+    sql = drill.filter_out(view.sql, dict(row))
     return View(sql, "not " + _pairs_title(view, row), view.kind, parent_sql=view.sql)
 
 
 def filter_by_cell(view: View, column: str, value: Any, *, exclude: bool) -> View:
     """The current query kept to (or rid of) one cell's value."""
-    sql = _drill().filter_cell(view.sql, column, value, exclude=exclude)
+    sql = drill.filter_cell(view.sql, column, value, exclude=exclude)
     title = f"{column}{'≠' if exclude else '='}{short(value)}"
     return View(sql, title, view.kind, parent_sql=view.sql)
 
 
 def pivot(view: View, column: str) -> View:
     """The frequency table of `column` under the current filters, most frequent first."""
-    sql = _drill().group_by(view.sql, column)
+    sql = drill.group_by(view.sql, column)
     return View(sql, f"by {column}", ViewKind.PIVOT, group_keys=(column,), parent_sql=view.sql)
 
 
@@ -148,12 +148,3 @@ def title_for(sql: str) -> str:
 def _pairs_title(view: View, row: Mapping[str, Any]) -> str:
     keys = group_columns(view, row)[:2]
     return " ".join(f"{k}={short(row[k])}" for k in keys) or "rows"
-
-
-def _drill() -> Any:
-    """`ctui.sql.drill` (H3), or the minimal stand-in while that module has not landed."""
-    try:
-        from ctui.sql import drill
-    except ImportError:
-        from ctui.tui.drill import sqlfallback as drill
-    return drill
