@@ -18,6 +18,7 @@ from typing import Any
 from sqlglot import exp
 
 from ctui.model import Catalog
+from ctui.sql.drill import string_literal  # control characters as chr(n): log values reach the editor
 from ctui.sql.parse import DIALECT, parse_one
 
 TIMESTAMP = "timestamp"  # partition projection style: "timestamp" = 'yyyy/MM/dd'
@@ -45,7 +46,7 @@ def context_query(
     field, value = principal(event)
     start, end = when - dt.timedelta(minutes=minutes), when + dt.timedelta(minutes=minutes)
     conditions: list[exp.Expression] = [
-        exp.column(field, table="useridentity").eq(exp.Literal.string(value)),
+        exp.column(field, table="useridentity").eq(string_literal(value)),
         exp.column("eventtime").between(exp.Literal.string(_iso(start)), exp.Literal.string(_iso(end))),
     ]
     dates = partition_predicate(start.date(), end.date() + dt.timedelta(days=1), partition_style)
@@ -76,7 +77,7 @@ def event_by_id_query(eventid: str, parent_sql: str, catalog: Catalog | None = N
     if relaxed is not None and catalog is not None:
         source.set("alias", None)  # selection() returns the predicate unqualified
     terms = [relaxed] if relaxed is not None else []
-    condition = exp.and_(*terms, exp.column("eventid").eq(exp.Literal.string(eventid)))
+    condition = exp.and_(*terms, exp.column("eventid").eq(string_literal(eventid)))
     return exp.select("*").from_(source).where(condition).limit(1).sql(dialect=DIALECT, pretty=True)
 
 

@@ -150,3 +150,9 @@ def test_relax_to_partitions(where: str, relaxed: str | None) -> None:
 )
 def test_partition_style_of(sql: str, keys: set[str] | None, style: str) -> None:
     assert partition_style_of(sql, keys) == style
+
+
+def test_control_characters_never_reach_the_sql_text() -> None:
+    sql = context_query(_event(arn="arn:x\x1b]0;pwn\x07"))
+    assert "\x1b" not in sql and "\x07" not in sql and "chr(27)" in sql.lower()
+    assert "\x1b" not in event_by_id_query("id\x1b[2J", "SELECT * FROM cloudtrail_logs")
