@@ -11,7 +11,7 @@ from ctui.tui.drill.detail import EventDetailScreen
 from ctui.tui.drill.jsontree import JsonTree
 from ctui.viewstack import ViewKind
 from tests.functional.conftest import run_sql, wait_for, wait_ready
-from tests.functional.drill_support import build_app, manifest, settle, shown_again, to_cell, top
+from tests.functional.drill_support import build_app, grid, manifest, settle, shown_again, to_cell, top
 
 ALL_DAYS = "\"timestamp\" BETWEEN '2024/06/10' AND '2024/06/13'"
 
@@ -104,6 +104,10 @@ async def test_full_rows_open_directly_with_next_previous_and_context(demo_tree,
         assert screen.record["eventid"] == events.column("eventid")[2].as_py()
         await pilot.press("p", "p")
         assert screen.record["eventid"] == events.column("eventid")[0].as_py()
+        await pilot.press("escape")  # the grid's cursor follows to the event the detail showed
+        await wait_for(pilot, lambda: grid(app).cursor_row == 0, "the cursor on the last event shown")
+        await pilot.press("enter")
+        screen = await _detail(pilot)
         arn = screen.record["useridentity"]["arn"]
         await pilot.press("c")  # context of the event on screen
         await settle(pilot, 2)

@@ -181,3 +181,10 @@ async def test_context_window_of_an_event(demo_tree, tui_settings) -> None:
         await settle(pilot, 4)
         assert top(app).title.startswith("±30m") and len(app.main.view_stack) == 3
         assert top(app).result.table.num_rows >= narrow
+        submitted = len(engines[0].submitted)
+        await pilot.press("ctrl+p")  # every drill key is in the palette too
+        await pilot.press(*"drill: back")
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(app.main.view_stack) == 2, "the palette's back")
+        assert top(app).kind == ViewKind.EVENTS and len(engines[0].submitted) == submitted

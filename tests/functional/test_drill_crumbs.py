@@ -1,0 +1,66 @@
+"""The breadcrumb bar: bytes and cost per crumb, current highlighted, hostile titles inert, clicks."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from ctui.model import QueryState, QueryStatus
+from ctui.tui.drill.crumbs import Breadcrumbs, crumbs_text, human_bytes
+from ctui.viewstack import View, ViewKind, ViewStack
+
+HOSTILE = "[@click=app.quit]x[/] \x1b]0;pwn\x07"
+
+
+def _stack() -> ViewStack:
+    stack = ViewStack()
+    root = stack.push(View("SELECT 1", "throttling", ViewKind.AGGREGATE))
+    stack.record_status(
+        root, QueryStatus("q1", QueryState.SUCCEEDED, bytes_scanned=4_800_000, cost_usd=0.0001)
+    )
+    drill = stack.push(View("SELECT 2", f"arn={HOSTILE}", ViewKind.EVENTS))
+    stack.record_status(drill, QueryStatus("q2", QueryState.RUNNING))
+    stack.push(View("SELECT 3", "x" * 200, ViewKind.EVENTS))
+    return stack
+
+
+def test_crumb_text_is_plain_and_bounded() -> None:
+    text = crumbs_text(_stack().crumbs())
+    assert text.plain.startswith(
+        "1 throttling 4.8 MB $0.0001 › 2 arn=[@click=app.quit]x[/] \\x1b]0;pwn\\x07 running"
+    )
+    assert "\x1b" not in text.plain and text.plain.endswith("x…" + " …")
+    current = [span for span in text.spans if "reverse" in str(span.style)]
+    assert len(current) == 1 and text.plain[current[0].start : current[0].end].startswith("xxx")
+    assert not any("@click" in str(span.style) for span in text.spans)
+    assert [human_bytes(n) for n in (0, 999, 1000, 4_800_000, 3 * 10**12)] == [
+        "0 B",
+        "999 B",
+        "1.0 KB",
+        "4.8 MB",
+        "3.0 TB",
+    ]
+
+
+class CrumbApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.selected: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Breadcrumbs()
+
+    def on_mount(self) -> None:
+        self.query_one(Breadcrumbs).show(_stack().crumbs())
+
+    def on_breadcrumbs_crumb_selected(self, message: Breadcrumbs.CrumbSelected) -> None:
+        self.selected.append(message.index)
+
+
+async def test_click_on_a_crumb_asks_to_jump_there() -> None:
+    app = CrumbApp()
+    async with app.run_test(size=(200, 5)) as pilot:
+        await pilot.click(Breadcrumbs, offset=(3, 0))  # "1 throttling"
+        plain = crumbs_text(app.query_one(Breadcrumbs).crumbs).plain
+        await pilot.click(Breadcrumbs, offset=(1 + plain.index("2 arn") + 2, 0))
+        await pilot.pause()
+        assert app.selected == [0, 1] and app.is_running
