@@ -45,7 +45,7 @@ def context_query(
     when = event_time(event)
     field, value = principal(event)
     start, end = when - dt.timedelta(minutes=minutes), when + dt.timedelta(minutes=minutes)
-    conditions: list[exp.Expression] = [
+    conditions: list[exp.Expr] = [
         exp.column(field, table="useridentity").eq(string_literal(value)),
         exp.column("eventtime").between(exp.Literal.string(_iso(start)), exp.Literal.string(_iso(end))),
     ]
@@ -71,7 +71,7 @@ def event_by_id_query(eventid: str, parent_sql: str, catalog: Catalog | None = N
     """
     tree = parse_one(parent_sql)
     source, where = _first_table(tree)
-    relaxed = _selected_partitions(tree, source, catalog) if catalog is not None else None
+    relaxed = _selected_partitions(parent_sql, source, catalog) if catalog is not None else None
     if relaxed is None and where is not None:
         relaxed = relax_to_partitions(where)
     if relaxed is not None and catalog is not None:
@@ -81,7 +81,7 @@ def event_by_id_query(eventid: str, parent_sql: str, catalog: Catalog | None = N
     return exp.select("*").from_(source).where(condition).limit(1).sql(dialect=DIALECT, pretty=True)
 
 
-def partition_predicate(first: dt.date, last: dt.date, style: str) -> exp.Expression | None:
+def partition_predicate(first: dt.date, last: dt.date, style: str) -> exp.Expr | None:
     """Partitions of the days `first`..`last` (inclusive) in `style`; None for NONE."""
     if style == NONE:
         return None
@@ -157,7 +157,7 @@ def _iso(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _first_table(tree: exp.Expression) -> tuple[exp.Table, exp.Expression | None]:
+def _first_table(tree: exp.Expr) -> tuple[exp.Table, exp.Expr | None]:
     """The first table the parent reads (a copy, with its alias) and that SELECT's WHERE condition."""
     for select in tree.find_all(exp.Select):
         source = select.args.get("from_") or select.args.get("from")
@@ -168,18 +168,18 @@ def _first_table(tree: exp.Expression) -> tuple[exp.Table, exp.Expression | None
     raise ValueError("the parent query reads no table")
 
 
-def _selected_partitions(tree: exp.Expression, source: exp.Table, catalog: Catalog) -> exp.Expression | None:
+def _selected_partitions(sql: str, source: exp.Table, catalog: Catalog) -> exp.Expr | None:
     """The relaxed partition predicate `partitions.selection` gives for the scan of `source`."""
     from ctui.sql.partitions import selection
 
     alias = (source.alias or source.name).lower()
-    for scan in selection(tree, catalog):
+    for scan in selection(sql, catalog):
         if scan.alias.lower() == alias and scan.predicate is not None:
             return scan.predicate.copy()
     return None
 
 
-def relax_to_partitions(term: exp.Expression) -> exp.Expression | None:
+def relax_to_partitions(term: exp.Expr) -> exp.Expr | None:
     """A predicate on partition columns only that every row satisfying `term` satisfies (None: none).
 
     AND keeps the relaxed sides it can; OR needs both sides relaxed; anything else is kept whole
@@ -201,7 +201,7 @@ def relax_to_partitions(term: exp.Expression) -> exp.Expression | None:
     return term.copy() if _reads_only_partitions(term) else None
 
 
-def _reads_only_partitions(term: exp.Expression) -> bool:
+def _reads_only_partitions(term: exp.Expr) -> bool:
     columns = list(term.find_all(exp.Column))
     if not columns or any(term.find_all(exp.Subquery, exp.Select)):
         return False

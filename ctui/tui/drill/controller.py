@@ -32,7 +32,7 @@ class DrillHost(Protocol):
     @property
     def view_stack(self) -> ViewStack: ...
 
-    def run_view(self, view: View) -> None:
+    def run_view(self, view: View, push: bool = True) -> View | None:
         """Push `view`, show its SQL in the editor and run it (lint, estimate and guard first)."""
 
     def restore_view(self, view: View) -> None:
