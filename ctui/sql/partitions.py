@@ -12,7 +12,7 @@ partitions, never too few. Used by both engines (pruning, estimates) and by the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sqlglot import exp
@@ -21,6 +21,7 @@ from sqlglot.optimizer.scope import Scope, traverse_scope
 from ctui.model import Catalog, TableInfo
 from ctui.sql import evaluate
 from ctui.sql.parse import parse
+from ctui.sql.pushdown import pushed_conditions
 
 # Functions whose value changes per row or per call: an atom using them can never prune.
 NONDETERMINISTIC = (exp.Rand, exp.Randn, exp.Uuid, exp.AggFunc, exp.Window)
@@ -90,7 +91,7 @@ def select(scan: PartitionScan, partitions: Iterable[Mapping[str, str]]) -> list
     return [p for p in partitions if matches(scan.predicate, _typed_values(p, typed))]
 
 
-def relax(condition: exp.Expression, keep: _AtomTest) -> exp.Expression:
+def relax(condition: exp.Expression, keep: Callable[[exp.Expression], bool]) -> exp.Expression:
     """`condition` with every atom that `keep` rejects replaced by TRUE (AND/OR/paren recursed)."""
     if isinstance(condition, exp.Paren):
         return relax(condition.this, keep)
@@ -135,11 +136,14 @@ def statement_scans(
         except Exception:  # noqa: BLE001 - sqlglot cannot scope it: every table read is unpruned
             yield from _unscoped_scans(statement, catalog)
             return
+    pushed = pushed_conditions(scopes, _conditions, relax)
     for scope in scopes:
         if not isinstance(scope.expression, exp.Select):
             continue
         tables = _scope_tables(scope, catalog)
         conditions = _conditions(scope.expression)
+        if id(scope) in pushed:  # what the readers of this derived table or CTE let through
+            conditions[""] = [*conditions[""], pushed[id(scope)]]
         for alias, (node, table) in tables.items():
             test = _AtomTest(alias, table, _ambiguous_keys(alias, table, tables))
             bounds = tuple(conditions.get(alias.lower(), conditions[""]))

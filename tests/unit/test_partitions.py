@@ -197,3 +197,16 @@ def test_predicate_is_unqualified_lower_case() -> None:
     )
     assert scan.predicate is not None
     assert all(c.table == "" and c.name == c.name.lower() for c in scan.predicate.find_all(exp.Column))
+
+
+@pytest.mark.parametrize("where", WHERES)
+def test_pushdown_through_a_cte_is_sound(events: duckdb.DuckDBPyConnection, where: str) -> None:
+    sql = f"WITH x AS (SELECT * FROM cloudtrail_logs) SELECT * FROM (SELECT * FROM x) AS y WHERE {where}"
+    duck = sqlglot.transpile(
+        f'SELECT DISTINCT "timestamp", region FROM cloudtrail_logs WHERE {where}',
+        read="athena",
+        write="duckdb",
+    )[0]
+    read = set(events.execute(duck).fetchall())
+    (scan,) = selection(sql, CATALOG)
+    assert read <= {(p["timestamp"], p["region"]) for p in select(scan, GRID)}
