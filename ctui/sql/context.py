@@ -20,6 +20,7 @@ from sqlglot import exp
 from ctui.model import Catalog
 from ctui.sql.drill import string_literal  # control characters as chr(n): log values reach the editor
 from ctui.sql.parse import DIALECT, parse_one
+from ctui.sql.partitions import selection
 
 TIMESTAMP = "timestamp"  # partition projection style: "timestamp" = 'yyyy/MM/dd'
 YMD = "ymd"  # manual partitions: year, month, day
@@ -170,8 +171,6 @@ def _first_table(tree: exp.Expr) -> tuple[exp.Table, exp.Expr | None]:
 
 def _selected_partitions(sql: str, source: exp.Table, catalog: Catalog) -> exp.Expr | None:
     """The relaxed partition predicate `partitions.selection` gives for the scan of `source`."""
-    from ctui.sql.partitions import selection
-
     alias = (source.alias or source.name).lower()
     for scan in selection(sql, catalog):
         if scan.alias.lower() == alias and scan.predicate is not None:
