@@ -38,10 +38,12 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
 
 
 class CtuiCommands(Provider):
-    app: CtuiApp
+    app: CtuiApp  # type: ignore[assignment]
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        out = [(name, text, partial(self._run, target, action)) for name, text, target, action in COMMANDS]
+        out: list[tuple[str, str, Callable[[], object]]] = [
+            (name, text, partial(self._run, target, action)) for name, text, target, action in COMMANDS
+        ]
         for theme in sorted(self.app.available_themes):
             out.append(
                 (f"theme: {theme}", "Switch theme (remembered)", partial(setattr, self.app, "theme", theme))

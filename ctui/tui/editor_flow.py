@@ -6,7 +6,7 @@ A mixin of `MainScreen` (which provides `editor`, `findings`, `app`, `run_worker
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
 from textual.widgets import TextArea
@@ -32,6 +32,15 @@ class EditorFlow:
     _estimate_timer: Timer | None
     _lint: m.LintFinished | None
     _estimated_sql: str | None
+
+    if TYPE_CHECKING:  # provided by Screen; declared for the type checker only
+
+        def run_worker(self, work: Any, *args: Any, **kwargs: Any) -> Any: ...
+        def post_message(self, message: Any) -> bool: ...
+        def call_later(self, callback: Any, *args: Any, **kwargs: Any) -> bool: ...
+        def set_timer(self, delay: float, callback: Any = None, **kwargs: Any) -> Any: ...
+        def notify(self, message: str, **kwargs: Any) -> None: ...
+        def notify_user(self, text: str, severity: str = "information") -> None: ...
 
     def init_editor_flow(self) -> None:
         self._lint_timer = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
@@ -47,6 +47,14 @@ class QueryFlow:
     # provided by MainScreen
     results: ResultsPane
     status_line: StatusLine
+
+    if TYPE_CHECKING:  # provided by Screen; declared for the type checker only
+
+        def run_worker(self, work: Any, *args: Any, **kwargs: Any) -> Any: ...
+        def post_message(self, message: Any) -> bool: ...
+        def call_later(self, callback: Any, *args: Any, **kwargs: Any) -> bool: ...
+        def set_timer(self, delay: float, callback: Any = None, **kwargs: Any) -> Any: ...
+        def notify(self, message: str, **kwargs: Any) -> None: ...
 
     def init_query_flow(self) -> None:
         self.view_stack = ViewStack()
@@ -146,12 +154,10 @@ class QueryFlow:
         self, view: View, reason: str, findings: list[Finding] | None = None, record: bool = True
     ) -> None:
         self.running_view = None
-        if record and self.app.history is not None and self.app.engine is not None:
-            jobs._safe(
-                lambda: self.app.history.record_refused(  # type: ignore[union-attr]
-                    view.sql, engine=self.app.engine.name, reason=reason
-                )
-            )
+        history, engine = self.app.history, self.app.engine
+        if record and history is not None and engine is not None:
+            name = engine.name
+            jobs._safe(lambda: history.record_refused(view.sql, engine=name, reason=reason))
         text = Text("NOT RUN\n", style="bold red")
         text.append(escape_controls(reason))
         if findings:

@@ -59,7 +59,7 @@ def day_filter(table: TableInfo, day: dt.date) -> exp.Expression | None:
         return exp.column("timestamp", quoted=True).eq(exp.Literal.string(day.strftime("%Y/%m/%d")))
     if {"year", "month", "day"} <= keys:
         parts = (("year", f"{day.year:04d}"), ("month", f"{day.month:02d}"), ("day", f"{day.day:02d}"))
-        return exp.and_(*(exp.column(k).eq(exp.Literal.string(v)) for k, v in parts))
+        return exp.and_(*(exp.column(k).eq(exp.Literal.string(v)) for k, v in parts))  # type: ignore[return-value]
     return None
 
 

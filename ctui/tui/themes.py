@@ -25,6 +25,7 @@ import os
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from textual.theme import Theme
 
@@ -57,7 +58,7 @@ def parse_theme(raw: dict[str, object], source: str = "<theme>") -> Theme:
     primary = raw.get("primary")
     if not isinstance(name, str) or not isinstance(primary, str):
         raise ValueError(f"{source}: a theme needs `name` and `primary` strings")
-    colors = {k: str(raw[k]) for k in COLOR_KEYS if k in raw}
+    colors: dict[str, Any] = {k: str(raw[k]) for k in COLOR_KEYS if k in raw}
     variables = raw.get("variables", {})
     if not isinstance(variables, dict):
         raise ValueError(f"{source}: [variables] must be a table")

@@ -82,7 +82,7 @@ class SqlEditor(TextArea):
         if self.selected_text.strip():
             return self.selected_text.strip(), None
         text = self.text
-        offset = self.document.get_index_from_location(self.cursor_location)
+        offset = self.document.get_index_from_location(self.cursor_location)  # type: ignore[attr-defined]
         statement = statement_at(text, offset)
         if statement is None:
             return "", None
@@ -93,7 +93,7 @@ class SqlEditor(TextArea):
         return self.document.get_line(row)[:col]
 
     def replace_offsets(self, start: int, end: int, text: str) -> None:
-        location = self.document.get_location_from_index
+        location = self.document.get_location_from_index  # type: ignore[attr-defined]
         self.replace(text, location(start), location(end))
 
     def action_complete(self) -> None:

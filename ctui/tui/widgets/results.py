@@ -34,8 +34,13 @@ class ResultsGrid(DataTable):
     """The grid; its keys work on the cell under the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open", id="results.open",
-                tooltip="Drill into an aggregate row's events, or open an event's detail"),
+        Binding(
+            "enter",
+            "select_cursor",
+            "Open",
+            id="results.open",
+            tooltip="Drill into an aggregate row's events, or open an event's detail",
+        ),
         Binding(
             "slash",
             "pane('open_filter')",
@@ -201,7 +206,7 @@ class ResultsPane(Vertical):
         result = self.view.result
         loaded = result.table.num_rows
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{loaded:,} rows", style="bold")
+        text.append(f"{loaded:,} row{'' if loaded == 1 else 's'}", style="bold")
         if result.truncated:
             total = f"{result.total_rows:,}" if result.total_rows is not None else f"more than {loaded:,}"
             text.append(

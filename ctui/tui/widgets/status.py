@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
+from textual.timer import Timer
 from textual.widgets import Static
 
 from ctui.engines.pricing import format_bytes, format_cost
@@ -27,7 +28,7 @@ def status_text(status: QueryStatus, elapsed_ms: int | None = None, rows: int | 
     elapsed = elapsed_ms if elapsed_ms is not None else status.elapsed_ms
     parts = [f"{elapsed / 1000:.1f}s", format_bytes(status.bytes_scanned), format_cost(status.cost_usd)]
     if rows is not None:
-        parts.append(f"{rows:,} rows")
+        parts.append(f"{rows:,} row{'' if rows == 1 else 's'}")
     if status.queue_ms is not None:
         parts.append(f"queue {status.queue_ms / 1000:.1f}s")
     if status.files_read is not None:
@@ -47,7 +48,7 @@ class StatusLine(Static):
         self.status: QueryStatus | None = None
         self.started: float | None = None
         self.rows: int | None = None
-        self._timer = None
+        self._timer: Timer | None = None
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(0.25, self._tick, pause=True)
