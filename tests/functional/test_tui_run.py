@@ -164,3 +164,18 @@ def test_arrow_result_is_not_copied_for_display() -> None:
     assert (
         shown.column("n").chunks[0].buffers()[1].address == table.column("n").chunks[0].buffers()[1].address
     )
+
+
+async def test_selection_runs_and_truncation_is_honest(make_tui) -> None:
+    app = make_tui(result_row_limit=5)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        main = app.main
+        main.editor.load_text(f"SELECT 1 AS one;\n{COUNT_BY_NAME}")
+        main.editor.selection = type(main.editor.selection)((1, 0), main.editor.document.end)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: main.queries_run == 1 and not main.busy, "the run")
+        view = main.view_stack.top
+        assert view.sql == COUNT_BY_NAME and view.result.truncated and view.result.table.num_rows == 5
+        info = str(main.results.query_one("#results-info").render())
+        assert "5 rows" in info and "TRUNCATED" in info
