@@ -124,7 +124,7 @@ def group_by(sql: str, column: str, *, limit: int | None = 1000) -> str:
     return _render(pivot, [])
 
 
-def literal(value: Any) -> exp.Expression:
+def literal(value: Any) -> exp.Expr:
     """The SQL literal of a Python value (see the module docstring); raises _NoLiteral."""
     if value is None:
         return exp.null()
@@ -152,13 +152,13 @@ def literal(value: Any) -> exp.Expression:
     raise _NoLiteral
 
 
-def string_literal(value: str) -> exp.Expression:
+def string_literal(value: str) -> exp.Expr:
     """A string literal; control and bidi characters become `chr(n)` pieces joined with `||`.
 
     The SQL then never carries terminal escape sequences (log values are attacker-controlled),
     and it still compares equal in Athena and DuckDB.
     """
-    pieces: list[exp.Expression] = []
+    pieces: list[exp.Expr] = []
     start = 0
     for index, char in enumerate(value):
         if char not in "\t\n" and unicodedata.category(char) in ("Cc", "Cf"):
@@ -176,7 +176,7 @@ def string_literal(value: str) -> exp.Expression:
     return exp.paren(result, copy=False) if len(pieces) > 1 else result
 
 
-def match(expression: exp.Expression, value: Any) -> exp.Expression:
+def match(expression: exp.Expr, value: Any) -> exp.Expr:
     """`expression = value` as a predicate (IS NULL for None, is_nan / infinity() for floats)."""
     subject = expression.copy()
     if value is None:
@@ -184,12 +184,12 @@ def match(expression: exp.Expression, value: Any) -> exp.Expression:
     if isinstance(value, float) and math.isnan(value):
         return exp.Anonymous(this="is_nan", expressions=[subject])
     if isinstance(value, float) and math.isinf(value):
-        infinity: exp.Expression = exp.Anonymous(this="infinity", expressions=[])
+        infinity: exp.Expr = exp.Anonymous(this="infinity", expressions=[])
         return exp.EQ(this=subject, expression=infinity if value > 0 else exp.Neg(this=infinity))
     return exp.EQ(this=subject, expression=literal(value))
 
 
-def differs(expression: exp.Expression, value: Any) -> exp.Expression:
+def differs(expression: exp.Expr, value: Any) -> exp.Expr:
     """The NULL-aware negation of `match`: TRUE for every row not in the value's group."""
     subject = expression.copy()
     if value is None:
@@ -199,7 +199,7 @@ def differs(expression: exp.Expression, value: Any) -> exp.Expression:
     return exp.NullSafeNEQ(this=subject, expression=literal(value))
 
 
-def output_expression(select: exp.Select, column: str) -> exp.Expression:
+def output_expression(select: exp.Select, column: str) -> exp.Expr:
     """The expression behind result column `column` (a table column when the query selects *)."""
     lowered = column.lower()
     stars = False
@@ -221,11 +221,11 @@ def _select(sql: str) -> exp.Select:
     return tree
 
 
-def _key_values(select: exp.Select, row: Mapping[str, object]) -> list[tuple[str, exp.Expression, object]]:
+def _key_values(select: exp.Select, row: Mapping[str, object]) -> list[tuple[str, exp.Expr, object]]:
     """(result column, expression, row value) of each group key; DISTINCT makes every column a key."""
     group = select.args.get("group")
     outputs = list(select.expressions)
-    keys: list[tuple[int, exp.Expression]] = []
+    keys: list[tuple[int, exp.Expr]] = []
     if group is not None:
         by_alias = {o.alias.lower(): i for i, o in enumerate(outputs) if isinstance(o, exp.Alias)}
         for key in group.expressions:
@@ -235,9 +235,7 @@ def _key_values(select: exp.Select, row: Mapping[str, object]) -> list[tuple[str
     return [(_output_name(outputs[i], i), expression, _row_value(row, outputs, i)) for i, expression in keys]
 
 
-def _resolve_key(
-    key: exp.Expression, outputs: list[exp.Expression], by_alias: dict[str, int]
-) -> tuple[int, exp.Expression]:
+def _resolve_key(key: exp.Expr, outputs: list[exp.Expr], by_alias: dict[str, int]) -> tuple[int, exp.Expr]:
     if isinstance(key, (exp.Rollup, exp.Cube, exp.GroupingSets)):
         raise DrillError("ROLLUP, CUBE and GROUPING SETS rows cannot be drilled into")
     if isinstance(key, exp.Literal) and key.is_int and 1 <= int(key.this) <= len(outputs):
@@ -254,12 +252,12 @@ def _resolve_key(
     )
 
 
-def _output_name(output: exp.Expression, index: int) -> str:
+def _output_name(output: exp.Expr, index: int) -> str:
     """The result column name Athena gives a projection (`_colN` for unnamed expressions)."""
     return output.alias_or_name if isinstance(output, (exp.Alias, exp.Column)) else f"_col{index}"
 
 
-def _row_value(row: Mapping[str, object], outputs: list[exp.Expression], index: int) -> object:
+def _row_value(row: Mapping[str, object], outputs: list[exp.Expr], index: int) -> object:
     """The row's value for output `index`: by name (any case, Athena's `_colN`), else by position."""
     output = outputs[index]
     names = [_output_name(output, index), output.alias_or_name, output.sql(dialect=DIALECT)]
@@ -272,31 +270,31 @@ def _row_value(row: Mapping[str, object], outputs: list[exp.Expression], index: 
     raise DrillError(f"the row has no value for {names[0]}")
 
 
-def _is_star(output: exp.Expression) -> bool:
+def _is_star(output: exp.Expr) -> bool:
     return isinstance(output, exp.Star) or (
         isinstance(output, exp.Column) and isinstance(output.this, exp.Star)
     )
 
 
-def _conjunction(terms: list[exp.Expression]) -> exp.Expression:
+def _conjunction(terms: list[exp.Expr]) -> exp.Expr:
     result = _grouped(terms[0])
     for term in terms[1:]:
         result = exp.And(this=result, expression=_grouped(term))
     return result
 
 
-def _grouped(term: exp.Expression) -> exp.Expression:
+def _grouped(term: exp.Expr) -> exp.Expr:
     return exp.paren(term, copy=False) if isinstance(term, exp.Or) else term
 
 
-def _add_where(select: exp.Select, conditions: list[exp.Expression]) -> None:
+def _add_where(select: exp.Select, conditions: list[exp.Expr]) -> None:
     where = select.args.get("where")
     terms = ([where.this] if where is not None else []) + conditions
     if terms:
         select.set("where", exp.Where(this=_conjunction(terms)))
 
 
-def _render(tree: exp.Expression, skipped: list[str]) -> str:
+def _render(tree: exp.Expr, skipped: list[str]) -> str:
     text = tree.sql(dialect=DIALECT, pretty=True)
     if skipped:
         names = ", ".join(skipped)

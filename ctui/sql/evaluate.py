@@ -33,7 +33,7 @@ class _Unknown:
 UNKNOWN: Any = _Unknown()
 
 
-def truth(predicate: exp.Expression, values: Mapping[str, Any]) -> Truth:
+def truth(predicate: exp.Expr, values: Mapping[str, Any]) -> Truth:
     """The possible truth values of `predicate` given column values (lower-case names)."""
     try:
         return _truth(predicate, values)
@@ -41,7 +41,7 @@ def truth(predicate: exp.Expression, values: Mapping[str, Any]) -> Truth:
         return MAYBE
 
 
-def _truth(node: exp.Expression, values: Mapping[str, Any]) -> Truth:
+def _truth(node: exp.Expr, values: Mapping[str, Any]) -> Truth:
     if isinstance(node, exp.Paren):
         return _truth(node.this, values)
     if isinstance(node, exp.And):
@@ -69,7 +69,7 @@ def _truth(node: exp.Expression, values: Mapping[str, Any]) -> Truth:
         return _and(low, high)
     if isinstance(node, (exp.Like, exp.ILike)):
         return _like(node, values)
-    if type(node) in _COMPARISONS:
+    if type(node) in _COMPARISONS and isinstance(node, exp.Binary):
         return _compare(type(node), scalar(node.left, values), scalar(node.right, values))
     value = scalar(node, values)
     if value is None:
@@ -148,7 +148,7 @@ def _like(node: exp.Like | exp.ILike, values: Mapping[str, Any]) -> Truth:
     return TRUE if re.fullmatch(regex, text, flags) else FALSE
 
 
-def scalar(node: exp.Expression, values: Mapping[str, Any]) -> Any:
+def scalar(node: exp.Expr, values: Mapping[str, Any]) -> Any:
     """The value of a scalar expression, None for SQL NULL, UNKNOWN when it cannot be computed."""
     if isinstance(node, exp.Paren):
         return scalar(node.this, values)

@@ -26,7 +26,7 @@ from ctui.sql.rules.unbounded_select import unbounded_select
 from ctui.sql.rules.unknown_column import unknown_column
 from ctui.sql.rules.unknown_table import unknown_table
 
-Rule = Callable[[exp.Expression, RuleContext], Iterator[Finding]]
+Rule = Callable[[exp.Expr, RuleContext], Iterator[Finding]]
 
 RULES: tuple[Rule, ...] = (
     read_only,
@@ -75,7 +75,7 @@ def lint(sql: str, catalog: Catalog | None = None, *, allow_write: bool = False)
     return sorted(findings, key=lambda f: (f.line, f.col, f.rule))
 
 
-def _run_rules(tree: exp.Expression, context: RuleContext) -> list[Finding]:
+def _run_rules(tree: exp.Expr, context: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
     for rule in RULES:
         try:

@@ -22,7 +22,7 @@ DIALECT = "athena"
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
-def parse(sql: str) -> list[exp.Expression]:
+def parse(sql: str) -> list[exp.Expr]:
     """Every statement of `sql` (empty statements dropped); raises ParseError.
 
     >>> [s.sql() for s in parse("SELECT 1; SELECT 2")]
@@ -35,9 +35,9 @@ def parse(sql: str) -> list[exp.Expression]:
     return [s for s in statements if s is not None]
 
 
-def parse_one(sql: str | exp.Expression) -> exp.Expression:
+def parse_one(sql: str | exp.Expr) -> exp.Expr:
     """The single statement of `sql` (an expression is returned as is); raises ParseError."""
-    if isinstance(sql, exp.Expression):
+    if isinstance(sql, exp.Expr):
         return sql
     statements = parse(sql)
     if len(statements) != 1:
@@ -99,7 +99,7 @@ class ParsedStatement:
     """A statement of a script with its trees, or the error that stopped its parse."""
 
     statement: Statement
-    trees: tuple[exp.Expression, ...] = ()
+    trees: tuple[exp.Expr, ...] = ()
     error: ParseError | None = None
 
 
@@ -135,7 +135,7 @@ def parse_script(sql: str) -> list[ParsedStatement]:
 def _chunks(sql: str, tokens: list[Token]) -> list[tuple[Statement, list[Token]]]:
     """(statement, its tokens) for each `;`-separated part of `sql` that is not blank."""
     parts: list[tuple[int, int, list[Token]]] = []
-    start, current = 0, []
+    start, current = 0, list[Token]()
     for token in tokens:
         if token.token_type == TokenType.SEMICOLON:
             parts.append((start, token.start, current))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
@@ -36,14 +37,14 @@ class PartitionScan:
     predicate: exp.Expression | None  # over partition keys only, unqualified, lower-case; None: all
     # Where the scan is in the query (for findings and fixes), and the conditions that bound it.
     source: exp.Table | None = field(default=None, compare=False, repr=False)
-    conditions: tuple[exp.Expression, ...] = field(default=(), compare=False, repr=False)
+    conditions: tuple[exp.Expr, ...] = field(default=(), compare=False, repr=False)
     atom_test: _AtomTest | None = field(default=None, compare=False, repr=False)
 
     @property
     def prunes(self) -> bool:
         return self.predicate is not None
 
-    def keeps(self, atom: exp.Expression) -> bool:
+    def keeps(self, atom: exp.Expr) -> bool:
         """Whether `atom` speaks only about this scan's partition keys (and so may prune)."""
         return self.atom_test is not None and self.atom_test(atom)
 
@@ -59,7 +60,7 @@ class PartitionScan:
         return self.table.column(column.name) is not None
 
 
-def selection(sql: str | exp.Expression, catalog: Catalog) -> list[PartitionScan]:
+def selection(sql: str | exp.Expr, catalog: Catalog) -> list[PartitionScan]:
     """Every read of a partitioned table in `sql` with its relaxed partition predicate.
 
     CTEs, subqueries, joins, UNION branches and both sides of a self-join each count; tables the
@@ -72,7 +73,7 @@ def selection(sql: str | exp.Expression, catalog: Catalog) -> list[PartitionScan
     return scans
 
 
-def matches(predicate: exp.Expression | None, values: Mapping[str, str]) -> bool:
+def matches(predicate: exp.Expr | None, values: Mapping[str, object]) -> bool:
     """Whether a partition with these key values may hold rows the query reads (never wrongly False).
 
     >>> from sqlglot import parse_one
@@ -91,7 +92,7 @@ def select(scan: PartitionScan, partitions: Iterable[Mapping[str, str]]) -> list
     return [p for p in partitions if matches(scan.predicate, _typed_values(p, typed))]
 
 
-def relax(condition: exp.Expression, keep: Callable[[exp.Expression], bool]) -> exp.Expression:
+def relax(condition: exp.Expr, keep: Callable[[exp.Expr], bool]) -> exp.Expr:
     """`condition` with every atom that `keep` rejects replaced by TRUE (AND/OR/paren recursed)."""
     if isinstance(condition, exp.Paren):
         return relax(condition.this, keep)
@@ -119,7 +120,7 @@ class _AtomTest:
         name = column.name.lower()
         return name in self.keys and name not in self.ambiguous
 
-    def __call__(self, atom: exp.Expression) -> bool:
+    def __call__(self, atom: exp.Expr) -> bool:
         if atom.find(exp.Subquery, exp.Select, exp.Exists, *NONDETERMINISTIC):
             return False
         columns = list(atom.find_all(exp.Column))
@@ -127,7 +128,7 @@ class _AtomTest:
 
 
 def statement_scans(
-    statement: exp.Expression, catalog: Catalog, scopes: list[Scope] | None = None
+    statement: exp.Expr, catalog: Catalog, scopes: list[Scope] | None = None
 ) -> Iterator[PartitionScan]:
     """The scans of one parsed statement (`scopes`: its traverse_scope, when already computed)."""
     if scopes is None:
@@ -147,7 +148,7 @@ def statement_scans(
         for alias, (node, table) in tables.items():
             test = _AtomTest(alias, table, _ambiguous_keys(alias, table, tables))
             bounds = tuple(conditions.get(alias.lower(), conditions[""]))
-            predicate = _predicate(list(bounds), test)
+            predicate = cast("exp.Expression | None", _predicate(list(bounds), test))
             yield PartitionScan(table, alias, predicate, source=node, conditions=bounds, atom_test=test)
 
 
@@ -173,11 +174,11 @@ def _ambiguous_keys(
     return ambiguous
 
 
-def _conditions(select: exp.Select) -> dict[str, list[exp.Expression]]:
+def _conditions(select: exp.Select) -> dict[str, list[exp.Expr]]:
     """Conditions per source alias ("" = the preserved tables) that every output row satisfies."""
     where = select.args.get("where")
-    common: list[exp.Expression] = [where.this] if where else []
-    own: dict[str, list[exp.Expression]] = {}
+    common: list[exp.Expr] = [where.this] if where else []
+    own: dict[str, list[exp.Expr]] = {}
     seen: list[str] = []
     from_ = select.args.get("from_") or select.args.get("from")
     if from_ is not None and from_.this is not None:
@@ -203,7 +204,7 @@ def _conditions(select: exp.Select) -> dict[str, list[exp.Expression]]:
     return result
 
 
-def _predicate(conditions: list[exp.Expression], test: _AtomTest) -> exp.Expression | None:
+def _predicate(conditions: list[exp.Expr], test: _AtomTest) -> exp.Expr | None:
     if not conditions:
         return None
     relaxed = _fold(exp.and_(*(relax(c, test) for c in conditions), copy=False))
@@ -212,7 +213,7 @@ def _predicate(conditions: list[exp.Expression], test: _AtomTest) -> exp.Express
     return relaxed.transform(_unqualify, copy=False)
 
 
-def _fold(node: exp.Expression) -> exp.Expression:
+def _fold(node: exp.Expr) -> exp.Expr:
     """Drop the TRUEs relaxation left in AND/OR (cheap; sqlglot's simplify costs ms per scan)."""
     if isinstance(node, exp.Paren):
         return _fold(node.this)
@@ -228,16 +229,16 @@ def _fold(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _grouped(node: exp.Expression) -> exp.Expression:
+def _grouped(node: exp.Expr) -> exp.Expr:
     """Parenthesise an OR that becomes an operand of AND."""
     return exp.paren(node, copy=False) if isinstance(node, exp.Or) else node
 
 
-def _is_true(node: exp.Expression) -> bool:
+def _is_true(node: exp.Expr) -> bool:
     return isinstance(node, exp.Boolean) and bool(node.this)
 
 
-def _unqualify(node: exp.Expression) -> exp.Expression:
+def _unqualify(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.Column):
         identifier = node.this
         quoted = bool(identifier.args.get("quoted")) if isinstance(identifier, exp.Identifier) else False
@@ -245,7 +246,7 @@ def _unqualify(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _unscoped_scans(statement: exp.Expression, catalog: Catalog) -> Iterator[PartitionScan]:
+def _unscoped_scans(statement: exp.Expr, catalog: Catalog) -> Iterator[PartitionScan]:
     ctes = {cte.alias_or_name.lower() for cte in statement.find_all(exp.CTE)}
     for table in statement.find_all(exp.Table):
         if not table.name or (not table.db and table.name.lower() in ctes):

@@ -16,19 +16,17 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
 if TYPE_CHECKING:
-    ConditionsOf = Callable[[exp.Select], dict[str, list[exp.Expression]]]
-    Relax = Callable[[exp.Expression, Callable[[exp.Expression], bool]], exp.Expression]
+    ConditionsOf = Callable[[exp.Select], dict[str, list[exp.Expr]]]
+    Relax = Callable[[exp.Expr, Callable[[exp.Expr], bool]], exp.Expr]
 
 # Functions whose value changes per row or per call: a condition using them is never moved.
 _VOLATILE = (exp.Rand, exp.Randn, exp.Uuid, exp.AggFunc, exp.Window, exp.Subquery, exp.Select, exp.Exists)
 
 
-def pushed_conditions(
-    scopes: list[Scope], conditions_of: ConditionsOf, relax: Relax
-) -> dict[int, exp.Expression]:
+def pushed_conditions(scopes: list[Scope], conditions_of: ConditionsOf, relax: Relax) -> dict[int, exp.Expr]:
     """For each derived scope (by id), the condition its readers put on its rows (absent: none)."""
-    received: dict[int, list[exp.Expression | None]] = {}
-    result: dict[int, exp.Expression] = {}
+    received: dict[int, list[exp.Expr | None]] = {}
+    result: dict[int, exp.Expr] = {}
     for scope in reversed(scopes):  # traverse_scope lists children first: readers come before sources
         select = scope.expression
         if not isinstance(select, exp.Select):
@@ -48,7 +46,7 @@ def pushed_conditions(
     return result
 
 
-def _combine(predicates: list[exp.Expression | None] | None) -> exp.Expression | None:
+def _combine(predicates: list[exp.Expr | None] | None) -> exp.Expr | None:
     if not predicates or any(p is None for p in predicates):
         return None
     combined = predicates[0]
@@ -58,8 +56,8 @@ def _combine(predicates: list[exp.Expression | None] | None) -> exp.Expression |
 
 
 def _translate(
-    terms: list[exp.Expression], alias: str, source: Scope, single: bool, relax: Relax
-) -> exp.Expression | None:
+    terms: list[exp.Expr], alias: str, source: Scope, single: bool, relax: Relax
+) -> exp.Expr | None:
     """The part of `terms` about `alias`'s pass-through columns, in the inner query's own names."""
     inner = source.expression
     if not terms or not isinstance(inner, exp.Select) or not _plain_filter(inner):
@@ -68,7 +66,7 @@ def _translate(
     if columns is None:
         return None
 
-    def movable(atom: exp.Expression) -> bool:
+    def movable(atom: exp.Expr) -> bool:
         if atom.find(*_VOLATILE):
             return False
         found = list(atom.find_all(exp.Column))
@@ -80,7 +78,7 @@ def _translate(
         return None
     predicate = kept[0] if len(kept) == 1 else exp.and_(*kept, copy=False)
 
-    def rename(node: exp.Expression) -> exp.Expression:
+    def rename(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column):
             return columns[_column_name(node, alias, single) or ""].copy()
         return node
@@ -105,9 +103,9 @@ def _plain_filter(select: exp.Select) -> bool:
     return select.args.get("from_") is not None
 
 
-def _pass_through(select: exp.Select) -> dict[str, exp.Expression] | None:
+def _pass_through(select: exp.Select) -> dict[str, exp.Expr] | None:
     """Output name → the inner column it passes through unchanged (None when nothing is known)."""
-    columns: dict[str, exp.Expression] = {}
+    columns: dict[str, exp.Expr] = {}
     computed: set[str] = set()
     star = False
     for projection in select.expressions:
@@ -130,12 +128,12 @@ def _pass_through(select: exp.Select) -> dict[str, exp.Expression] | None:
 class _StarColumns(dict):  # type: ignore[type-arg]
     """`SELECT *` passes every other name through as the inner column of the same name."""
 
-    def __init__(self, columns: dict[str, exp.Expression], computed: set[str]) -> None:
+    def __init__(self, columns: dict[str, exp.Expr], computed: set[str]) -> None:
         super().__init__(columns)
         self.computed = computed
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and bool(key) and key not in self.computed
 
-    def __missing__(self, key: str) -> exp.Expression:
+    def __missing__(self, key: str) -> exp.Expr:
         return exp.column(key)

@@ -28,7 +28,7 @@ _FINE_UNITS = {"SECOND", "MINUTE", "HOUR", "DAY"}
 
 
 def day_range(
-    conditions: Iterable[exp.Expression], is_eventtime: Callable[[exp.Column], bool] | None = None
+    conditions: Iterable[exp.Expr], is_eventtime: Callable[[exp.Column], bool] | None = None
 ) -> tuple[Bound, Bound] | None:
     """(first, last) event dates every row satisfying all `conditions` lies in; None if unbounded."""
     test = is_eventtime or (lambda c: c.name.lower() == "eventtime")
@@ -55,7 +55,7 @@ def partition_predicate(
     *,
     prefer_timestamp: bool = False,
     table: str | None = None,
-) -> exp.Expression | None:
+) -> exp.Expr | None:
     """Partitions of the events dated `first`..`last` (one day past the end), in the table's scheme."""
     keys = {k.lower() for k in keys}
     end = last + dt.timedelta(days=1) if last is not None else None
@@ -72,7 +72,7 @@ def _fmt(day: Bound, pattern: str) -> str | None:
     return day.strftime(pattern) if day is not None else None
 
 
-def _range(column: exp.Expression, low: str | None, high: str | None) -> exp.Expression:
+def _range(column: exp.Expr, low: str | None, high: str | None) -> exp.Expr:
     if low is not None and high is not None:
         if low == high:
             return column.eq(exp.Literal.string(low))
@@ -82,7 +82,7 @@ def _range(column: exp.Expression, low: str | None, high: str | None) -> exp.Exp
     return exp.LTE(this=column, expression=exp.Literal.string(high))
 
 
-def _ymd(first: Bound, end: Bound, table: str | None) -> exp.Expression:
+def _ymd(first: Bound, end: Bound, table: str | None) -> exp.Expr:
     """A sound year/month/day predicate for the days `first`..`end` (either side may be open)."""
     y, m, d = (exp.column(k, table=table) for k in ("year", "month", "day"))
     if first is not None and end is not None and (first.year, first.month) == (end.year, end.month):
@@ -94,9 +94,9 @@ def _ymd(first: Bound, end: Bound, table: str | None) -> exp.Expression:
     return exp.or_(*_segments(y, m, d, lo, hi)) if (lo or hi) else exp.true()
 
 
-def _segments(y, m, d, lo, hi) -> list[exp.Expression]:  # type: ignore[no-untyped-def]
+def _segments(y, m, d, lo, hi) -> list[exp.Expr]:  # type: ignore[no-untyped-def]
     """Disjoint pieces: partial first month, months and years in between, partial last month."""
-    parts: list[exp.Expression] = []
+    parts: list[exp.Expr] = []
     if lo is not None:
         ly, lm, ld = lo
         last_day = calendar.monthrange(ly, lm)[1]
@@ -118,7 +118,7 @@ def _segments(y, m, d, lo, hi) -> list[exp.Expression]:  # type: ignore[no-untyp
     return [exp.paren(p) if isinstance(p, exp.And) else p for p in parts]
 
 
-def _full_months(y, m, start, stop) -> list[exp.Expression]:  # type: ignore[no-untyped-def]
+def _full_months(y, m, start, stop) -> list[exp.Expr]:  # type: ignore[no-untyped-def]
     """Whole months from `start` to `stop` (inclusive, (year, month); None = open)."""
     if start is not None and stop is not None and start > stop:
         return []
@@ -131,7 +131,7 @@ def _full_months(y, m, start, stop) -> list[exp.Expression]:  # type: ignore[no-
     ty, tm = stop
     if sy == ty:
         return [exp.and_(_eq(y, sy, 4), _range(m, f"{sm:02d}", f"{tm:02d}"))]
-    parts = [exp.and_(_eq(y, sy, 4), _range(m, f"{sm:02d}", "12"))]
+    parts: list[exp.Expr] = [exp.and_(_eq(y, sy, 4), _range(m, f"{sm:02d}", "12"))]
     if ty - sy > 1:
         parts.append(_range(y, f"{sy + 1:04d}", f"{ty - 1:04d}"))
     parts.append(exp.and_(_eq(y, ty, 4), _range(m, "01", f"{tm:02d}")))
@@ -150,11 +150,11 @@ def _lit(value: int, width: int = 2) -> exp.Literal:
     return exp.Literal.string(f"{value:0{width}d}")
 
 
-def _eq(column: exp.Expression, value: int, width: int = 2) -> exp.Expression:
+def _eq(column: exp.Expr, value: int, width: int = 2) -> exp.Expr:
     return column.eq(_lit(value, width))
 
 
-def _conjuncts(conditions: Iterable[exp.Expression]) -> Iterable[exp.Expression]:
+def _conjuncts(conditions: Iterable[exp.Expr]) -> Iterable[exp.Expr]:
     for condition in conditions:
         node = condition.unnest()
         if isinstance(node, exp.And):
@@ -163,15 +163,15 @@ def _conjuncts(conditions: Iterable[exp.Expression]) -> Iterable[exp.Expression]
             yield node
 
 
-def _bounds(node: exp.Expression, is_eventtime: Callable[[exp.Column], bool]) -> tuple[Bound, Bound] | None:
+def _bounds(node: exp.Expr, is_eventtime: Callable[[exp.Column], bool]) -> tuple[Bound, Bound] | None:
     """Event-date bounds implied by one condition on eventtime, or None."""
     if isinstance(node, exp.Between) and _is_eventtime(node.this, is_eventtime):
         return _date_of(node.args.get("low")), _date_of(node.args.get("high"))
     if isinstance(node, exp.Like) and _is_eventtime(node.this, is_eventtime) and not node.args.get("escape"):
         return _like_bounds(node.expression)
     kinds = {exp.EQ: "=", exp.GT: ">", exp.GTE: ">", exp.LT: "<", exp.LTE: "<"}
-    kind = kinds.get(type(node))
-    if kind is None:
+    kind = kinds.get(type(node)) if isinstance(node, exp.Binary) else None
+    if kind is None or not isinstance(node, exp.Binary):
         return None
     left, right = node.left, node.right
     if _is_eventtime(right, is_eventtime):
@@ -185,7 +185,7 @@ def _bounds(node: exp.Expression, is_eventtime: Callable[[exp.Column], bool]) ->
     return {"=": (day, day), ">": (day, None), "<": (None, day)}[kind]
 
 
-def _is_eventtime(node: exp.Expression | None, is_eventtime: Callable[[exp.Column], bool]) -> bool:
+def _is_eventtime(node: exp.Expr | None, is_eventtime: Callable[[exp.Column], bool]) -> bool:
     while node is not None:
         if isinstance(node, exp.Column):
             return is_eventtime(node)
@@ -193,7 +193,7 @@ def _is_eventtime(node: exp.Expression | None, is_eventtime: Callable[[exp.Colum
     return False
 
 
-def _keeps_date(node: exp.Expression) -> bool:
+def _keeps_date(node: exp.Expr) -> bool:
     """Whether `node` is a wrapper whose value has the same UTC date as its argument."""
     if isinstance(node, (exp.Cast, exp.TryCast)):
         return node.to.is_type(exp.DataType.Type.DATE, *exp.DataType.TEMPORAL_TYPES, *exp.DataType.TEXT_TYPES)
@@ -213,7 +213,7 @@ def _prefix_of_date(node: exp.Substring) -> bool:
     )
 
 
-def _date_of(node: exp.Expression | None) -> Bound:
+def _date_of(node: exp.Expr | None) -> Bound:
     """The UTC date of a constant timestamp/date/string, or None."""
     while isinstance(node, (exp.Cast, exp.TryCast, exp.FromISO8601Timestamp, exp.FromISO8601Date, exp.Paren)):
         node = node.this
@@ -237,7 +237,7 @@ def _date_of(node: exp.Expression | None) -> Bound:
         return None
 
 
-def _like_bounds(pattern: exp.Expression) -> tuple[Bound, Bound] | None:
+def _like_bounds(pattern: exp.Expr) -> tuple[Bound, Bound] | None:
     if not isinstance(pattern, exp.Literal) or not pattern.is_string:
         return None
     prefix = re.split(r"[%_]", pattern.this, maxsplit=1)[0]

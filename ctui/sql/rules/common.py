@@ -25,7 +25,7 @@ class RuleContext:
     offset: int  # where this statement starts in `script`
     end: int  # where it ends (exclusive)
     catalog: Catalog
-    tree: exp.Expression
+    tree: exp.Expr
     allow_write: bool = False
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
@@ -42,13 +42,13 @@ class RuleContext:
         """Every read of a partitioned table, with its relaxed partition predicate."""
         return list(statement_scans(self.tree, self.catalog, self.scopes))
 
-    def span(self, node: exp.Expression | None) -> tuple[int, int]:
+    def span(self, node: exp.Expr | None) -> tuple[int, int]:
         """(start, end) offsets in the script of `node`'s tokens (end exclusive); the statement if unknown.
 
         Token positions (`meta`) are offsets into the whole script, which was tokenized once.
         """
         starts, ends = [], []
-        functions: list[exp.Expression] = []
+        functions: list[exp.Expr] = []
         if node is not None:
             for child in node.walk():
                 meta = child._meta
@@ -62,7 +62,7 @@ class RuleContext:
         start = self._function_start(min(starts), functions)
         return start, max(ends) + 1
 
-    def _function_start(self, start: int, functions: list[exp.Expression]) -> int:
+    def _function_start(self, start: int, functions: list[exp.Expr]) -> int:
         """Move `start` back over `NAME(` of functions whose tokens carry no position (CAST, DATE ...)."""
         text, low = self.script, self.offset
         for _ in functions:
@@ -87,24 +87,24 @@ class RuleContext:
         rule: str,
         severity: Severity,
         message: str,
-        node: exp.Expression | None = None,
-        fix: exp.Expression | str | None = None,
+        node: exp.Expr | None = None,
+        fix: exp.Expr | str | None = None,
     ) -> Finding:
         """A finding located at `node` (1-based, end inclusive); `fix` is the rewritten statement."""
         start, end = self.span(node)
         line, col = offset_to_position(self.script, start)
         end_line, end_col = offset_to_position(self.script, max(start, end - 1))
-        if isinstance(fix, exp.Expression):
+        if isinstance(fix, exp.Expr):
             fix = render(fix)
         return Finding(rule, severity, message, line, col, end_line, end_col, fix)
 
 
-def render(tree: exp.Expression) -> str:
+def render(tree: exp.Expr) -> str:
     """Athena SQL, pretty-printed: the form of every fix and rewrite."""
     return tree.sql(dialect=DIALECT, pretty=True)
 
 
-def same_node_in(copy: exp.Expression, original_root: exp.Expression, node: exp.Expression) -> exp.Expression:
+def same_node_in(copy: exp.Expr, original_root: exp.Expr, node: exp.Expr) -> exp.Expr:
     """The node of `copy` (a copy of `original_root`) at the position `node` has in the original."""
     for original, copied in zip(original_root.walk(), copy.walk(), strict=False):
         if original is node:
@@ -112,7 +112,7 @@ def same_node_in(copy: exp.Expression, original_root: exp.Expression, node: exp.
     raise LookupError("node not in tree")
 
 
-def sql_of(node: exp.Expression) -> str:
+def sql_of(node: exp.Expr) -> str:
     """A short Athena rendering of `node` for messages."""
     text = node.sql(dialect=DIALECT, comments=False)
     return text if len(text) <= 80 else text[:77] + "..."

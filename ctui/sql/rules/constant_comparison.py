@@ -20,7 +20,7 @@ _CONSTANTS = (exp.Literal, exp.Null, exp.Boolean)
 _IDIOMS = {"1 = 1", "1 = 0", "TRUE = TRUE", "1 <> 1"}
 
 
-def constant_comparison(tree: exp.Expression, context: RuleContext) -> Iterator[Finding]:
+def constant_comparison(tree: exp.Expr, context: RuleContext) -> Iterator[Finding]:
     """Flag comparisons whose operands are all literals."""
     columns = _known_columns(tree, context)
     for comparison in tree.find_all(*COMPARISONS):
@@ -65,17 +65,17 @@ def _as_partition_day(literal: exp.Literal, names: list[str]) -> str | None:
     return "/".join(found.groups()) if found else None
 
 
-def _operands(comparison: exp.Expression) -> list[exp.Expression]:
+def _operands(comparison: exp.Expr) -> list[exp.Expr | None]:
     if isinstance(comparison, exp.Between):
         return [comparison.this, comparison.args.get("low"), comparison.args.get("high")]
     if isinstance(comparison, exp.In):
         if comparison.args.get("query") or comparison.args.get("unnest") or comparison.args.get("field"):
             return []
         return [comparison.this, *comparison.expressions]
-    return [comparison.left, comparison.right]
+    return [comparison.args.get("this"), comparison.args.get("expression")]
 
 
-def _is_constant(node: exp.Expression | None) -> bool:
+def _is_constant(node: exp.Expr | None) -> bool:
     if node is None:
         return False
     while isinstance(node, (exp.Paren, exp.Neg)):
@@ -83,7 +83,7 @@ def _is_constant(node: exp.Expression | None) -> bool:
     return isinstance(node, _CONSTANTS)
 
 
-def _known_columns(tree: exp.Expression, context: RuleContext) -> set[str]:
+def _known_columns(tree: exp.Expr, context: RuleContext) -> set[str]:
     """Column names of every catalog table the statement reads."""
     names: set[str] = set()
     for table in tree.find_all(exp.Table):

@@ -17,7 +17,7 @@ from ctui.sql.rules.common import RuleContext, same_node_in
 from ctui.sql.timerange import day_range, partition_predicate
 
 
-def partition_filter_missing(tree: exp.Expression, context: RuleContext) -> Iterator[Finding]:
+def partition_filter_missing(tree: exp.Expr, context: RuleContext) -> Iterator[Finding]:
     """Flag each partitioned-table read whose relaxed partition predicate is TRUE."""
     for scan in context.scans:
         if scan.prunes:
@@ -76,7 +76,7 @@ def _java_to_strftime(pattern: str) -> str:
     return pattern
 
 
-def _fix(tree: exp.Expression, scan: PartitionScan) -> tuple[exp.Expression | None, str]:
+def _fix(tree: exp.Expr, scan: PartitionScan) -> tuple[exp.Expr | None, str]:
     """The statement with the partition predicate equivalent to its eventtime filter, and a hint."""
     select = scan.source.find_ancestor(exp.Select) if scan.source is not None else None
     where = select.args.get("where") if select is not None else None

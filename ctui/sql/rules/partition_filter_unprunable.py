@@ -17,7 +17,7 @@ from ctui.sql.rules.common import RuleContext, sql_of
 RULE = "partition-filter-unprunable"
 
 
-def partition_filter_unprunable(tree: exp.Expression, context: RuleContext) -> Iterator[Finding]:
+def partition_filter_unprunable(tree: exp.Expr, context: RuleContext) -> Iterator[Finding]:
     """Flag conditions that mention a scan's partition keys but do not restrict its partitions."""
     seen: set[int] = set()
     for scan in context.scans:
@@ -28,7 +28,7 @@ def partition_filter_unprunable(tree: exp.Expression, context: RuleContext) -> I
                     yield context.finding(RULE, Severity.WARNING, message, node)
 
 
-def _problems(condition: exp.Expression, scan: PartitionScan) -> Iterator[tuple[exp.Expression, str]]:
+def _problems(condition: exp.Expr, scan: PartitionScan) -> Iterator[tuple[exp.Expr, str]]:
     node = condition.unnest()
     if isinstance(node, exp.And):
         yield from _problems(node.left, scan)
@@ -75,7 +75,7 @@ def _problems(condition: exp.Expression, scan: PartitionScan) -> Iterator[tuple[
         )
 
 
-def _prunes(condition: exp.Expression, scan: PartitionScan) -> bool:
+def _prunes(condition: exp.Expr, scan: PartitionScan) -> bool:
     """Whether the relaxation of `condition` for `scan` is something other than TRUE."""
     node = condition.unnest()
     if isinstance(node, exp.And):
@@ -85,10 +85,10 @@ def _prunes(condition: exp.Expression, scan: PartitionScan) -> bool:
     return scan.keeps(node)
 
 
-def _wrapper(keys: list[exp.Column]) -> exp.Expression | None:
+def _wrapper(keys: list[exp.Column]) -> exp.Expr | None:
     """The outermost function or cast around a key, below the comparison itself."""
     for key in keys:
-        node: exp.Expression = key
+        node: exp.Expr = key
         outer = None
         while node.parent is not None and isinstance(node.parent, (exp.Func, exp.Cast, exp.DPipe, exp.Paren)):
             if isinstance(node.parent, (exp.Predicate, exp.Connector)):

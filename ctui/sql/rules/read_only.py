@@ -16,7 +16,7 @@ READING_COMMANDS = frozenset({"SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXECUTE"})
 _RUNS_STATEMENT = re.compile(r"^\s*(ANALYZE\s+(?:VERBOSE\s+)?)?(\(.*?\)\s*)?", re.IGNORECASE | re.DOTALL)
 
 
-def read_only(tree: exp.Expression, context: RuleContext) -> Iterator[Finding]:
+def read_only(tree: exp.Expr, context: RuleContext) -> Iterator[Finding]:
     """Flag a statement that writes or changes the catalog."""
     if context.allow_write:
         return
@@ -26,7 +26,7 @@ def read_only(tree: exp.Expression, context: RuleContext) -> Iterator[Finding]:
         yield context.finding("read-only", Severity.ERROR, message)
 
 
-def writes(tree: exp.Expression) -> str | None:
+def writes(tree: exp.Expr) -> str | None:
     """The kind of write `tree` performs (e.g. "INSERT", "CREATE TABLE"), None for a read."""
     if isinstance(tree, READING):
         return None

@@ -12,7 +12,7 @@ from ctui.sql.rules.common import RuleContext
 DEFAULT_LIMIT = 1000
 
 
-def unbounded_select(tree: exp.Expression, context: RuleContext) -> Iterator[Finding]:
+def unbounded_select(tree: exp.Expr, context: RuleContext) -> Iterator[Finding]:
     """Flag a top-level SELECT (or set operation) with no LIMIT whose rows are raw events."""
     if not isinstance(tree, exp.Query) or tree.args.get("limit") or tree.args.get("fetch"):
         return
@@ -23,7 +23,7 @@ def unbounded_select(tree: exp.Expression, context: RuleContext) -> Iterator[Fin
     yield context.finding("unbounded-select", Severity.INFO, message, None, fixed)
 
 
-def _aggregated(query: exp.Expression) -> bool:
+def _aggregated(query: exp.Expr) -> bool:
     """Whether every branch of the query returns groups (GROUP BY, aggregates, DISTINCT) or no table."""
     if isinstance(query, exp.SetOperation):
         return _aggregated(query.left) and _aggregated(query.right)
@@ -36,7 +36,7 @@ def _aggregated(query: exp.Expression) -> bool:
     return any(_has_aggregate(p) for p in query.expressions)
 
 
-def _has_aggregate(projection: exp.Expression) -> bool:
+def _has_aggregate(projection: exp.Expr) -> bool:
     for node in projection.walk():
         if isinstance(node, exp.Window):
             return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
@@ -16,7 +16,7 @@ from ctui.sql.rules.unknown_table import suggest
 Outputs = dict[str, str | None]
 
 
-def unknown_column(tree: exp.Expression, context: RuleContext) -> Iterator[Finding]:
+def unknown_column(tree: exp.Expr, context: RuleContext) -> Iterator[Finding]:
     """Flag columns (and nested struct fields) that no source of their query has."""
     if not isinstance(tree, exp.Query) or context.scopes is None:
         return
@@ -35,7 +35,7 @@ class _Resolver:
         self.context = context
         self.memo: dict[int, Outputs | None] = {}
 
-    def outputs(self, source: exp.Expression | Scope) -> Outputs | None:
+    def outputs(self, source: exp.Expr | Scope) -> Outputs | None:
         """Columns a source provides, None when they cannot be known."""
         key = id(source)
         if key not in self.memo:
@@ -43,7 +43,7 @@ class _Resolver:
             self.memo[key] = self._outputs(source)
         return self.memo[key]
 
-    def _outputs(self, source: exp.Expression | Scope) -> Outputs | None:
+    def _outputs(self, source: exp.Expr | Scope) -> Outputs | None:
         if isinstance(source, exp.Table):
             info = self.context.catalog.lookup(source.name, source.db or None)
             return None if info is None else {c.name.lower(): c.type for c in info.all_columns}
@@ -88,12 +88,12 @@ class _Resolver:
                 return True, outputs[name]
         return None
 
-    def check(self, scope: Scope) -> Iterator[tuple[Finding, exp.Expression]]:
+    def check(self, scope: Scope) -> Iterator[tuple[Finding, exp.Expr]]:
         aliases = {p.alias.lower() for p in scope.expression.expressions if isinstance(p, exp.Alias)}
         sources = {name.lower(): source for name, source in scope.sources.items()}
         for column in scope.columns:
             parts = [p.name.lower() for p in column.parts]
-            node: exp.Expression = column
+            node: exp.Expr = column
             while isinstance(node.parent, exp.Dot) and node.parent.this is node:
                 node = node.parent
                 parts.append(node.expression.name.lower())
@@ -106,10 +106,10 @@ class _Resolver:
     def _check_parts(
         self,
         scope: Scope,
-        sources: dict[str, exp.Expression | Scope],
+        sources: Mapping[str, exp.Expr | Scope],
         aliases: set[str],
         parts: list[str],
-        node: exp.Expression,
+        node: exp.Expr,
     ) -> Finding | None:
         if len(parts) >= 2 and parts[0] in sources:
             outputs = self.outputs(sources[parts[0]])
@@ -137,9 +137,7 @@ class _Resolver:
         message = f"unknown column {name}" + suggest(name, candidates)
         return self.context.finding("unknown-column", Severity.ERROR, message, node)
 
-    def _check_fields(
-        self, name: str, kind: str | None, fields: list[str], node: exp.Expression
-    ) -> Finding | None:
+    def _check_fields(self, name: str, kind: str | None, fields: list[str], node: exp.Expr) -> Finding | None:
         if kind is None or not fields:
             return None
         current = parse_type(kind)

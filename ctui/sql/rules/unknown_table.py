@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from sqlglot import exp
 
@@ -11,7 +11,7 @@ from ctui.model import Finding, Severity
 from ctui.sql.rules.common import RuleContext
 
 
-def unknown_table(tree: exp.Expression, context: RuleContext) -> Iterator[Finding]:
+def unknown_table(tree: exp.Expr, context: RuleContext) -> Iterator[Finding]:
     """Flag tables read by a query that the catalog does not know (CTE names are not tables)."""
     if not isinstance(tree, exp.Query) or context.scopes is None:
         return
@@ -33,7 +33,7 @@ def unknown_table(tree: exp.Expression, context: RuleContext) -> Iterator[Findin
             yield context.finding("unknown-table", severity, message, source)
 
 
-def suggest(name: str, candidates: list[str] | set[str]) -> str:
+def suggest(name: str, candidates: Iterable[str]) -> str:
     """A "did you mean a or b?" suffix for close matches of `name`, or ""."""
     close: list[str] = []
     for match in difflib.get_close_matches(name, sorted(candidates), n=6, cutoff=0.6):
