@@ -111,6 +111,8 @@ class _Resolver:
         parts: list[str],
         node: exp.Expr,
     ) -> Finding | None:
+        if any(part.startswith("$") for part in parts[:2]):
+            return None  # Athena's hidden columns: "$path", "$bucket", "$file_size", "$file_modified_time"
         if len(parts) >= 2 and parts[0] in sources:
             outputs = self.outputs(sources[parts[0]])
             if outputs is None:
