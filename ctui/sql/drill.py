@@ -19,16 +19,25 @@ LIMIT 10
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import unicodedata
 from collections.abc import Mapping
-from decimal import Decimal
-from typing import Any
 
 from sqlglot import exp
 
+from ctui.sql.literals import NoLiteral, differs, literal, match, string_literal
 from ctui.sql.parse import DIALECT, parse_one
+
+__all__ = [
+    "DrillError",
+    "differs",
+    "filter_cell",
+    "filter_in",
+    "filter_out",
+    "group_by",
+    "literal",
+    "match",
+    "output_expression",
+    "string_literal",
+]
 
 _DROPPED_FOR_EVENTS = ("group", "having", "order", "limit", "offset", "distinct", "qualify", "windows")
 COUNT_COLUMN = "events"
@@ -36,10 +45,6 @@ COUNT_COLUMN = "events"
 
 class DrillError(ValueError):
     """The query or row cannot be drilled (not a single SELECT, a key missing from the row ...)."""
-
-
-class _NoLiteral(Exception):
-    """A value with no SQL literal (arrays, maps, structs, bytes)."""
 
 
 def filter_in(sql: str, row: Mapping[str, object], *, limit: int | None = 1000) -> str:
@@ -53,7 +58,7 @@ def filter_in(sql: str, row: Mapping[str, object], *, limit: int | None = 1000) 
     for name, expression, value in _key_values(select, row):
         try:
             conditions.append(match(expression, value))
-        except _NoLiteral:
+        except NoLiteral:
             skipped.append(name)
     events = select.copy()
     for arg in _DROPPED_FOR_EVENTS:
@@ -72,7 +77,7 @@ def filter_out(sql: str, row: Mapping[str, object]) -> str:
     for name, expression, value in _key_values(select, row):
         try:
             different.append(differs(expression, value))
-        except _NoLiteral:
+        except NoLiteral:
             skipped.append(name)
     if not different:
         raise DrillError("no group key of this row can be compared: nothing to exclude")
@@ -93,7 +98,7 @@ def filter_cell(sql: str, column: str, value: object, *, exclude: bool = False) 
     expression = output_expression(select, column)
     try:
         condition = differs(expression, value) if exclude else match(expression, value)
-    except _NoLiteral as exc:
+    except NoLiteral as exc:
         raise DrillError(f"cannot filter on a {type(value).__name__} value") from exc
     result = select.copy()
     if expression.find(exp.AggFunc):
@@ -122,81 +127,6 @@ def group_by(sql: str, column: str, *, limit: int | None = 1000) -> str:
     if limit is not None:
         pivot = pivot.limit(limit, copy=False)
     return _render(pivot, [])
-
-
-def literal(value: Any) -> exp.Expr:
-    """The SQL literal of a Python value (see the module docstring); raises _NoLiteral."""
-    if value is None:
-        return exp.null()
-    if isinstance(value, bool):
-        return exp.true() if value else exp.false()
-    if isinstance(value, int):
-        return exp.Literal.number(value)
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            raise _NoLiteral
-        return exp.Literal.number(repr(value))
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise _NoLiteral
-        return exp.Literal.number(str(value))
-    if isinstance(value, str):
-        return string_literal(value)
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            text = value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ") + " UTC"
-            return exp.cast(exp.Literal.string(text), exp.DataType.build("TIMESTAMPTZ"))
-        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), exp.DataType.build("TIMESTAMP"))
-    if isinstance(value, dt.date):
-        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.build("DATE"))
-    raise _NoLiteral
-
-
-def string_literal(value: str) -> exp.Expr:
-    """A string literal; control and bidi characters become `chr(n)` pieces joined with `||`.
-
-    The SQL then never carries terminal escape sequences (log values are attacker-controlled),
-    and it still compares equal in Athena and DuckDB.
-    """
-    pieces: list[exp.Expr] = []
-    start = 0
-    for index, char in enumerate(value):
-        if char not in "\t\n" and unicodedata.category(char) in ("Cc", "Cf"):
-            if index > start:
-                pieces.append(exp.Literal.string(value[start:index]))
-            pieces.append(exp.Anonymous(this="chr", expressions=[exp.Literal.number(ord(char))]))
-            start = index + 1
-    if not pieces:
-        return exp.Literal.string(value)
-    if start < len(value):
-        pieces.append(exp.Literal.string(value[start:]))
-    result = pieces[0]
-    for piece in pieces[1:]:
-        result = exp.DPipe(this=result, expression=piece)
-    return exp.paren(result, copy=False) if len(pieces) > 1 else result
-
-
-def match(expression: exp.Expr, value: Any) -> exp.Expr:
-    """`expression = value` as a predicate (IS NULL for None, is_nan / infinity() for floats)."""
-    subject = expression.copy()
-    if value is None:
-        return exp.Is(this=subject, expression=exp.null())
-    if isinstance(value, float) and math.isnan(value):
-        return exp.Anonymous(this="is_nan", expressions=[subject])
-    if isinstance(value, float) and math.isinf(value):
-        infinity: exp.Expr = exp.Anonymous(this="infinity", expressions=[])
-        return exp.EQ(this=subject, expression=infinity if value > 0 else exp.Neg(this=infinity))
-    return exp.EQ(this=subject, expression=literal(value))
-
-
-def differs(expression: exp.Expr, value: Any) -> exp.Expr:
-    """The NULL-aware negation of `match`: TRUE for every row not in the value's group."""
-    subject = expression.copy()
-    if value is None:
-        return exp.not_(exp.Is(this=subject, expression=exp.null()))
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return exp.not_(exp.Coalesce(this=match(subject, value), expressions=[exp.false()]))
-    return exp.NullSafeNEQ(this=subject, expression=literal(value))
 
 
 def output_expression(select: exp.Select, column: str) -> exp.Expr:

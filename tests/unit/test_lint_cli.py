@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import json
 from pathlib import Path
 
@@ -97,3 +98,14 @@ def test_drill_prints_the_events_query(capsys: pytest.CaptureFixture[str]) -> No
 def test_drill_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
     code, out, err = ctui(capsys, "drill", *argv)
     assert code == 2 and out == "" and message in err
+
+
+def test_engine_options_lint_against_the_engines_catalog(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, demo_tree: Path
+) -> None:
+    path = tmp_path / "q.sql"
+    path.write_text("SELECT eventname, count(*) FROM cloudtrail_logs GROUP BY 1")
+    code, out, _ = ctui(capsys, "lint", "--local", str(demo_tree), "--format", "json", str(path))
+    (finding,) = json.loads(out)
+    assert code == 1 and finding["rule"] == "partition-filter-missing"
+    assert re.search(r"all [\d,]+ partitions are read", finding["message"])
