@@ -31,7 +31,7 @@ ORDER BY calls DESC
 LIMIT 500"""
 
 
-def long_query(branches: int = 20) -> str:
+def long_query(branches: int = 21) -> str:
     """A ~300-line query: UNION ALL of `branches` 15-line aggregate queries, one per day."""
     parts = []
     for i in range(branches):
