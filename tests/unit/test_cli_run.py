@@ -191,3 +191,12 @@ def test_json_output_keeps_log_content_inert(capsys: pytest.CaptureFixture[str],
     assert code == 0
     assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c == "\u202e" for c in out.rstrip("\n"))
     assert json.loads(out)["rows"] == [[HOSTILE + "\x9b\u202e"]]
+
+
+def test_aliases_from_the_config_and_the_command_line(capsys: pytest.CaptureFixture[str], tree: Tree) -> None:
+    Path(os.environ["CTUI_CONFIG"]).write_text('aliases = ["security.trail"]\n')
+    for name, extra in (("security.trail", []), ("cloudtrail_logs_pp", ["--alias", "cloudtrail_logs_pp"])):
+        sql = f"SELECT count(*) AS n FROM {name} WHERE day = '10'"
+        code, out, err = ctui(capsys, "run", "--local", str(tree.root), *extra, "--format", "csv", sql)
+        assert code == 0, err
+        assert out.splitlines()[1] == str(tree.count(days=("10",)))
