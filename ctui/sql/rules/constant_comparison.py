@@ -47,6 +47,7 @@ def constant_comparison(tree: exp.Expr, context: RuleContext) -> Iterator[Findin
                 partition_day = _as_partition_day(literal, [q.this.lower() for q in quoted])
                 if partition_day is not None:
                     same_node_in(fix, tree, literal).replace(exp.Literal.string(partition_day))
+                    message += f" Its values look like '{partition_day}', so the fix compares with that."
             for literal in quoted:
                 target = same_node_in(fix, tree, literal)
                 replacement = exp.column(exp.to_identifier(literal.this.lower(), quoted=True))
