@@ -92,10 +92,23 @@ def joda_to_strftime(pattern: str) -> str:
 def _fix(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.ParseDatetime):
         return exp.StrToTime(this=node.this, format=_strftime_literal(node.args.get("format")))
-    is_format = isinstance(node, exp.Anonymous) and node.name.lower() == "format_datetime"
-    if is_format and len(node.expressions) == 2:
-        value, fmt = node.expressions
-        return exp.TimeToStr(this=value, format=_strftime_literal(fmt))
+    if isinstance(node, exp.Anonymous):
+        return _fix_function(node, node.name.lower(), node.expressions)
+    return node
+
+
+def _fix_function(node: exp.Anonymous, name: str, args: list[exp.Expression]) -> exp.Expression:
+    """Trino functions DuckDB lacks (sqlglot leaves them as they are)."""
+    if name == "format_datetime" and len(args) == 2:
+        return exp.TimeToStr(this=args[0], format=_strftime_literal(args[1]))
+    if name == "to_iso8601" and len(args) == 1:
+        return exp.TimeToStr(this=args[0], format=exp.Literal.string("%Y-%m-%dT%H:%M:%S.%gZ"))
+    if name == "json_array_get" and len(args) == 2 and args[1].is_int:
+        path = exp.Literal.string(f"$[{int(args[1].name)}]")
+        return exp.Anonymous(this="json_extract", expressions=[args[0], path])
+    if name == "url_extract_host" and len(args) == 1:
+        pattern = exp.Literal.string(r"^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)")
+        return exp.RegexpExtract(this=args[0], expression=pattern, group=exp.Literal.number(1))
     return node
 
 

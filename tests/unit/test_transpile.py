@@ -44,6 +44,8 @@ def test_unknown_joda_letter_is_an_error() -> None:
         ("SELECT date_parse(x, '%Y-%m-%d %H:%i:%s') AS d FROM t", "SELECT STRPTIME(x, '%Y-%m-%d %H:%M:%S') AS d FROM t"),
         ("SELECT eventname, count(*) FROM t GROUP BY 1", "SELECT eventname, COUNT(*) AS _col1 FROM t GROUP BY 1"),
         ("SELECT a FROM t UNION ALL SELECT count(*) FROM u", "SELECT a FROM t UNION ALL SELECT COUNT(*) FROM u"),
+        ("SELECT to_iso8601(t) AS i FROM x", "SELECT STRFTIME(t, '%Y-%m-%dT%H:%M:%S.%gZ') AS i FROM x"),
+        ("SELECT json_array_get(j, 2) AS i FROM x", "SELECT JSON_EXTRACT(j, '$[2]') AS i FROM x"),
     ],
 )
 def test_fixes(athena: str, duckdb: str) -> None:
@@ -108,6 +110,8 @@ CANONICAL = {
     "cte_window": f"""WITH per AS (SELECT useridentity.arn AS arn, eventname, count(*) AS n FROM t WHERE {P}
         GROUP BY 1, 2) SELECT arn, eventname, n, row_number() OVER (PARTITION BY arn ORDER BY n DESC) AS rk
         FROM per""",
+    "trino_extras": f"""SELECT to_iso8601(from_iso8601_timestamp(eventtime)), url_extract_host('https://a.example/x'),
+        json_array_get(json_extract(requestparameters, '$.k'), 0), element_at(resources, 1).arn FROM t WHERE {P}""",
     "misc": f"""SELECT regexp_like(useragent, 'aws-cli'), split_part(useridentity.arn, '/', 2),
         cardinality(resources), try(CAST(eventtime AS timestamp)), array_join(array_agg(DISTINCT eventname), ',')
         FROM t WHERE {P} GROUP BY 1, 2, 3, 4""",
