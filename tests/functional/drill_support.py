@@ -66,8 +66,17 @@ def top(app: CtuiApp) -> View:
 
 async def settle(pilot: Pilot[Any], runs: int) -> None:
     """Wait until `runs` queries have finished in total and the grid (if any) has the focus back."""
-    main = pilot.app.main  # type: ignore[attr-defined]
-    await wait_for(pilot, lambda: main.queries_run >= runs and not main.busy, f"query #{runs} to finish")
+    app = pilot.app
+    main = app.main  # type: ignore[attr-defined]
+    try:
+        await wait_for(pilot, lambda: main.queries_run >= runs and not main.busy, f"query #{runs} to finish")
+    except AssertionError:
+        notes = [n.message for n in app._notifications]  # noqa: SLF001 - what the user was told
+        titles = [v.title for v in main.view_stack]
+        raise AssertionError(
+            f"query #{runs} did not finish: ran {main.queries_run}, busy {main.busy}, "
+            f"focus {app.focused}, stack {titles}, notes {notes}"
+        ) from None
     await pilot.pause()
 
 
