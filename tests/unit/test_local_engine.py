@@ -248,3 +248,11 @@ def test_day_directories_without_logs_are_no_tree(tmp_path: Path) -> None:
     (day / "README.txt").write_text("not a log")
     with pytest.raises(EngineError, match="no CloudTrail logs"):
         LocalEngine(tmp_path)
+
+
+def test_hidden_path_column(engine: LocalEngine, tree: Tree) -> None:
+    _, rows = run(engine, "SELECT \"$path\", count(*) AS n FROM cloudtrail_logs WHERE day = '11' GROUP BY 1")
+    expected = {str(p): None for k, files in tree.files.items() if k[2] == "11" for p in files}
+    assert {r["$path"] for r in rows} == set(expected)
+    _, rows = run(engine, "SELECT * FROM cloudtrail_logs WHERE day = '11' LIMIT 1")
+    assert "$path" not in rows[0]

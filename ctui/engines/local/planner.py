@@ -14,7 +14,7 @@ from functools import cached_property
 from sqlglot import exp
 
 from ctui.engines.local.layout import FileLister, LogFile, Partition
-from ctui.engines.local.reader import ALL_COLUMNS
+from ctui.engines.local.reader import ALL_COLUMNS, PATH_COLUMN
 from ctui.model import Catalog, TableInfo
 from ctui.sql import partitions as partition_analysis
 from ctui.sql import transpile
@@ -45,6 +45,7 @@ class QueryPlan:
     sql: str  # DuckDB SQL, reading the scans' views
     scans: tuple[ScanPlan, ...]
     columns: frozenset[str] | None  # table columns the query names (None: all, e.g. SELECT *)
+    path_column: bool = False  # the query names the hidden "$path" column
 
     @cached_property
     def bytes(self) -> int:
@@ -100,7 +101,8 @@ def plan(sql: str, catalog: Catalog, partitions: Sequence[Partition], lister: Fi
             )
         )
         _replace(node, view, label, tree)
-    return QueryPlan(sql=transpile.to_duckdb(tree), scans=tuple(scans), columns=columns)
+    path = any(i.name == PATH_COLUMN for i in tree.find_all(exp.Identifier))
+    return QueryPlan(sql=transpile.to_duckdb(tree), scans=tuple(scans), columns=columns, path_column=path)
 
 
 def referenced_columns(tree: exp.Expression) -> frozenset[str] | None:

@@ -28,10 +28,14 @@ FALLBACK_FIELD = "eventVersion"
 _FIELDS = {name.lower(): (name, ft) for name, ft in RECORD_FIELDS}
 DATA_COLUMNS = tuple(_FIELDS)
 ALL_COLUMNS = DATA_COLUMNS + PARTITION_FIELDS + ("timestamp",)
+PATH_COLUMN = "$path"  # Athena's hidden column: served only to queries that name it
 
 
-def relation_sql(files: Iterable[str], columns: Collection[str] | None = None) -> str:
-    """A SELECT over `files` with the table's columns (all, or those in `columns`) and partitions."""
+def relation_sql(files: Iterable[str], columns: Collection[str] | None = None, *, path: bool = False) -> str:
+    """A SELECT over `files` with the table's columns (all, or those in `columns`) and partitions.
+
+    `path` adds Athena's hidden `"$path"` column (here the local file path).
+    """
     wanted = [c for c in DATA_COLUMNS if columns is None or c in columns]
     declared = wanted or [FALLBACK_FIELD.lower()]
     fields = (f"{_quote(_FIELDS[c][0])} {_declared_type(_FIELDS[c][1])}" for c in declared)
@@ -39,17 +43,23 @@ def relation_sql(files: Iterable[str], columns: Collection[str] | None = None) -
     paths = list(files)
     if paths:
         source = (
-            f"SELECT regexp_extract(filename, {_literal(PATH_RE)}, {_list(PARTITION_FIELDS)}) AS p, "
+            f"SELECT filename, "
+            f"regexp_extract(filename, {_literal(PATH_RE)}, {_list(PARTITION_FIELDS)}) AS p, "
             f"unnest(Records) AS r FROM read_json({_list(paths)}, format='unstructured', records=true, "
             f"filename=true, columns={{'Records': {_literal(record_type + '[]')}}}, "
             f"maximum_object_size={MAX_OBJECT_BYTES})"
         )
     else:
         partition_type = "STRUCT(" + ", ".join(f"{f} VARCHAR" for f in PARTITION_FIELDS) + ")"
-        source = f"SELECT CAST(NULL AS {partition_type}) AS p, CAST(NULL AS {record_type}) AS r WHERE false"
+        source = (
+            f"SELECT CAST(NULL AS VARCHAR) AS filename, CAST(NULL AS {partition_type}) AS p, "
+            f"CAST(NULL AS {record_type}) AS r WHERE false"
+        )
     select = [_column_sql(c) for c in wanted]
     select += [f"p.{f} AS {f}" for f in PARTITION_FIELDS]
     select.append("concat_ws('/', p.year, p.month, p.day) AS \"timestamp\"")
+    if path:
+        select.append(f"filename AS {_quote(PATH_COLUMN)}")
     return f"SELECT {', '.join(select)} FROM ({source})"
 
 

@@ -134,7 +134,7 @@ def _create_views(cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, readable: 
     for scan in plan.scans:
         groups.setdefault(tuple(f.path for f in scan.files if f.path in readable), []).append(scan.view)
     for n, (paths, views) in enumerate(groups.items()):
-        relation = reader.relation_sql(paths, plan.columns)
+        relation = reader.relation_sql(paths, plan.columns, path=plan.path_column)
         if len(views) > 1:
             cursor.execute(f"CREATE OR REPLACE TEMP TABLE {SHARED_PREFIX}{n} AS {relation}")
             relation = f"SELECT * FROM {SHARED_PREFIX}{n}"
