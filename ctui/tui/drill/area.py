@@ -78,7 +78,17 @@ class Target:
 class DrillArea(Vertical):
     """Breadcrumbs over the results; Enter/x/i/e/F/c/Esc/1-9 drill through the view stack."""
 
-    BINDINGS = [Binding("enter", "drill_open", "Open", show=False, id="drill.open"), *DRILL_BINDINGS]
+    BINDINGS = [
+        Binding(
+            "enter",
+            "drill_open",
+            "Open",
+            show=False,
+            id="drill.open",
+            tooltip="Drill into the row, or open the event",
+        ),
+        *DRILL_BINDINGS,
+    ]
     DEFAULT_CSS = "DrillArea { height: 1fr; }"
     # Focusable so that, while a drill replaces the grid, focus waits here rather than jumping to
     # the editor; the results pane gives it to the new grid.

@@ -137,6 +137,9 @@ class DrillController:
             self.app.notify("+/- change the window of a context view (c on an event)", severity="warning")
             return
         event, span = known
+        if getattr(self.host, "busy", False):
+            self.app.notify("a query is running: ctrl+c cancels it first", severity="warning")
+            return
         new_span = int(min(max(span * factor, CONTEXT_LIMITS[0]), CONTEXT_LIMITS[1]))
         if new_span == span:
             return
