@@ -64,3 +64,22 @@ async def test_click_on_a_crumb_asks_to_jump_there() -> None:
         await pilot.click(Breadcrumbs, offset=(1 + plain.index("2 arn") + 2, 0))
         await pilot.pause()
         assert app.selected == [0, 1] and app.is_running
+
+
+def test_a_narrow_bar_keeps_the_current_crumb_whole() -> None:
+    crumbs = _stack().crumbs()
+    wide = crumbs_text(crumbs, width=1000).plain
+    assert wide == crumbs_text(crumbs).plain
+    narrow = crumbs_text(crumbs, width=80).plain
+    assert narrow.startswith("1 › 2 › 3 xxx") and "throttling" not in narrow
+
+
+async def test_clicks_on_compact_crumbs() -> None:
+    app = CrumbApp()
+    async with app.run_test(size=(60, 5)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(Breadcrumbs)
+        assert str(bar.render()).startswith("1 › 2 › 3 ")
+        await pilot.click(Breadcrumbs, offset=(1 + 4, 0))  # the "2"
+        await pilot.pause()
+        assert app.selected == [1]

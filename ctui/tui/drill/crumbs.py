@@ -26,12 +26,18 @@ def human_bytes(count: int) -> str:
     raise AssertionError("unreachable")
 
 
-def crumb_text(crumb: Crumb) -> Text:
-    """`2 arn=…/cluster-autoscaler 1.2 MB $0.0000` as plain Text (the title never parsed as markup)."""
+def crumb_text(crumb: Crumb, *, compact: bool = False) -> Text:
+    """`2 arn=…/cluster-autoscaler 1.2 MB $0.0000` as plain Text (the title never parsed as markup).
+
+    `compact` keeps only the number (for a bar too narrow for every title).
+    """
+    text = Text(end="")
+    if compact:
+        text.append(f"{crumb.index + 1}", style="bold")
+        return text
     title = escape_controls(crumb.title)
     if len(title) > TITLE_CHARS:
         title = title[: TITLE_CHARS - 1] + "…"
-    text = Text(end="")
     text.append(f"{crumb.index + 1} ", style="dim")
     text.append(title, style="bold reverse" if crumb.current else "bold")
     if crumb.state is None:
@@ -44,14 +50,26 @@ def crumb_text(crumb: Crumb) -> Text:
     return text
 
 
-def crumbs_text(crumbs: list[Crumb]) -> Text:
-    """The whole bar; each crumb's span is tagged with its index (for clicks)."""
+def crumb_parts(crumbs: list[Crumb], width: int | None = None) -> list[tuple[Crumb, Text]]:
+    """Each crumb's text; when the bar is wider than `width`, older crumbs shrink to their number."""
+    full = [(c, crumb_text(c)) for c in crumbs]
+    if width is None or _width(full) <= width:
+        return full
+    return [(c, crumb_text(c, compact=not c.current)) for c in crumbs]
+
+
+def crumbs_text(crumbs: list[Crumb], width: int | None = None) -> Text:
+    """The whole bar (see `crumb_parts`), separators between crumbs."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
-    for crumb in crumbs:
+    for crumb, part in crumb_parts(crumbs, width):
         if crumb.index:
             text.append(SEPARATOR, style="dim")
-        text.append_text(crumb_text(crumb))
+        text.append_text(part)
     return text
+
+
+def _width(parts: list[tuple[Crumb, Text]]) -> int:
+    return sum(t.cell_len for _, t in parts) + len(SEPARATOR) * max(len(parts) - 1, 0)
 
 
 class Breadcrumbs(Static):
@@ -79,15 +97,21 @@ class Breadcrumbs(Static):
     def show(self, crumbs: list[Crumb]) -> None:
         """Render `crumbs` (from `ViewStack.crumbs()`)."""
         self._crumbs = list(crumbs)
+        self._render_crumbs()
+
+    def on_resize(self) -> None:
+        self._render_crumbs()
+
+    def _render_crumbs(self) -> None:
+        width = self.content_size.width or None
         self._spans = []
         offset = 0
-        for crumb in crumbs:
+        for crumb, part in crumb_parts(self._crumbs, width):
             if crumb.index:
                 offset += len(SEPARATOR)
-            width = crumb_text(crumb).cell_len
-            self._spans.append((offset, offset + width, crumb.index))
-            offset += width
-        self.update(crumbs_text(self._crumbs))
+            self._spans.append((offset, offset + part.cell_len, crumb.index))
+            offset += part.cell_len
+        self.update(crumbs_text(self._crumbs, width))
 
     def on_click(self, event: Click) -> None:
         x = event.x - 1  # left padding
