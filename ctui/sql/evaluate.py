@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlglot import exp
 
+from ctui.sql import clock
+
 T, F, N = "T", "F", "N"
 Truth = frozenset[str]
 TRUE: Truth = frozenset({T})
@@ -178,6 +180,12 @@ def scalar(node: exp.Expr, values: Mapping[str, Any]) -> Any:
         return value if value is None else UNKNOWN
     if isinstance(node, exp.Substring):
         return _substring(node, values)
+    if isinstance(node, exp.Date):
+        day = scalar(node.this, values)
+        return day if isinstance(day, dt.date) and not isinstance(day, dt.datetime) else UNKNOWN
+    computed = clock.value(node, values, scalar, UNKNOWN)
+    if computed is not clock.NOT_CLOCK:
+        return computed
     if (
         isinstance(node, exp.Chr) or (isinstance(node, exp.Anonymous) and node.name.lower() == "chr")
     ) and len(node.expressions) == 1:
@@ -221,6 +229,10 @@ def _substring(node: exp.Substring, values: Mapping[str, Any]) -> Any:
 def _cast(value: Any, to: exp.DataType, lenient: bool) -> Any:
     if value is UNKNOWN or value is None:
         return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if to.is_type(exp.DataType.Type.DATE):
+            return value
+        return value.isoformat() if to.is_type(*exp.DataType.TEXT_TYPES) else UNKNOWN
     if to.is_type(*exp.DataType.TEXT_TYPES):
         if isinstance(value, str):
             return value

@@ -12,6 +12,7 @@ partitions, never too few. Used by both engines (pruning, estimates) and by the 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import cast
@@ -20,7 +21,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from ctui.model import Catalog, TableInfo
-from ctui.sql import evaluate
+from ctui.sql import clock, evaluate
 from ctui.sql.parse import parse
 from ctui.sql.pushdown import pushed_conditions
 
@@ -80,16 +81,32 @@ def matches(predicate: exp.Expr | None, values: Mapping[str, object]) -> bool:
     >>> matches(parse_one("day BETWEEN '10' AND '12'"), {"day": "11"})
     True
     """
-    if predicate is None:
-        return True
-    lowered = {k.lower(): v for k, v in values.items()}
-    return evaluate.T in evaluate.truth(predicate, lowered)
+    return _matcher(predicate)(values)
 
 
 def select(scan: PartitionScan, partitions: Iterable[Mapping[str, str]]) -> list[Mapping[str, str]]:
     """The partitions (key → value mappings) that `scan` may read."""
     typed = _typed_keys(scan.table)
-    return [p for p in partitions if matches(scan.predicate, _typed_values(p, typed))]
+    test = _matcher(scan.predicate)
+    return [p for p in partitions if test(_typed_values(p, typed))]
+
+
+def _matcher(predicate: exp.Expr | None) -> Callable[[Mapping[str, object]], bool]:
+    """A partition test for `predicate`; one relative to today is tried on every possible today."""
+    if predicate is None:
+        return lambda values: True
+    days: list[dt.date | None] = [*(clock.candidate_days(predicate) or [])] or [None]
+
+    def test(values: Mapping[str, object]) -> bool:
+        lowered: dict[str, object] = {k.lower(): v for k, v in values.items()}
+        for day in days:
+            if day is not None:
+                lowered[clock.TODAY] = day
+            if evaluate.T in evaluate.truth(predicate, lowered):
+                return True
+        return False
+
+    return test
 
 
 def relax(condition: exp.Expr, keep: Callable[[exp.Expr], bool]) -> exp.Expr:

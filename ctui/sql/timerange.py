@@ -255,3 +255,73 @@ def _like_bounds(pattern: exp.Expr) -> tuple[Bound, Bound] | None:
         return dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
     except ValueError:
         return None
+
+
+_UNIT_HOURS = {"HOUR": 1, "HOURS": 1, "DAY": 24, "DAYS": 24, "WEEK": 168, "WEEKS": 168}
+
+
+def days_back(
+    conditions: Iterable[exp.Expr], is_eventtime: Callable[[exp.Column], bool] | None = None
+) -> int | None:
+    """N when the conditions keep only events newer than "now minus about N days" (rounded up), else None.
+
+    Recognises `eventtime`-based expressions compared with `now()`, `current_timestamp` or
+    `current_date`, minus an interval in hours, days or weeks (also `date_add` and `to_iso8601`).
+    """
+    test = is_eventtime or (lambda c: c.name.lower() == "eventtime")
+    found: int | None = None
+    for conjunct in _conjuncts(conditions):
+        if not isinstance(conjunct, (exp.GT, exp.GTE, exp.LT, exp.LTE)):
+            continue
+        subject, bound = conjunct.left, conjunct.right  # eventtime > bound
+        if isinstance(conjunct, (exp.LT, exp.LTE)):
+            subject, bound = bound, subject  # bound < eventtime
+        if not _is_eventtime(subject, test):
+            continue
+        hours = _hours_before_now(bound)
+        if hours is not None:
+            days = -(-hours // 24)
+            found = days if found is None else min(found, days)
+    return found
+
+
+def _hours_before_now(node: exp.Expr) -> int | None:
+    """How many hours before the current time `node` is (`now() - interval '7' day` → 168)."""
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "to_iso8601" and len(node.expressions) == 1:
+        node = node.expressions[0]
+    while isinstance(node, (exp.Paren, exp.Cast)):
+        node = node.this
+    if isinstance(node, (exp.CurrentTimestamp, exp.CurrentDate)):
+        return 0
+    if isinstance(node, exp.Sub) and isinstance(node.expression, exp.Interval):
+        amount, unit = node.expression.this, node.expression.text("unit").upper()
+        base = _hours_before_now(node.this)
+        if base is None or unit not in _UNIT_HOURS or not isinstance(amount, exp.Literal):
+            return None
+        if not amount.this.strip().isdigit():
+            return None
+        return base + int(amount.this) * _UNIT_HOURS[unit]
+    if isinstance(node, exp.DateAdd) and node.text("unit").upper() in _UNIT_HOURS:
+        base = _hours_before_now(node.this)
+        step = node.expression
+        if base is None or not isinstance(step, exp.Neg) or not isinstance(step.this, exp.Literal):
+            return None
+        if not step.this.this.isdigit():
+            return None
+        return base + int(step.this.this) * _UNIT_HOURS[node.text("unit").upper()]
+    return None
+
+
+def relative_partition_predicate(
+    keys: Iterable[str], days: int, *, table: str | None = None
+) -> exp.Expr | None:
+    """`"timestamp" >= date_format(current_date - interval 'N+1' day, '%Y/%m/%d')` (one day of margin)."""
+    if "timestamp" not in {k.lower() for k in keys}:
+        return None
+    start = exp.Sub(
+        this=exp.CurrentDate(),
+        expression=exp.Interval(this=exp.Literal.string(str(days + 1)), unit=exp.var("DAY")),
+    )
+    formatted = exp.TimeToStr(this=start, format=exp.Literal.string("%Y/%m/%d"))
+    column = exp.column(exp.to_identifier("timestamp", quoted=True), table=table)
+    return exp.GTE(this=column, expression=formatted)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctui.sql.partitions import matches
-from ctui.sql.timerange import day_range, partition_predicate
+from ctui.sql.timerange import day_range, days_back, partition_predicate
 
 D = dt.date
 
@@ -102,3 +102,20 @@ def test_predicate_shapes() -> None:
         == "\"timestamp\" BETWEEN '2024/06/10' AND '2024/06/17'"
     )
     assert partition_predicate({"region"}, D(2024, 6, 10), None) is None
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ("from_iso8601_timestamp(eventtime) > now() - interval '7' day", 7),
+        ("from_iso8601_timestamp(eventtime) >= current_timestamp - interval '36' hour", 2),
+        ("eventtime > to_iso8601(current_timestamp - interval '1' week)", 7),
+        ("now() - interval '2' day < from_iso8601_timestamp(eventtime)", 2),
+        ("from_iso8601_timestamp(eventtime) > date_add('hour', -5, now())", 1),
+        ("from_iso8601_timestamp(eventtime) < now() - interval '7' day", None),
+        ("from_iso8601_timestamp(eventtime) > now() - interval '1' month", None),
+        ("x > now() - interval '1' day", None),
+    ],
+)
+def test_days_back(condition: str, expected: int | None) -> None:
+    assert days_back([where(condition)]) == expected

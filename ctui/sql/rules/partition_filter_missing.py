@@ -14,7 +14,7 @@ from sqlglot import exp
 from ctui.model import Finding, Severity, TableInfo
 from ctui.sql.partitions import PartitionScan
 from ctui.sql.rules.common import RuleContext, same_node_in
-from ctui.sql.timerange import day_range, partition_predicate
+from ctui.sql.timerange import day_range, days_back, partition_predicate, relative_partition_predicate
 
 
 def partition_filter_missing(tree: exp.Expr, context: RuleContext) -> Iterator[Finding]:
@@ -82,14 +82,23 @@ def _fix(tree: exp.Expr, scan: PartitionScan) -> tuple[exp.Expr | None, str]:
     where = select.args.get("where") if select is not None else None
     if select is None or where is None or where.this not in scan.conditions:
         return None, ""
-    days = day_range([where.this], lambda column: column.name.lower() == "eventtime" and scan.reads(column))
-    if days is None:
-        return None, ""
+
+    def is_eventtime(column: exp.Column) -> bool:
+        return column.name.lower() == "eventtime" and scan.reads(column)
+
     keys = [k.name for k in scan.table.partition_keys]
     qualifier = scan.alias if _needs_qualifier(select) else None
-    predicate = partition_predicate(
-        keys, *days, prefer_timestamp=scan.table.projection_enabled, table=qualifier
-    )
+    days = day_range([where.this], is_eventtime)
+    back = days_back([where.this], is_eventtime)
+    relative = relative_partition_predicate(keys, back, table=qualifier) if back is not None else None
+    predicate = relative
+    if days is not None and (days[0] is not None or relative is None):
+        predicate = partition_predicate(
+            keys, *days, prefer_timestamp=scan.table.projection_enabled, table=qualifier
+        )
+    elif days is not None and relative is not None:  # "since N days ago" plus an absolute end
+        upper = partition_predicate(keys, None, days[1], prefer_timestamp=True, table=qualifier)
+        predicate = exp.and_(relative, upper) if upper is not None else relative
     if predicate is None:
         return None, ""
     fixed = tree.copy()
