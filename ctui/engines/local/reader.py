@@ -43,8 +43,10 @@ def relation_sql(files: Iterable[str], columns: Collection[str] | None = None, *
     paths = list(files)
     if paths:
         source = (
-            f"SELECT filename, "
-            f"regexp_extract(filename, {_literal(PATH_RE)}, {_list(PARTITION_FIELDS)}) AS p, "
+            # Partition values hang on Records too, so DuckDB cannot turn a condition on them into
+            # a per-file filename filter: the files are already pruned, and that filter costs seconds.
+            f"SELECT filename, CASE WHEN Records IS NOT NULL THEN "
+            f"regexp_extract(filename, {_literal(PATH_RE)}, {_list(PARTITION_FIELDS)}) END AS p, "
             f"unnest(Records) AS r FROM read_json({_list(paths)}, format='unstructured', records=true, "
             f"filename=true, columns={{'Records': {_literal(record_type + '[]')}}}, "
             f"maximum_object_size={MAX_OBJECT_BYTES})"

@@ -59,20 +59,19 @@ def run(query: QueryRun, con: duckdb.DuckDBPyConnection, health: FileHealth, row
         cancelled = query.cancel_requested
         if not cancelled:
             query.state = QueryState.RUNNING
+    state, error = QueryState.CANCELLED, None
     try:
-        if cancelled:
-            query.finish(QueryState.CANCELLED)
-        else:
-            _execute(query, cursor, health, row_cap)
+        if not cancelled:
+            state, error = _execute(query, cursor, health, row_cap)
     except Exception as exc:  # noqa: BLE001 - the worker must always leave a final state
-        if query.cancel_requested:
-            query.finish(QueryState.CANCELLED)
-        else:
-            query.finish(QueryState.FAILED, QueryError(str(exc), category="SYSTEM"))
+        if not query.cancel_requested:
+            state, error = QueryState.FAILED, QueryError(str(exc), category="SYSTEM")
     finally:
         with query.lock:
             query.cursor = None
         cursor.close()
+        # Finished only once DuckDB is done with the cursor: a caller may close or exit right after.
+        query.finish(state, error)
 
 
 def interrupt(query: QueryRun) -> None:
@@ -89,7 +88,10 @@ def interrupt(query: QueryRun) -> None:
         time.sleep(CANCEL_RETRY_S)
 
 
-def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHealth, row_cap: int) -> None:
+Outcome = tuple[QueryState, "QueryError | None"]
+
+
+def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHealth, row_cap: int) -> Outcome:
     files = {f.path: f for scan in query.plan.scans for f in scan.files}
     checked = False
     while True:
@@ -99,18 +101,15 @@ def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHea
             cursor.execute("SET TimeZone='UTC'")
             _create_views(cursor, query.plan, readable)
             if query.cancel_requested:
-                query.finish(QueryState.CANCELLED)
-                return
+                return QueryState.CANCELLED, None
             cursor.execute(query.plan.sql)
             table, truncated = _fetch(cursor, row_cap)
         except duckdb.Error as exc:
             if query.cancel_requested:
-                query.finish(QueryState.CANCELLED)
-                return
+                return QueryState.CANCELLED, None
             broken = reader.referenced_file(str(exc), readable)
             if broken is None:
-                query.finish(QueryState.FAILED, QueryError(_clean(str(exc)), category="USER"))
-                return
+                return QueryState.FAILED, QueryError(_clean(str(exc)), category="USER")
             health.mark_broken(_key(files[broken]), str(exc))
             if not checked:
                 checked = True
@@ -120,8 +119,7 @@ def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHea
         with query.lock:
             query.table = table.rename_columns([name.lower() for name in table.column_names])  # as Athena
             query.truncated = truncated
-        query.finish(QueryState.CANCELLED if query.cancel_requested else QueryState.SUCCEEDED)
-        return
+        return (QueryState.CANCELLED if query.cancel_requested else QueryState.SUCCEEDED), None
 
 
 def _create_views(cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, readable: set[str]) -> None:
