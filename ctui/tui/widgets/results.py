@@ -5,13 +5,13 @@ long values cut, markup never parsed); the view keeps the original rows, which i
 activation, copy, "show whole value" and export read. Sort and filter keep a row order
 (`order[i]` = the original row of grid row i), so grid rows always map back to original rows.
 
-Drill-down (H7) adds its keys to `ResultsGrid.BINDINGS` and handles `ResultRowActivated`.
+The grid widget is `ResultsGrid` (grid.py); drill-down handles `ResultRowActivated`.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,64 +21,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
-from textual_fastdatatable import ArrowBackend, DataTable
 
 from ctui.tui.messages import ResultRowActivated
 from ctui.tui.safe import display_table, escape_controls, plain, to_text
 from ctui.viewstack import View
 
+if TYPE_CHECKING:
+    from ctui.tui.widgets.grid import ResultsGrid
+
 MAX_COLUMN_WIDTH = 60
 
 
-class ResultsGrid(DataTable):
-    """The grid; its keys work on the cell under the cursor."""
+def __getattr__(name: str) -> Any:
+    """`ResultsGrid` lives in `grid.py`, imported on first use: it keeps the first frame fast."""
+    if name == "ResultsGrid":
+        from ctui.tui.widgets.grid import ResultsGrid
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter",
-            "select_cursor",
-            "Open",
-            id="results.open",
-            tooltip="Drill into an aggregate row's events, or open an event's detail",
-        ),
-        Binding(
-            "slash",
-            "pane('open_filter')",
-            "Filter",
-            id="results.filter",
-            tooltip="Filter the loaded rows (substring, any column)",
-        ),
-        Binding(
-            "s", "pane('sort')", "Sort", id="results.sort", tooltip="Sort by this column (again: reverse)"
-        ),
-        Binding(
-            "y",
-            "pane('copy_cell')",
-            "Copy cell",
-            id="results.copy_cell",
-            tooltip="Copy the cell (OSC 52: works over SSH)",
-        ),
-        Binding("Y", "pane('copy_row')", "Copy row", id="results.copy_row", tooltip="Copy the row as JSON"),
-        Binding("v", "pane('view_value')", "Value", id="results.view_value", tooltip="Show the whole value"),
-        Binding(
-            "ctrl+e",
-            "pane('export')",
-            "Export",
-            id="results.export",
-            tooltip="Export the rows as CSV, JSON or Parquet",
-        ),
-    ]
-
-    def action_pane(self, name: str) -> None:
-        pane = next((a for a in self.ancestors if isinstance(a, ResultsPane)), None)
-        if pane is not None:
-            getattr(pane, f"action_{name}")()
-
-    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
-        event.stop()
-        pane = next((a for a in self.ancestors if isinstance(a, ResultsPane)), None)
-        if pane is not None:
-            pane.activate_row(event.coordinate.row)
+        return ResultsGrid
+    raise AttributeError(name)
 
 
 class ResultsPane(Vertical):
@@ -108,8 +68,8 @@ class ResultsPane(Vertical):
     # -- showing views ---------------------------------------------------------------------------
     @property
     def grid(self) -> ResultsGrid | None:
-        found = self.query(ResultsGrid)
-        return found.first() if found else None
+        found = self.query("#results-grid")
+        return found.first() if found else None  # type: ignore[return-value]
 
     def remember(self) -> None:
         """Save the cursor and scroll on the view being left."""
@@ -164,6 +124,8 @@ class ResultsPane(Vertical):
 
     async def _rebuild(self, restore: bool = False) -> None:
         assert self.view is not None and self.order is not None
+        from ctui.tui.widgets.grid import ArrowBackend, ResultsGrid
+
         display = self._display[self.view.id].take(self.order)
         labels: list[str | Text] = [plain(name) for name in display.column_names]
         grid = ResultsGrid(
@@ -192,9 +154,13 @@ class ResultsPane(Vertical):
             row, col = self.view.cursor if restore or old is None else (old.cursor_row, old.cursor_column)
             scroll = self.view.scroll if restore or old is None else (old.scroll_x, old.scroll_y)
 
+            wanted = (min(row, max(display.num_rows - 1, 0)), col)
+
             def _restore(tries: int = 10) -> None:
+                if tries < 10 and (grid.cursor_row, grid.cursor_column) != wanted:
+                    return  # the user moved on meanwhile: do not pull the cursor back
                 if display.num_rows:
-                    grid.move_cursor(row=min(row, display.num_rows - 1), column=col, animate=False)
+                    grid.move_cursor(row=wanted[0], column=col, animate=False)
                 grid.scroll_to(*scroll, animate=False, immediate=True)
                 if tries and (grid.scroll_x, grid.scroll_y) != tuple(scroll):
                     grid.call_after_refresh(_restore, tries - 1)  # not measured yet: the scroll was clamped
