@@ -141,3 +141,15 @@ async def test_completion_of_struct_fields_and_values(make_tui) -> None:
         await pilot.press("ctrl+n")
         await pilot.press("escape")
         assert app.screen is main and main.editor.text == "SELECT * FROM cloudtrail_logs"
+
+
+async def test_ctrl_c_copies_the_selection_when_nothing_runs(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        editor = app.main.editor
+        editor.load_text("SELECT eventname FROM cloudtrail_logs")
+        editor.focus()
+        editor.selection = type(editor.selection)((0, 7), (0, 16))
+        await pilot.press("ctrl+c")
+        assert app.clipboard == "eventname" and app.is_running

@@ -188,8 +188,14 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         self.run_query(sql, push=False)
 
     def action_cancel(self) -> None:
-        if not self.cancel_query():
-            self.notify_user("Nothing is running. ctrl+q quits.")
+        """Cancel the running query; with nothing running, copy the editor's selection."""
+        if self.cancel_query():
+            return
+        if self.focused is self.editor and self.editor.selected_text:
+            self.app.copy_to_clipboard(self.editor.selected_text)
+            self.notify_user("copied the selection")
+            return
+        self.notify_user("Nothing is running. ctrl+q quits.")
 
     def action_toggle_catalog(self) -> None:
         self.catalog_tree.display = not self.catalog_tree.display
