@@ -242,8 +242,9 @@ class ResultsPane(Vertical):
 
     def action_open_filter(self) -> None:
         box = self.query_one("#results-filter", Input)
-        box.add_class("open")
-        box.focus()
+        box.display = True
+        # Focus now, not after a refresh: keys typed right after `/` must reach the filter, not the grid.
+        self.screen.set_focus(box)
 
     def apply_filter(self, text: str) -> None:
         if self.view is None or self.view.result is None:
@@ -284,7 +285,7 @@ class ResultsPane(Vertical):
         if not box.has_focus:
             raise SkipAction()
         box.value = ""
-        box.remove_class("open")
+        box.display = False
         self._focus_grid = True
         self.apply_filter("")
 
