@@ -101,6 +101,16 @@ class DrillArea(Vertical):
     def on_mount(self) -> None:
         self.controller.follow = self.follow_row
 
+    def on_focus(self) -> None:
+        """Tabbed into (or left holding the focus by a replaced grid): hand it to the grid if shown."""
+
+        def delegate() -> None:
+            grid = self.pane.grid if self.pane is not None else None
+            if self.has_focus and grid is not None and grid.display:
+                grid.focus()
+
+        self.call_after_refresh(delegate)
+
     # -- what the host calls -------------------------------------------------------------------
     def refresh_crumbs(self) -> None:
         """Show the stack's crumbs in the breadcrumb bar (call after any stack change or status)."""
