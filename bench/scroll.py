@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  sanitise (escape controls, cut long values)  {f['sanitise_s'] * 1000:.0f} ms")
     print(f"  show: mount grid -> first idle                {f['show_s'] * 1000:.0f} ms")
     print(
-        f"  pagedown, median of {PAGES}: wall {f['pagedown_wall_ms']:.0f} ms, CPU {f['pagedown_cpu_ms']:.0f} ms "
+        f"  pagedown, median of {PAGES}: wall {f['pagedown_wall_ms']:.0f} ms, "
+        f"CPU {f['pagedown_cpu_ms']:.0f} ms "
         f"(cursor at row {f['cursor_row']:,})"
     )
     print(f"  sort by the first column                      {f['sort_s'] * 1000:.0f} ms")
