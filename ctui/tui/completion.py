@@ -168,9 +168,10 @@ def candidates(text_before_cursor: str, catalog: Catalog | None, limit: int = 20
         quote, prefix = word[0], word[1:].lower()
         if quote == '"':
             return _matching(_columns(catalog), prefix, limit, quote='"')
-        values = [Candidate(f"'{v}'", "value", "eventsource") for v in EVENT_SOURCES]
-        values += [Candidate(f"'{v}'", "value", "eventname") for v in EVENT_NAMES]
-        values += [Candidate(f"'{v}'", "value", "errorcode") for v in ERROR_CODES]
+        pools = {"eventsource": EVENT_SOURCES, "eventname": EVENT_NAMES, "errorcode": ERROR_CODES}
+        column = _compared_column(text_before_cursor[: -len(word)])
+        order = [column] if column in pools else list(pools)
+        values = [Candidate(f"'{v}'", "value", name) for name in order for v in pools[name]]
         return [c for c in values if c.text[1:].lower().startswith(prefix)][:limit]
     if "." in word:
         head, _, prefix = word.rpartition(".")
@@ -183,6 +184,17 @@ def candidates(text_before_cursor: str, catalog: Catalog | None, limit: int = 20
             ][:limit]
     pool = _tables(catalog) + _columns(catalog) + [Candidate(k, "keyword") for k in KEYWORDS]
     return _matching(pool, word.lower(), limit)
+
+
+_COMPARED = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|<>|!=|\bLIKE|\bIN\s*\((?:\s*'[^']*'\s*,)*)\s*$", re.IGNORECASE
+)
+
+
+def _compared_column(text: str) -> str | None:
+    """`eventname` in `… WHERE eventname = ` (the value being typed follows)."""
+    match = _COMPARED.search(text)
+    return match.group(1).lower() if match else None
 
 
 def _matching(pool: list[Candidate], prefix: str, limit: int, quote: str = "") -> list[Candidate]:

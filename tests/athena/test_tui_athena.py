@@ -69,3 +69,21 @@ async def test_athena_ctrl_c_stops_the_query_execution(profile: AthenaProfile, m
         await wait_for(pilot, lambda: not main.busy, "the cancel")
         assert moto.executions()[query_id].status == "CANCELLED"
         assert main.view_stack.top.status.state == QueryState.CANCELLED and app.is_running
+
+
+async def test_athena_catalog_lists_other_databases_when_expanded(profile: AthenaProfile, moto: Moto) -> None:
+    import boto3
+
+    glue = boto3.client("glue")
+    glue.create_database(DatabaseInput={"Name": "other"})
+    glue.create_table(DatabaseName="other", TableInput={"Name": "later", "StorageDescriptor": {}})
+    app = athena_app(profile)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_ready(pilot)
+        tree = app.main.catalog_tree
+        other = next(n for n in tree.root.children if str(n.label) == "other")
+        assert not other.children
+        other.expand()
+        await wait_for(pilot, lambda: [str(n.label) for n in other.children] == ["later"], "the tables of other")
+        later = other.children[0]
+        assert later.data.insert == "other.later"

@@ -153,3 +153,12 @@ async def test_ctrl_c_copies_the_selection_when_nothing_runs(make_tui) -> None:
         editor.selection = type(editor.selection)((0, 7), (0, 16))
         await pilot.press("ctrl+c")
         assert app.clipboard == "eventname" and app.is_running
+
+
+def test_value_completion_follows_the_compared_column() -> None:
+    from ctui.tui.completion import candidates
+
+    sources = [c.text for c in candidates("WHERE eventsource = 's", None)]
+    assert sources[0] == "'s3.amazonaws.com'" and all(t.endswith(".amazonaws.com'") for t in sources)
+    names = [c.text for c in candidates("WHERE eventname IN ('ConsoleLogin', 'Assu", None)]
+    assert names == ["'AssumeRole'", "'AssumeRoleWithSAML'", "'AssumeRoleWithWebIdentity'"]

@@ -270,6 +270,24 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
     def _name_chosen(self, event: CatalogTree.NameChosen) -> None:
         self.put_sql(event.text)
 
+    @on(CatalogTree.TablesWanted)
+    def _tables_wanted(self, event: CatalogTree.TablesWanted) -> None:
+        engine = self.app.engine
+        if engine is None or not hasattr(engine, "tables"):
+            self.catalog_tree.add_tables(event.database, (), "")
+            return
+        default = self.app.catalog.default_database if self.app.catalog else "default"
+
+        def load() -> None:
+            try:
+                tables = engine.tables(event.database)  # type: ignore[attr-defined]
+            except Exception as exc:  # noqa: BLE001 - a denied listing is shown, the app stays up
+                self.app.call_from_thread(self.notify_user, f"cannot list {event.database}: {exc}", "error")
+                tables = ()
+            self.app.call_from_thread(self.catalog_tree.add_tables, event.database, tables, default)
+
+        self.run_worker(load, thread=True, exit_on_error=False, group="catalog", name="catalog")
+
     @on(CatalogTree.PreviewRequested)
     def _preview(self, event: CatalogTree.PreviewRequested) -> None:
         from ctui.tui.starter import newest_day, preview_sql

@@ -49,6 +49,12 @@ class CatalogTree(Tree[CatalogItem]):
     class PreviewRequested(Message):
         table: TableInfo
 
+    @dataclass
+    class TablesWanted(Message):
+        """A database listed without its tables was expanded (Athena lists them on demand)."""
+
+        database: str
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__("catalog", **kwargs)  # type: ignore[arg-type]
         self.show_root = False
@@ -73,6 +79,25 @@ class CatalogTree(Tree[CatalogItem]):
                 aliases.add_leaf(Text(f"{alias} → {target}"), CatalogItem("table", alias))
         if self.root.children:
             self.move_cursor(self.root.children[0])
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[CatalogItem]) -> None:
+        item = event.node.data
+        if item is not None and item.kind == "database" and not event.node.children:
+            event.node.add_leaf(Text("loading…", style="dim"), CatalogItem("info", ""))
+            self.post_message(self.TablesWanted(item.insert))
+
+    def add_tables(
+        self, database: str, tables: list[TableInfo] | tuple[TableInfo, ...], default: str
+    ) -> None:
+        """Fill an expanded database node with its tables (or say it has none)."""
+        node = next((n for n in self.root.children if n.data and n.data.insert == database), None)
+        if node is None:
+            return
+        node.remove_children()
+        for table in tables:
+            self._add_table(node, table, table.name if database == default else table.qualified_name)
+        if not tables:
+            node.add_leaf(Text("no tables", style="dim"), CatalogItem("info", ""))
 
     def _add_table(self, parent: TreeNode[CatalogItem], table: TableInfo, name: str) -> None:
         node = parent.add(Text(table.name), CatalogItem("table", name, table), expand=False)
