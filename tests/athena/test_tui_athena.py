@@ -84,6 +84,6 @@ async def test_athena_catalog_lists_other_databases_when_expanded(profile: Athen
         other = next(n for n in tree.root.children if str(n.label) == "other")
         assert not other.children
         other.expand()
-        await wait_for(pilot, lambda: [str(n.label) for n in other.children] == ["later"], "the tables of other")
+        await wait_for(pilot, lambda: [str(n.label) for n in other.children] == ["later"], "its tables")
         later = other.children[0]
         assert later.data.insert == "other.later"
