@@ -16,6 +16,7 @@ from ctui.engines.pricing import format_bytes, format_cost
 from ctui.history import History, HistoryEntry
 from ctui.tui.safe import escape_controls
 
+SQL_CHARS = 56
 STATE_STYLE = {"SUCCEEDED": "green", "FAILED": "red", "CANCELLED": "magenta", "REFUSED": "yellow"}
 
 
@@ -25,11 +26,9 @@ def entry_label(entry: HistoryEntry) -> Text:
     text.append(f"{entry.state:<9} ", style=STATE_STYLE.get(entry.state, "cyan"))
     text.append(f"{format_cost(entry.cost_usd):>8} {format_bytes(entry.bytes_scanned):>9} ", style="dim")
     text.append(f"{escape_controls(entry.engine)} ", style="dim")
-    first = next(
-        (ln.strip() for ln in entry.sql.splitlines() if ln.strip() and not ln.strip().startswith("--")),
-        entry.sql.strip(),
-    )
-    text.append(escape_controls(first))
+    lines = [ln.strip() for ln in entry.sql.splitlines() if ln.strip() and not ln.strip().startswith("--")]
+    sql = escape_controls(" ".join(" ".join(lines).split()))
+    text.append(sql if len(sql) <= SQL_CHARS else sql[: SQL_CHARS - 1] + "…")  # one line per entry
     return text
 
 
