@@ -135,6 +135,9 @@ class QueryFlow:
         if level == "warn":
             from ctui.tui.screens.confirm import ConfirmScreen
 
+            self.status_line.say(
+                "waiting for you: the estimate is above the cost guard's warning level", "bold yellow"
+            )
             question = confirm_text(message, reason)
             self.app.push_screen(
                 ConfirmScreen(question, yes="Run it", no="Don't run"), partial(self._confirmed, view)
