@@ -124,3 +124,7 @@ async def test_expand_all_toggles() -> None:
         assert names.is_expanded
         await pilot.press("e")
         assert not _node(tree, "$.requestparameters").is_expanded
+
+
+def test_detail_snapshot_shows_hostile_values_literally(snap_compare) -> None:
+    assert snap_compare(DetailApp(), terminal_size=(100, 24))
