@@ -71,7 +71,7 @@ def event_by_id_query(eventid: str, parent_sql: str, catalog: Catalog | None = N
     Either way every parent row satisfies the filter, so the event is found without a full scan.
     """
     tree = parse_one(parent_sql)
-    source, where = _first_table(tree)
+    source, where = first_table(tree)
     relaxed = _selected_partitions(parent_sql, source, catalog) if catalog is not None else None
     if relaxed is None and where is not None:
         relaxed = relax_to_partitions(where)
@@ -158,8 +158,8 @@ def _iso(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _first_table(tree: exp.Expr) -> tuple[exp.Table, exp.Expr | None]:
-    """The first table the parent reads (a copy, with its alias) and that SELECT's WHERE condition."""
+def first_table(tree: exp.Expr) -> tuple[exp.Table, exp.Expr | None]:
+    """The first table a query reads (a copy, with its alias) and that SELECT's WHERE condition."""
     for select in tree.find_all(exp.Select):
         source = select.args.get("from_") or select.args.get("from")
         table = source.this if source is not None else None

@@ -48,6 +48,17 @@ def build_app(tree: Path, settings: Settings) -> tuple[CtuiApp, list[CountingEng
     return make_app(replace(settings), factory, history=History()), engines
 
 
+def tree_node(tree: Any, path: str) -> Any:
+    """The node of a `JsonTree` whose JSON path is `path` (`$.useridentity.arn`)."""
+    stack = [tree.root]
+    while stack:
+        node = stack.pop()
+        if node.data is not None and node.data.path == path:
+            return node
+        stack.extend(node.children)
+    raise AssertionError(f"no node {path}")
+
+
 def manifest(tree: Path) -> dict[str, Any]:
     return json.loads((tree / "ctui-demo.json").read_text())
 

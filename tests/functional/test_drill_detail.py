@@ -10,6 +10,7 @@ from textual.app import App
 
 from ctui.tui.drill.detail import DetailOutcome, EventDetailScreen
 from ctui.tui.drill.jsontree import JsonTree
+from tests.functional.drill_support import tree_node
 
 HOSTILE_UA = "[@click=app.quit]boom[/] [link=http://evil.example/]x[/link] \x1b]52;c;SGk=\x1b\\ \x1b[31m[/]"
 
@@ -40,21 +41,11 @@ class DetailApp(App[None]):
         self.push_screen(EventDetailScreen(_table(), self.index), self.outcomes.append)
 
 
-def _node(tree: JsonTree, path: str):  # noqa: ANN202 - a Textual TreeNode
-    stack = [tree.root]
-    while stack:
-        node = stack.pop()
-        if node.data is not None and node.data.path == path:
-            return node
-        stack.extend(node.children)
-    raise AssertionError(f"no node {path}")
-
-
 async def test_hostile_user_agent_is_shown_literally_and_copied_raw() -> None:
     app = DetailApp()
     async with app.run_test(size=(120, 40)) as pilot:
         tree = app.screen.query_one(JsonTree)
-        node = _node(tree, "$.useragent")
+        node = tree_node(tree, "$.useragent")
         label = node.label
         assert isinstance(label, Text)
         assert "[@click=app.quit]boom[/]" in label.plain and "\\x1b]52;c;SGk=" in label.plain
@@ -74,11 +65,11 @@ async def test_json_text_fields_are_parsed_into_the_tree() -> None:
     app = DetailApp()
     async with app.run_test(size=(120, 40)) as pilot:
         tree = app.screen.query_one(JsonTree)
-        assert _node(tree, "$.requestparameters.maxRecords").data.value == 100
-        names = _node(tree, "$.requestparameters.names[0]")
+        assert tree_node(tree, "$.requestparameters.maxRecords").data.value == 100
+        names = tree_node(tree, "$.requestparameters.names[0]")
         assert names.label.plain.endswith("[b]x[/b]")  # markup in a parsed value stays literal
-        assert _node(tree, "$.useridentity.arn").data.value == "arn:a"
-        tree.move_cursor(_node(tree, "$.requestparameters"))
+        assert tree_node(tree, "$.useridentity.arn").data.value == "arn:a"
+        tree.move_cursor(tree_node(tree, "$.requestparameters"))
         await pilot.press("y")
         assert json.loads(app.clipboard) == {"maxRecords": 100, "names": ["[b]x[/b]", "y"]}
         await pilot.press("Y")
@@ -94,7 +85,7 @@ async def test_next_previous_and_close_report_the_row() -> None:
         await pilot.press("n")
         assert screen.record["eventname"] == "RunInstances"
         tree = screen.query_one(JsonTree)
-        assert _node(tree, "$.requestparameters").data.value == "not json"  # kept as text
+        assert tree_node(tree, "$.requestparameters").data.value == "not json"  # kept as text
         await pilot.press("n")
         assert screen.record["eventname"] == "GetObject" and screen.record["useridentity"] is None
         await pilot.press("n")  # past the end: stays, warns
@@ -118,12 +109,12 @@ async def test_expand_all_toggles() -> None:
     app = DetailApp()
     async with app.run_test(size=(120, 40)) as pilot:
         tree = app.screen.query_one(JsonTree)
-        names = _node(tree, "$.requestparameters.names")
+        names = tree_node(tree, "$.requestparameters.names")
         assert not names.is_expanded
         await pilot.press("e")
         assert names.is_expanded
         await pilot.press("e")
-        assert not _node(tree, "$.requestparameters").is_expanded
+        assert not tree_node(tree, "$.requestparameters").is_expanded
 
 
 def test_detail_snapshot_shows_hostile_values_literally(snap_compare) -> None:

@@ -11,7 +11,16 @@ from ctui.tui.drill.detail import EventDetailScreen
 from ctui.tui.drill.jsontree import JsonTree
 from ctui.viewstack import ViewKind
 from tests.functional.conftest import run_sql, wait_for, wait_ready
-from tests.functional.drill_support import build_app, grid, manifest, settle, shown_again, to_cell, top
+from tests.functional.drill_support import (
+    build_app,
+    grid,
+    manifest,
+    settle,
+    shown_again,
+    to_cell,
+    top,
+    tree_node,
+)
 
 ALL_DAYS = "\"timestamp\" BETWEEN '2024/06/10' AND '2024/06/13'"
 
@@ -19,16 +28,6 @@ ALL_DAYS = "\"timestamp\" BETWEEN '2024/06/10' AND '2024/06/13'"
 def _hostile(tree, marker: str) -> dict:  # noqa: ANN001
     agents = manifest(tree)["hostile"]["user_agents"]
     return next(a for a in agents if marker in a["value"])
-
-
-def _node(tree: JsonTree, path: str):  # noqa: ANN202 - a Textual TreeNode
-    stack = [tree.root]
-    while stack:
-        node = stack.pop()
-        if node.data is not None and node.data.path == path:
-            return node
-        stack.extend(node.children)
-    raise AssertionError(f"no node {path}")
 
 
 async def _detail(pilot) -> EventDetailScreen:  # noqa: ANN001
@@ -62,7 +61,7 @@ async def test_partial_row_fetches_the_full_record_and_shows_hostile_text_inert(
         assert top(app).kind == ViewKind.EVENTS and len(app.main.view_stack) == 2
         assert screen.record["eventid"] == eventid and isinstance(screen.record["useridentity"], dict)
         tree = screen.query_one(JsonTree)
-        node = _node(tree, "$.useragent")
+        node = tree_node(tree, "$.useragent")
         assert isinstance(node.label, Text) and node.label.plain == f"useragent: {hostile['value']}"
         assert not any("@click" in str(span.style) or "link" in str(span.style) for span in node.label.spans)
         tree.move_cursor(node)
@@ -98,7 +97,7 @@ async def test_full_rows_open_directly_with_next_previous_and_context(demo_tree,
         await pilot.press("enter")  # whole records: no query
         screen = await _detail(pilot)
         assert len(engines[0].submitted) == 1 and screen.index == 1
-        label = _node(screen.query_one(JsonTree), "$.useragent").label.plain
+        label = tree_node(screen.query_one(JsonTree), "$.useragent").label.plain
         assert "\\x1b]52;c;" in label and "\x1b" not in label and "\x07" not in label
         await pilot.press("n")
         assert screen.record["eventid"] == events.column("eventid")[2].as_py()

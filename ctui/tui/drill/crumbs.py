@@ -9,21 +9,12 @@ from textual.events import Click
 from textual.message import Message
 from textual.widgets import Static
 
+from ctui.engines.pricing import format_bytes, format_cost
 from ctui.tui.safe import escape_controls
 from ctui.viewstack import Crumb
 
 SEPARATOR = " › "
 TITLE_CHARS = 48  # a crumb's title is cut here: titles hold log values (ARNs, user agents)
-
-
-def human_bytes(count: int) -> str:
-    """`1.5 MB`-style size (decimal units, like Athena's bill)."""
-    value = float(count)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    raise AssertionError("unreachable")
 
 
 def crumb_text(crumb: Crumb, *, compact: bool = False) -> Text:
@@ -45,7 +36,7 @@ def crumb_text(crumb: Crumb, *, compact: bool = False) -> Text:
     elif crumb.state in ("QUEUED", "RUNNING"):
         spend = f" {crumb.state.lower()}"
     else:
-        spend = f" {human_bytes(crumb.bytes_scanned)} ${crumb.cost_usd:.4f}"
+        spend = f" {format_bytes(crumb.bytes_scanned)} {format_cost(crumb.cost_usd)}"
     text.append(spend, style="dim")
     return text
 

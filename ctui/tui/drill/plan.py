@@ -101,12 +101,10 @@ def group_columns(view: View, row: Mapping[str, Any]) -> list[str]:
 def source_table(sql: str) -> str:
     """The first table `sql` reads, as written (`db.table`), default `cloudtrail_logs`."""
     try:
-        table = parse_one(sql).find(exp.Table)
-    except Exception:  # noqa: BLE001
-        table = None
-    if table is None or not table.name:
+        table, _ = context.first_table(parse_one(sql))
+    except Exception:  # noqa: BLE001 - unparsable or no table: the CloudTrail table by default
         return "cloudtrail_logs"
-    return ".".join(p.name for p in table.parts)
+    return ".".join(part.name for part in table.parts)
 
 
 def short(value: Any) -> str:
