@@ -102,7 +102,7 @@ class DrillController:
             if outcome.action == "context":
                 self.context(view, row_at(table, outcome.index))
 
-        self.app.push_screen(EventDetailScreen(table, row_index, title=view.title), closed)
+        self.app.push_screen(EventDetailScreen(table, row_index), closed)
 
     # -- filters and pivot ---------------------------------------------------------------------
     def exclude(self, view: View, row: Mapping[str, Any]) -> None:
@@ -123,30 +123,34 @@ class DrillController:
     # -- context window ------------------------------------------------------------------------
     def context(self, view: View, event: Mapping[str, Any], minutes: int | None = None) -> None:
         """`c`: this principal's events within ±minutes of this event."""
-        span = minutes or self.context_minutes
-        event = dict(event)
-        new = self._build(lambda: plan.context_window(view, event, minutes=span, catalog=self.catalog))
+        new = self._context_view(view, event, minutes or self.context_minutes)
         if new is not None:
-            self._contexts[new.id] = (event, span)
             self.host.run_view(new)
 
     def resize_context(self, view: View, factor: float) -> None:
-        """`+` / `-` on a context view: the same event with a wider or narrower window (replaces it)."""
+        """`+` / `-` on a context view (the top one): the same event, a wider or narrower window."""
         known = self._contexts.get(view.id)
         if known is None:
             self.app.notify("+/- change the window of a context view (c on an event)", severity="warning")
             return
-        event, span = known
         if getattr(self.host, "busy", False):
             self.app.notify("a query is running: ctrl+c cancels it first", severity="warning")
             return
+        event, span = known
         new_span = int(min(max(span * factor, CONTEXT_LIMITS[0]), CONTEXT_LIMITS[1]))
-        if new_span == span:
-            return
         stack = self.host.view_stack
         parent = stack[len(stack) - 2] if len(stack) > 1 else view
-        stack.pop()
-        self.context(parent, event, new_span)
+        new = self._context_view(parent, event, new_span) if new_span != span else None
+        if new is not None:
+            stack.pop()  # the new window takes the old one's place on the stack
+            self.host.run_view(new)
+
+    def _context_view(self, view: View, event: Mapping[str, Any], minutes: int) -> View | None:
+        event = dict(event)
+        new = self._build(lambda: plan.context_window(view, event, minutes=minutes, catalog=self.catalog))
+        if new is not None:
+            self._contexts[new.id] = (event, minutes)
+        return new
 
     # -- back navigation -----------------------------------------------------------------------
     def back(self) -> bool:

@@ -51,11 +51,10 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
         Binding("e", "expand_all", "Expand all", id="detail.expand", tooltip="Expand or collapse every node"),
     ]
 
-    def __init__(self, table: pa.Table, index: int, *, title: str = "") -> None:
+    def __init__(self, table: pa.Table, index: int) -> None:
         super().__init__()
         self._table = table
         self.index = max(0, min(index, table.num_rows - 1))
-        self._view_title = title
         self.record: dict[str, object] = {}
         self._all_expanded = False
 
