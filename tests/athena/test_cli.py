@@ -94,10 +94,14 @@ def test_ctrl_c_cancels_the_query_on_athena(
 
     connection.progression(times=1000)
 
+    real_sleep = run_command.time.sleep
+
     def interrupt(_: float) -> None:  # the user presses Ctrl-C while the query is queued
         os.kill(os.getpid(), signal.SIGINT)
+        real_sleep(5)  # the signal lands here, in the main thread, between two polls
 
-    monkeypatch.setattr(run_command.time, "sleep", interrupt)
+    # Only the poll loop's pause: patching time.sleep itself would fire in moto's and boto's threads too.
+    monkeypatch.setattr(run_command, "_pause", interrupt)
     assert main(["run", "--athena", ONE_DAY]) == 130
     (execution,) = connection.executions().values()
     assert execution.status == "CANCELLED"
