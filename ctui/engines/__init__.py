@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ctui.config import AthenaProfile, Settings
+from ctui.config import AthenaProfile, Settings, cache_dir
 from ctui.engines.base import Engine, EngineError
 
 __all__ = ["Engine", "EngineError", "engine_kind", "make_engine"]
@@ -69,7 +69,7 @@ def make_engine(
     from ctui.cloudtrail.demo import ensure_demo_dataset
 
     explicit = getattr(args, "demo", False) or settings.engine == "demo"
+    if not explicit:  # said before a first-use generation, so its progress has a reason
+        say(f"ctui: no engine configured, using the local engine on the demo dataset in {cache_dir()}")
     root = ensure_demo_dataset(progress=progress)
-    if not explicit:
-        say(f"ctui: no engine configured, using the local engine on the demo dataset at {root}")
     return LocalEngine(root, aliases=aliases, price_per_tb=settings.price_per_tb, demo=True)
