@@ -2,8 +2,7 @@
 
 Its bindings fire while focus is anywhere inside it (the grid), so they show in the footer then.
 It reads the cursor through the `ResultsPane` (whose sort and filter map grid rows back to
-original rows), has the pane save cursor and scroll on the view being left, and hands the rest
-to the `DrillController`.
+original rows) and hands the rest to the `DrillController`.
 """
 
 from __future__ import annotations
@@ -158,24 +157,24 @@ class DrillArea(Vertical):
 
     def action_drill_open(self) -> None:
         """What Enter on the grid does, for the palette."""
-        if (target := self._leaving()) is not None:
+        if (target := self._row_or_warn()) is not None:
             self.controller.activate(target.view, target.row_index, target.row)
 
     def action_drill_exclude_row(self) -> None:
-        if (target := self._leaving()) is not None:
+        if (target := self._row_or_warn()) is not None:
             self.controller.exclude(target.view, target.row)
 
     def action_drill_cell(self, exclude: bool) -> None:
-        if (target := self._leaving()) is not None and target.column is not None:
+        if (target := self._row_or_warn()) is not None and target.column is not None:
             value = target.row.get(target.column)
             self.controller.filter_cell(target.view, target.column, value, exclude=exclude)
 
     def action_drill_pivot(self) -> None:
-        if (target := self._leaving()) is not None and target.column is not None:
+        if (target := self._row_or_warn()) is not None and target.column is not None:
             self.controller.pivot(target.view, target.column)
 
     def action_drill_context(self) -> None:
-        if (target := self._leaving()) is not None:
+        if (target := self._row_or_warn()) is not None:
             self.controller.context(target.view, target.row)
 
     def action_drill_context_resize(self, factor: float) -> None:
@@ -190,11 +189,9 @@ class DrillArea(Vertical):
     def action_drill_jump(self, index: int) -> None:
         self.controller.jump(index)
 
-    def _leaving(self) -> Target | None:
+    def _row_or_warn(self) -> Target | None:
+        """The target; the host saves cursor and scroll when the next view replaces this one."""
         target = self.target()
         if target is None:
             self.notify("no row under the cursor", severity="warning", timeout=2)
-            return None
-        if self.pane is not None:
-            self.pane.remember()
         return target
