@@ -17,12 +17,7 @@ import enum
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
 from ctui.model import Estimate, QueryResult, QueryStatus
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 _ids = itertools.count(1)
 
@@ -52,7 +47,6 @@ class View:
     title: str
     kind: ViewKind = ViewKind.OTHER
     result: QueryResult | None = None
-    display: pa.Table | None = None  # the grid's safe copy of result.table, kept so back is instant
     status: QueryStatus | None = None
     estimate: Estimate | None = None
     cursor: tuple[int, int] = (0, 0)
