@@ -17,6 +17,7 @@ import enum
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
 from ctui.model import Estimate, QueryResult, QueryStatus
 
 _ids = itertools.count(1)
