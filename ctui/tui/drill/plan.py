@@ -57,7 +57,8 @@ def filter_by_cell(view: View, column: str, value: Any, *, exclude: bool) -> Vie
 def pivot(view: View, column: str) -> View:
     """The frequency table of `column` under the current filters, most frequent first."""
     sql = drill.group_by(view.sql, column)
-    return View(sql, f"by {column}", ViewKind.PIVOT, group_keys=(column,), parent_sql=view.sql)
+    # drill.group_by names the value column in lower case
+    return View(sql, f"by {column}", ViewKind.PIVOT, group_keys=(column.lower(),), parent_sql=view.sql)
 
 
 def context_window(
