@@ -1,8 +1,10 @@
 """Launch → first complete frame, in a pseudo-terminal: ctui, and (with --harlequin) harlequin side by side.
 
 Each run forks a child on a pty (100x30, TERM=xterm-256color), reads what it writes and stops the clock
-when the frame shows the footer's "Quit" and the editor; a second figure for ctui is "ready" (the engine
-built and the starter query in the editor). Runs alternate between the programs; medians are printed.
+when the whole first screen is out: for ctui the header ("session"), the results pane's "No results yet"
+and the footer's "Quit"; for harlequin its "Query Editor" pane title, "Run Query" and the footer's
+"Quit" (an earlier frame has the panes' borders but no editor). A second figure for ctui is "ready":
+the engine built and the starter query in the editor. Runs alternate between the programs; medians are printed.
 
 Run: python -m bench.startup [--runs 5] [--harlequin]
 harlequin is installed into a throwaway virtualenv under /tmp (never a ctui dependency); if that fails
@@ -115,13 +117,13 @@ def main(argv: list[str] | None = None) -> None:
     frames: dict[str, list[float]] = {"ctui": [], "harlequin": []}
     ready: list[float] = []
     for _ in range(args.runs):
-        first, done = launch(ctui_cmd, [b"Quit|session", b"Quit|SELECT|eventtime|LIMIT"], env)
+        first, done = launch(ctui_cmd, [b"Quit|session|No results yet", b"Quit|SELECT|eventtime|LIMIT"], env)
         if first is not None:
             frames["ctui"].append(first)
         if done is not None:
             ready.append(done)
         if harlequin is not None:
-            (h_first,) = launch([str(harlequin)], [b"Quit|Run Query"], env)
+            (h_first,) = launch([str(harlequin)], [b"Query Editor|Quit|Run Query"], env)
             if h_first is not None:
                 frames["harlequin"].append(h_first)
     print(f"pty {SIZE[1]}x{SIZE[0]}, {args.runs} runs each, medians (min-max)")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 from textual.message import Message
 
 from ctui.engines.base import Engine
 from ctui.model import Catalog, Estimate, Finding, QueryHandle, QueryResult, QueryStatus
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass

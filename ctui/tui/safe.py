@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from rich.text import Text
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 CONTROL_CODES = [*range(0x20), 0x7F, *range(0x80, 0xA0)]
 # Bidirectional overrides and isolates reorder what follows them on the line ("Trojan Source").
@@ -66,6 +67,8 @@ def plain(value: Any, *, max_chars: int | None = None, style: str = "") -> Text:
 
 def display_table(table: pa.Table, max_chars: int = GRID_MAX_CHARS) -> pa.Table:
     """`table` made safe and bounded for the grid; same rows in the same order."""
+    import pyarrow as pa
+
     columns = [display_column(table.column(i), max_chars) for i in range(table.num_columns)]
     names = [escape_controls(str(name)) for name in table.column_names]
     return pa.table(columns, names=names) if columns else table
@@ -73,6 +76,8 @@ def display_table(table: pa.Table, max_chars: int = GRID_MAX_CHARS) -> pa.Table:
 
 def display_column(column: pa.ChunkedArray | pa.Array, max_chars: int = GRID_MAX_CHARS) -> pa.ChunkedArray:
     """One column as the grid shows it (see `display_table`)."""
+    import pyarrow as pa
+
     if isinstance(column, pa.Array):
         column = pa.chunked_array([column])
     kind = column.type
@@ -88,6 +93,8 @@ def display_column(column: pa.ChunkedArray | pa.Array, max_chars: int = GRID_MAX
 
 
 def _is_nested(kind: pa.DataType) -> bool:
+    import pyarrow as pa
+
     return pa.types.is_nested(kind) or pa.types.is_map(kind)
 
 
@@ -97,6 +104,9 @@ def _nested_text(value: Any) -> str | None:
 
 def _escape_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """Escape control characters; only the (rare) rows that hold one are touched in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if len(column) == 0:
         return column
     mask = pc.fill_null(pc.match_substring_regex(column, _CONTROL_RE), False)
@@ -108,6 +118,9 @@ def _escape_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _truncate(column: pa.ChunkedArray, max_chars: int) -> pa.ChunkedArray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if len(column) == 0:
         return column
     too_long = pc.fill_null(pc.greater(pc.utf8_length(column), max_chars), False)

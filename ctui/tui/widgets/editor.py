@@ -12,7 +12,6 @@ from textual.message import Message
 from textual.widgets import TextArea
 
 from ctui.model import Finding, Severity
-from ctui.sql.parse import statement_at
 
 _MARKS = {
     Severity.ERROR: Style(underline=True, color="red", bold=True),
@@ -79,6 +78,8 @@ class SqlEditor(TextArea):
 
     def current_sql(self) -> tuple[str, tuple[int, int] | None]:
         """The selection if there is one, else the statement under the cursor, with its offsets."""
+        from ctui.sql.parse import statement_at  # sqlglot: imported after the first frame
+
         if self.selected_text.strip():
             return self.selected_text.strip(), None
         text = self.text

@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from rich.text import Text
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -27,6 +25,8 @@ from ctui.tui.safe import display_table, escape_controls, plain, to_text
 from ctui.viewstack import View
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from ctui.tui.widgets.grid import ResultsGrid
 
 MAX_COLUMN_WIDTH = 60
@@ -93,6 +93,8 @@ class ResultsPane(Vertical):
         if view.result is None:
             await self._show_state(view)
             return
+        import pyarrow as pa
+
         display = self._display.get(view.id)
         if display is None:
             display = self._display[view.id] = display_table(view.result.table)
@@ -223,6 +225,9 @@ class ResultsPane(Vertical):
 
     # -- actions (keys of ResultsGrid) -----------------------------------------------------------
     def action_sort(self) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         grid = self.grid
         if grid is None or self.view is None or self.order is None:
             return
@@ -247,6 +252,9 @@ class ResultsPane(Vertical):
         self.screen.set_focus(box)
 
     def apply_filter(self, text: str) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         if self.view is None or self.view.result is None:
             return
         display = self._display[self.view.id]
