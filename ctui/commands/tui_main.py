@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from functools import partial
 
@@ -26,6 +27,8 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         print(f"ctui: history disabled: {exc}", file=sys.stderr)
         history = None
     factory = partial(make_engine, args, settings)
-    app = make_app(settings, factory, history=history, theme=getattr(args, "theme", None))
+    # --theme and CTUI_THEME win over the theme last chosen in the UI; the config file's does not.
+    theme = getattr(args, "theme", None) or os.environ.get("CTUI_THEME") or None
+    app = make_app(settings, factory, history=history, theme=theme)
     result = app.run()
     return int(result or 0)
