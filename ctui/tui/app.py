@@ -174,7 +174,7 @@ class CtuiApp(App[int]):
     def on_unmount(self) -> None:
         engine = self.engine
         if engine is not None:
-            jobs._safe(engine.close)
+            jobs.safely(engine.close)
 
 
 def make_app(

@@ -116,7 +116,7 @@ def execute(
     """Submit, poll until finished (posting progress), fetch the results, record the history."""
     entry = None
     if history is not None:
-        entry = _safe(
+        entry = safely(
             lambda: history.record_started(
                 sql,
                 engine=engine.name,
@@ -166,10 +166,10 @@ def cancel(engine: Engine, handle: Any) -> None:
 
 def _finish(history: History | None, entry: int | None, status: QueryStatus, rows: int | None) -> None:
     if history is not None and entry is not None:
-        _safe(lambda: history.record_finished(entry, status, rows))
+        safely(lambda: history.record_finished(entry, status, rows))
 
 
-def _safe(call: Callable[[], Any]) -> Any:
+def safely(call: Callable[[], Any]) -> Any:
     """History is a convenience: a locked or full disk must not stop a query."""
     try:
         return call()

@@ -160,7 +160,7 @@ class QueryFlow:
         history, engine = self.app.history, self.app.engine
         if record and history is not None and engine is not None:
             name = engine.name
-            jobs._safe(lambda: history.record_refused(view.sql, engine=name, reason=reason))
+            jobs.safely(lambda: history.record_refused(view.sql, engine=name, reason=reason))
         text = Text("NOT RUN\n", style="bold red")
         text.append(escape_controls(reason))
         if findings:

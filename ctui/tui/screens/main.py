@@ -96,9 +96,25 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
             id="layout.focus_next",
             tooltip="Focus the next pane (editor → results → catalog)",
         ),
-        Binding("f2", "focus_pane('editor')", "Editor", show=False, id="layout.focus_editor"),
-        Binding("f3", "focus_pane('results')", "Results", id="layout.focus_results"),
-        Binding("f4", "focus_pane('catalog')", "Catalog", show=False, id="layout.focus_catalog"),
+        Binding(
+            "f2",
+            "focus_pane('editor')",
+            "Editor",
+            show=False,
+            id="layout.focus_editor",
+            tooltip="Focus the SQL editor",
+        ),
+        Binding(
+            "f3", "focus_pane('results')", "Results", id="layout.focus_results", tooltip="Focus the results"
+        ),
+        Binding(
+            "f4",
+            "focus_pane('catalog')",
+            "Catalog",
+            show=False,
+            id="layout.focus_catalog",
+            tooltip="Show and focus the catalog",
+        ),
     ]
 
     app: CtuiApp
