@@ -122,6 +122,8 @@ class TableEstimate:
     partitions: int | None = None  # partitions the query selects
     partitions_total: int | None = None  # partitions that exist (or the projection's range)
     full_scan: bool = False
+    known: bool = True  # False: the size could not be measured (bytes is then 0), `note` says why
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,23 +136,32 @@ class Estimate:
     tables: tuple[TableEstimate, ...] = ()
     cutoff_bytes: int | None = None  # Athena workgroup BytesScannedCutoffPerQuery
     exact: bool = False  # True when the figure is what the engine will read (local), not a bound
+    # False when some table's size could not be measured (e.g. no s3:ListBucket): `bytes` and
+    # `cost_usd` then count only the measured tables (a lower bound), `note` says why.
+    known: bool = True
+    note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """`bytes`/`cost_usd` are null when the size is unknown (`known: false`, `note`: why)."""
         return {
-            "bytes": self.bytes,
-            "cost_usd": self.cost_usd,
+            "bytes": self.bytes if self.known else None,
+            "cost_usd": self.cost_usd if self.known else None,
             "full_scan": self.full_scan,
             "tables": [
                 {
                     "table": t.table,
                     "partitions": t.partitions,
                     "partitions_total": t.partitions_total,
-                    "bytes": t.bytes,
+                    "bytes": t.bytes if t.known else None,
                     "full_scan": t.full_scan,
+                    "known": t.known,
+                    "note": t.note,
                 }
                 for t in self.tables
             ],
             "cutoff_bytes": self.cutoff_bytes,
+            "known": self.known,
+            "note": self.note,
         }
 
 

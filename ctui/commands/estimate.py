@@ -31,12 +31,17 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         json.dump(estimate.to_json(), sys.stdout)
         sys.stdout.write("\n")
         return 0
-    kind = "exactly" if estimate.exact else "at most"
-    print(f"{format_bytes(estimate.bytes)} ({kind}), {format_cost(estimate.cost_usd)} at Athena's price")
+    if estimate.known:
+        kind = "exactly" if estimate.exact else "at most"
+        print(f"{format_bytes(estimate.bytes)} ({kind}), {format_cost(estimate.cost_usd)} at Athena's price")
+    else:
+        measured = f" (measured tables: {format_bytes(estimate.bytes)})" if estimate.bytes else ""
+        print(f"size unknown{measured}, cost unknown: {estimate.note or 'the data could not be measured'}")
     for table in estimate.tables:
         scope = "all" if table.full_scan else f"{table.partitions}"
         total = f" of {table.partitions_total}" if table.partitions_total is not None else ""
-        print(f"  {table.table}: {scope}{total} partitions, {format_bytes(table.bytes)}")
+        size = format_bytes(table.bytes) if table.known else "size unknown"
+        print(f"  {table.table}: {scope}{total} partitions, {size}")
     if estimate.full_scan:
         print("full scan: the query constrains no partition (add a condition on day/\"timestamp\")")
     if estimate.cutoff_bytes is not None:  # Athena: the workgroup's BytesScannedCutoffPerQuery

@@ -49,6 +49,8 @@ def _run(engine: Engine, sql: str, args: argparse.Namespace, settings: Settings)
         return fail(f"refusing to run: {decision.message}")
     if not decision.allowed:
         return fail(f"{decision.message}; pass --yes to run it anyway")
+    if not estimate.known:  # run with --yes: say once what was accepted
+        print(f"ctui: running anyway (--yes): {decision.message}", file=sys.stderr)
     limit = args.limit if args.limit is not None else settings.result_row_limit
     if limit < 0:
         return fail("--limit must be 0 or more", 2)
@@ -93,12 +95,16 @@ def _run(engine: Engine, sql: str, args: argparse.Namespace, settings: Settings)
 def _wait(engine: Engine, handle: QueryHandle) -> QueryStatus:
     live = sys.stderr.isatty()
     delay = POLL_FIRST_S
+    said = None
     while True:
-        status = engine.poll(handle)
+        status = engine.poll(handle)  # a transient error returns the last status: keep polling
         if status.finished:
             if live:
                 sys.stderr.write("\r\x1b[K")
             return status
+        if status.state_reason and status.state_reason != said:  # e.g. Athena unreachable, retrying
+            said = status.state_reason
+            sys.stderr.write(("\r\x1b[K" if live else "") + f"ctui: {results_format.safe_text(said)}\n")
         if live:
             sys.stderr.write(f"\r\x1b[K{status.state.value} {status.elapsed_ms / 1000:.1f}s "
                              f"{format_bytes(status.bytes_scanned)} {format_cost(status.cost_usd)}")
@@ -132,7 +138,7 @@ def _stats(engine: Engine, status: QueryStatus, estimate: Estimate) -> dict[str,
         "query_id": status.query_id,
         "bytes_scanned": status.bytes_scanned,
         "cost_usd": status.cost_usd,
-        "estimated_bytes": estimate.bytes,
+        "estimated_bytes": estimate.bytes if estimate.known else None,  # None: size unknown
         "queue_ms": status.queue_ms,
         "engine_ms": status.engine_ms,
     }

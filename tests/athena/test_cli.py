@@ -164,3 +164,58 @@ class _Forbidden:
 
 def _deny_results(**_: Any) -> tuple[Any, dict[str, Any]]:
     return _Forbidden(), {"Error": {"Code": "AccessDeniedException", "Message": "s3:GetObject denied"}}
+
+
+def test_run_keeps_polling_through_network_errors(
+    connection: Moto, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import botocore.exceptions as bx
+
+    import ctui.commands.run as run_command
+    from ctui.engines.athena import errors
+
+    down = {"polls": 0}
+
+    def unreachable(**_: Any) -> None:
+        if 0 < down["polls"] < 3:  # the second and third status reads cannot reach Athena
+            raise bx.EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+
+    def count(**_: Any) -> None:
+        down["polls"] += 1
+
+    real = errors.make_client
+
+    def flaky(session: Any, service: str, profile: Any) -> Any:
+        client = real(session, service, profile)
+        client.meta.events.register("before-call.athena.GetQueryExecution", count)
+        client.meta.events.register("before-send.athena.GetQueryExecution", unreachable)
+        return client
+
+    with Path(os.environ["CTUI_CONFIG"]).open("a", encoding="utf-8") as config:
+        config.write("max_attempts = 1\n")  # into the connection's section: no botocore backoff
+    monkeypatch.setattr(errors, "make_client", flaky)
+    monkeypatch.setattr(run_command, "_pause", lambda _: None)
+    assert main(["run", "--athena", "--format", "csv", ONE_DAY]) == 0
+    err = capsys.readouterr().err
+    (query_id,) = connection.executions()
+    assert f"cannot reach Athena, retrying (query id {query_id})" in err and "SUCCEEDED" in err
+    assert down["polls"] == 3  # two unreachable reads, then the one that saw SUCCEEDED
+
+
+def test_permanent_poll_failure_names_the_query_id(
+    connection: Moto, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ctui.engines.athena import errors
+
+    real = errors.make_client
+
+    def denying(session: Any, service: str, profile: Any) -> Any:
+        client = real(session, service, profile)
+        client.meta.events.register("before-call.athena.GetQueryExecution", _deny_results)
+        return client
+
+    monkeypatch.setattr(errors, "make_client", denying)
+    assert main(["run", "--athena", ONE_DAY]) == 1
+    err = capsys.readouterr().err
+    (query_id,) = connection.executions()
+    assert "Access denied" in err and f"query id {query_id}" in err and "Traceback" not in err

@@ -188,7 +188,10 @@ class AthenaEngine:
     # -- estimate ---------------------------------------------------------------------------------
 
     def estimate(self, sql: str) -> Estimate:
-        """Bytes under the S3 prefixes the query selects, with the workgroup's per-query cutoff."""
+        """Bytes under the S3 prefixes the query selects, with the workgroup's per-query cutoff.
+
+        A bucket this identity may not list gives an unknown size (`known=False`, a note), not an error.
+        """
         self.check_database()
         partitions = self._glue_partitions if self.profile.catalog == GLUE_CATALOG else None
         try:

@@ -4,6 +4,9 @@ Projected tables: the location template over the selected projection values; Glu
 tables: their selected partitions' locations; unpartitioned tables: their location. Listings
 (ListObjectsV2) are cached per prefix for a few minutes; only the selected prefixes are listed.
 The figure is an upper bound: Athena reads less when the format allows (columnar files, LIMIT).
+When the identity may not list a bucket (no s3:ListBucket, a bucket of another account, or one it
+cannot see), that table's size is *unknown*: the Estimate says so (`known=False`, `note`) and still
+counts the partitions selected; the cost guard decides what an unknown size allows.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import botocore.exceptions as bx
 from sqlglot import exp
 
+from ctui.engines.athena import errors
 from ctui.engines.athena.catalog import view_sql
 from ctui.engines.athena.projection import location, select_projected
 from ctui.engines.base import EngineError
@@ -29,6 +34,8 @@ from ctui.sql.partitions import PartitionScan, select, selection
 MAX_LISTED_PREFIXES = 1_000  # beyond this, list an even sample and extrapolate
 MAX_PAGES_PER_PREFIX = 500  # 500k objects under one prefix: stop and report what was seen
 CACHE_SECONDS = 300.0  # CloudTrail delivers every ~5 minutes
+# ListObjectsV2 answers that mean "this identity may not measure this bucket", not "try again".
+UNLISTABLE = {"AccessDenied", "AllAccessDisabled", "AllBucketsAccessDenied", "NoSuchBucket", "403"}
 
 
 def split_s3(uri: str) -> tuple[str, str]:
@@ -43,6 +50,7 @@ class PrefixSize:
     bytes: int
     objects: int
     complete: bool  # False when the page cap stopped the listing
+    unknown: str | None = None  # why the prefix could not be listed (bytes is then 0)
 
 
 class PrefixSizer:
@@ -58,13 +66,15 @@ class PrefixSizer:
 
     def size(self, uri: str) -> PrefixSize:
         now = time.monotonic()
+        bucket = "bucket:" + split_s3(uri)[0]  # a denied bucket is denied for every prefix in it
         with self._lock:
-            cached = self._cache.get(uri)
-            if cached and now - cached[0] < self.ttl:
-                return cached[1]
+            for key in (bucket, uri):
+                cached = self._cache.get(key)
+                if cached and now - cached[0] < self.ttl:
+                    return cached[1]
         result = self._list(uri)
         with self._lock:
-            self._cache[uri] = (now, result)
+            self._cache[bucket if result.unknown else uri] = (now, result)
         return result
 
     def sizes(self, uris: Sequence[str]) -> list[PrefixSize]:
@@ -80,7 +90,12 @@ class PrefixSizer:
         while True:
             with self._lock:
                 self.listings += 1
-            page = self.s3.list_objects_v2(**kwargs)
+            try:
+                page = self.s3.list_objects_v2(**kwargs)
+            except bx.ClientError as exc:
+                if errors.error_code(exc) not in UNLISTABLE:
+                    raise
+                return PrefixSize(0, 0, False, unlistable_note(uri, exc))
             for item in page.get("Contents", ()):
                 total += int(item.get("Size", 0))
                 objects += 1
@@ -176,13 +191,18 @@ def unpartitioned_tables(sql: str, catalog: Catalog) -> list[TableInfo]:
 def estimate_bytes(
     selected: Iterable[Selected], sizer: PrefixSizer, *, price_per_tb: float, cutoff_bytes: int | None
 ) -> Estimate:
-    """Sum the prefixes' sizes into an Estimate; large selections are sampled evenly and extrapolated."""
+    """Sum the prefixes' sizes into an Estimate; large selections are sampled evenly and extrapolated.
+
+    A table whose prefixes cannot be listed is unknown (bytes 0, a note); the Estimate is then
+    unknown too and its bytes count the measured tables only.
+    """
     tables: list[TableEstimate] = []
     for item in selected:
         locations = item.locations
         sample = _even_sample(locations, MAX_LISTED_PREFIXES)
         sizes = sizer.sizes(sample)
-        total = sum(s.bytes for s in sizes)
+        note = next((s.unknown for s in sizes if s.unknown), None)
+        total = 0 if note else sum(s.bytes for s in sizes)
         count = max(item.partitions or 0, len(locations))  # projections may hand over a sample
         if sample and len(sample) < count:
             total = round(total * count / len(sample))
@@ -193,9 +213,12 @@ def estimate_bytes(
                 partitions=item.partitions,
                 partitions_total=item.partitions_total,
                 full_scan=item.full_scan,
+                known=note is None,
+                note=note,
             )
         )
     total_bytes = sum(t.bytes for t in tables)
+    notes = list(dict.fromkeys(t.note for t in tables if t.note))
     return Estimate(
         bytes=total_bytes,
         cost_usd=cost_usd(total_bytes, price_per_tb),
@@ -203,7 +226,21 @@ def estimate_bytes(
         tables=tuple(tables),
         cutoff_bytes=cutoff_bytes,
         exact=False,
+        known=not notes,
+        note="; ".join(notes) or None,
     )
+
+
+def unlistable_note(uri: str, exc: bx.ClientError) -> str:
+    """Why `uri` could not be measured, for the estimate's note (names the bucket and the AWS code)."""
+    bucket, _ = split_s3(uri)
+    code = errors.error_code(exc)
+    if code == "NoSuchBucket":
+        return (
+            f"bucket s3://{bucket}/ does not exist or is not visible to this identity (NoSuchBucket; "
+            "a bucket of another account?)"
+        )
+    return f"no s3:ListBucket on s3://{bucket}/ for this identity ({code})"
 
 
 def _even_sample(items: Sequence[str], limit: int) -> list[str]:
