@@ -284,7 +284,10 @@ def confirm_text(message: m.RunChecked, reason: str) -> Text:
     text = Text("This query is above the cost guard's warning level.\n\n", style="bold")
     if estimate is not None:
         scan = "FULL SCAN · " if estimate.full_scan else ""
-        text.append(f"{scan}estimate {format_bytes(estimate.bytes)} · {format_cost(estimate.cost_usd)}\n")
+        if getattr(estimate, "known", True):
+            text.append(f"{scan}estimate {format_bytes(estimate.bytes)} · {format_cost(estimate.cost_usd)}\n")
+        else:
+            text.append(f"{scan}estimate: size unknown\n")
     if reason:
         text.append(escape_controls(reason) + "\n", style="dim")
     text.append("\nRun it?")

@@ -24,8 +24,12 @@ def estimate_text(estimate: Estimate | None, error: str | None = None, pending: 
         return text
     if estimate.full_scan:
         text.append("FULL SCAN ", style="bold red")
-    bound = "" if estimate.exact else "≤ "
-    text.append(f"{bound}{format_bytes(estimate.bytes)} · {format_cost(estimate.cost_usd)}", style="bold")
+    if not getattr(estimate, "known", True):  # the engine could not measure it (e.g. no s3:ListBucket)
+        note = getattr(estimate, "note", None) or "the engine could not measure it"
+        text.append(f"size unknown ({escape_controls(note)})", style="bold yellow")
+    else:
+        bound = "" if estimate.exact else "≤ "
+        text.append(f"{bound}{format_bytes(estimate.bytes)} · {format_cost(estimate.cost_usd)}", style="bold")
     parts = [t for t in estimate.tables if t.partitions is not None]
     if parts:
         picked = sum(t.partitions or 0 for t in parts)
