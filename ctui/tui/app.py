@@ -21,6 +21,7 @@ from ctui.model import Catalog
 from ctui.tui import jobs, themes
 from ctui.tui import messages as m
 from ctui.tui.commands import CtuiCommands
+from ctui.tui.safe import escape_controls
 from ctui.tui.screens.main import MainScreen
 
 EngineFactory = Callable[..., Engine]
@@ -79,7 +80,9 @@ class CtuiApp(App[int]):
             self.theme = self.requested_theme
         else:
             self.notify(
-                f"unknown theme {self.requested_theme!r}; themes: {', '.join(sorted(names))}",
+                escape_controls(
+                    f"unknown theme {self.requested_theme!r}; themes: {', '.join(sorted(names))}"
+                ),
                 severity="warning",
                 markup=False,
             )
@@ -99,11 +102,13 @@ class CtuiApp(App[int]):
         self.engine = message.engine
         self.main.engine_ready(message.engine.description)
         for notice in message.notices:
-            self.notify(notice, markup=False, timeout=8)
+            self.notify(escape_controls(notice), markup=False, timeout=8)
 
     def on_engine_failed(self, message: m.EngineFailed) -> None:
         self.main.status_line.say(f"engine: {message.message}", "bold red")
-        self.notify(message.message, title="engine", severity="error", markup=False, timeout=20)
+        self.notify(
+            escape_controls(message.message), title="engine", severity="error", markup=False, timeout=20
+        )
 
     def on_catalog_loaded(self, message: m.CatalogLoaded) -> None:
         from ctui.tui.starter import main_table, newest_day, starter_sql
@@ -120,7 +125,7 @@ class CtuiApp(App[int]):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             self.notify(
-                f"{event.worker.name or 'worker'} failed: {type(error).__name__}: {error}",
+                escape_controls(f"{event.worker.name or 'worker'} failed: {type(error).__name__}: {error}"),
                 severity="error",
                 markup=False,
                 timeout=15,

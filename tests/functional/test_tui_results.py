@@ -140,3 +140,21 @@ def test_export_formats_keep_nested_values(tmp_path: Path, fmt: str) -> None:
 
 def test_results_pane_is_its_own_module() -> None:
     assert ResultsPane.__module__ == "ctui.tui.widgets.results"
+
+
+async def test_an_engine_error_quoting_a_hostile_value_is_shown_inert(make_tui) -> None:
+    sql = (
+        f"SELECT CAST(useragent AS integer) AS n FROM cloudtrail_logs WHERE {DAYS} "
+        "AND useragent LIKE '%RED ALERT%'"
+    )
+    app = make_tui()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(pilot, sql)
+        status = app.main.view_stack.top.status
+        assert status.error is not None and "\x1b" in status.error.message  # DuckDB quotes the value
+        message = str(app.main.results.query_one("#results-message").render())
+        assert "\x1b" not in message and "\\x1b[31;1mRED ALERT" in message
+        app.main.notify_user(status.error.message, "error")
+        await pilot.pause()
+        assert all("\x1b" not in str(n.message) for n in app._notifications)

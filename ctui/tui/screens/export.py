@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ctui.tui.export import FORMATS, default_path, export
-from ctui.tui.safe import plain
+from ctui.tui.safe import escape_controls, plain
 
 
 class ExportScreen(ModalScreen[Path | None]):
@@ -76,5 +76,5 @@ class ExportScreen(ModalScreen[Path | None]):
         self.query_one("#export-state", Static).update(plain(f"export failed: {message}", style="bold red"))
 
     def _done(self, path: Path, rows: int) -> None:
-        self.notify(f"wrote {rows:,} rows to {path}", markup=False)
+        self.notify(escape_controls(f"wrote {rows:,} rows to {path}"), markup=False)
         self.dismiss(path)

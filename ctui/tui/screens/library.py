@@ -51,7 +51,8 @@ class LibraryScreen(ModalScreen[str | None]):
         self._fill("")
         self.query_one(Input).focus()
         for error in self.errors[:3]:
-            self.notify(f"{error.path.name}:{error.line}: {error.message}", severity="warning", markup=False)
+            text = escape_controls(f"{error.path.name}:{error.line}: {error.message}")
+            self.notify(text, severity="warning", markup=False)
 
     def _fill(self, search: str) -> None:
         words = search.lower().split()

@@ -20,6 +20,7 @@ from ctui.tui.drill.crumbs import Breadcrumbs
 from ctui.tui.drill.shown import view_shown as drill_view_shown
 from ctui.tui.editor_flow import EditorFlow
 from ctui.tui.query_flow import QueryFlow
+from ctui.tui.safe import escape_controls
 from ctui.tui.widgets.catalog import CatalogTree
 from ctui.tui.widgets.editor import SqlEditor
 from ctui.tui.widgets.findings import FindingsPanel
@@ -155,7 +156,8 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
 
     # -- hooks of QueryFlow --------------------------------------------------------------------------
     def notify_user(self, text: str, severity: str = "information") -> None:
-        self.notify(text, severity=severity, markup=False)  # type: ignore[arg-type]
+        # Messages can quote log values (an engine error naming a bad value): never raw control codes.
+        self.notify(escape_controls(text), severity=severity, markup=False)  # type: ignore[arg-type]
 
     def view_shown(self, view: View) -> None:
         drill_view_shown(self.editor, self.view_stack, view)
