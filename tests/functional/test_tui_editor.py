@@ -162,3 +162,19 @@ def test_value_completion_follows_the_compared_column() -> None:
     assert sources[0] == "'s3.amazonaws.com'" and all(t.endswith(".amazonaws.com'") for t in sources)
     names = [c.text for c in candidates("WHERE eventname IN ('ConsoleLogin', 'Assu", None)]
     assert names == ["'AssumeRole'", "'AssumeRoleWithSAML'", "'AssumeRoleWithWebIdentity'"]
+
+
+async def test_control_characters_in_the_editor_never_reach_the_terminal(make_tui) -> None:
+    from textual.geometry import Region
+
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        editor = app.main.editor
+        sql = "SELECT * FROM cloudtrail_logs WHERE useragent = '\x1b]52;c;QUJD\x07 \u202eevil' LIMIT 1"
+        editor.load_text(sql)
+        await pilot.pause()
+        assert editor.text == sql  # the query itself is unchanged
+        line = "".join(s.text for s in editor.render_lines(Region(0, 0, editor.size.width, 1)))
+        assert "\x1b" not in line and "\x07" not in line and "\u202e" not in line
+        assert "\u241b]52;c;QUJD" in line and "\ufffdevil" in line  # (Rich itself drops the BEL)

@@ -12,7 +12,11 @@ from textual.message import Message
 from textual.widgets import TextArea
 
 from ctui.model import Finding, Severity
+from ctui.tui.safe import has_controls
 
+_PICTURES = {c: chr(0x2400 + c) for c in range(0x20) if c != 0x09} | {0x7F: "\u2421"} | {
+    c: "\ufffd" for c in [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+}
 _MARKS = {
     Severity.ERROR: Style(underline=True, color="red", bold=True),
     Severity.WARNING: Style(underline=True, color="yellow"),
@@ -60,6 +64,10 @@ class SqlEditor(TextArea):
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
+        if has_controls(line.plain.replace("\t", "")):
+            # SQL can quote a log value (a drill-down filter on a hostile user agent): show control
+            # characters as single-cell symbols, so nothing reaches the terminal and columns still line up.
+            line = Text(line.plain.translate(_PICTURES), style=line.style, spans=list(line.spans), end="")
         for finding in self.findings:
             first, last = finding.line - 1, finding.end_line - 1
             if not first <= line_index <= last:
