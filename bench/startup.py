@@ -4,7 +4,8 @@ Each run forks a child on a pty (100x30, TERM=xterm-256color), reads what it wri
 when the whole first screen is out: for ctui the header ("session"), the results pane's "No results yet"
 and the footer's "Quit"; for harlequin its "Query Editor" pane title, "Run Query" and the footer's
 "Quit" (an earlier frame has the panes' borders but no editor). A second figure for ctui is "ready":
-the engine built and the starter query in the editor. Runs alternate between the programs; medians are printed.
+the engine built and the starter query in the editor. Runs alternate between the programs; medians
+are printed.
 
 Run: python -m bench.startup [--runs 5] [--harlequin]
 harlequin is installed into a throwaway virtualenv under /tmp (never a ctui dependency); if that fails
