@@ -23,8 +23,6 @@ that holds the placeholder. Values are filled through the sqlglot AST (see ctui.
 from __future__ import annotations
 
 import re
-import sys
-import sysconfig
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,10 +33,10 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from ctui import library_params as lp
+from ctui import resources
 from ctui.config import Settings, config_path
 from ctui.library_params import ANY, WINDOW_PRESETS, check_value  # noqa: F401 (re-exported)
 
-APP_DIR = "ctui"
 HEADER_KEYS = ("name", "title", "description", "tags", "window", "param", "incident")
 _REQUIRED = ("name", "title", "description")
 _HEADER_RE = re.compile(r"^--\s*([A-Za-z_]+)\s*:\s*(.*?)\s*$")
@@ -98,17 +96,8 @@ class _FileError(Exception):
 
 
 def shipped_dir() -> Path:
-    """The library shipped with ctui.
-
-    In a source tree or an editable install it is `queries/` beside the package; a wheel installs
-    it as data files under `<prefix>/share/ctui/queries` (pyproject `[tool.setuptools.data-files]`).
-    """
-    package = Path(__file__).resolve().parent
-    candidates = [package.parent / "queries"] if (package.parent / "pyproject.toml").is_file() else []
-    for scheme in dict.fromkeys((sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("user"))):
-        candidates.append(Path(sysconfig.get_path("data", scheme)) / "share" / APP_DIR / "queries")
-    candidates.append(Path(sys.prefix) / "share" / APP_DIR / "queries")
-    return next((c for c in candidates if c.is_dir()), candidates[0])
+    """The library shipped with ctui (`queries/`; see ctui.resources)."""
+    return resources.shipped_dir("queries")
 
 
 def load_library(extra_dirs: Sequence[Path | str] = ()) -> tuple[list[LibraryQuery], list[LibraryError]]:

@@ -30,6 +30,7 @@ from typing import Any
 from textual.theme import Theme
 
 from ctui.config import config_dir, data_dir
+from ctui.resources import shipped_dir
 
 DEFAULT = "ctui-dark"
 COLOR_KEYS = (
@@ -49,8 +50,7 @@ COLOR_KEYS = (
 
 def theme_dirs() -> list[Path]:
     """Shipped themes (the repository's `themes/`), then the user's, which win on a name clash."""
-    shipped = Path(__file__).resolve().parents[2] / "themes"
-    return [shipped, config_dir() / "themes"]
+    return [shipped_dir("themes"), config_dir() / "themes"]
 
 
 def parse_theme(raw: dict[str, object], source: str = "<theme>") -> Theme:
