@@ -92,13 +92,19 @@ async def settle(pilot: Pilot[Any], runs: int) -> None:
 
 
 async def to_cell(pilot: Pilot[Any], row: int, column: str | None = None) -> None:
-    """Put the grid cursor on `row` (and on `column` by name)."""
+    """Put the grid cursor on `row` (and on `column` by name), once the grid's own restore has run."""
     app = pilot.app
     table = top(app).result.table  # type: ignore[union-attr, arg-type]
-    col = table.column_names.index(column) if column is not None else grid(app).cursor_column  # type: ignore[arg-type]
-    grid(app).move_cursor(row=row, column=col, animate=False)  # type: ignore[arg-type]
-    grid(app).focus()  # type: ignore[arg-type]
-    await pilot.pause()
+    for _ in range(20):
+        await pilot.pause()  # a freshly shown grid puts its cursor back after a refresh: let it
+        found = grid(app)  # type: ignore[arg-type]
+        col = table.column_names.index(column) if column is not None else found.cursor_column
+        found.move_cursor(row=row, column=col, animate=False)
+        found.focus()
+        await pilot.pause()
+        if (found.cursor_row, found.cursor_column) == (row, col) and found is grid(app):  # type: ignore[arg-type]
+            return
+    raise AssertionError(f"the cursor did not stay on row {row}")
 
 
 async def shown_again(pilot: Pilot[Any], view: View) -> None:
