@@ -1,4 +1,4 @@
-"""The editor's starter query and the catalog's preview query: both read only the newest day.
+"""The editor's starter query and the catalog's preview query: both read only the newest days.
 
 Textual-free; the SQL is built with sqlglot so table and partition names are quoted correctly.
 """
@@ -63,6 +63,25 @@ def day_filter(table: TableInfo, day: dt.date) -> exp.Expression | None:
     return None
 
 
+def recent_filter(table: TableInfo, newest: dt.date) -> exp.Expression | None:
+    """The newest delivery day and the one before it.
+
+    CloudTrail folders are delivery days, so the newest folder often holds only the few events
+    delivered after midnight; the newest events themselves mostly sit in the day before.
+    """
+    keys = {c.name.lower() for c in table.partition_keys}
+    previous = newest - dt.timedelta(days=1)
+    if "timestamp" in keys:
+        day = exp.column("timestamp", quoted=True)
+        return day.between(
+            exp.Literal.string(previous.strftime("%Y/%m/%d")), exp.Literal.string(newest.strftime("%Y/%m/%d"))
+        )
+    both = [day_filter(table, d) for d in (previous, newest)]
+    if all(f is not None for f in both):
+        return exp.or_(*both)  # type: ignore[arg-type]
+    return None
+
+
 def table_ref(table: TableInfo, catalog: Catalog | None) -> exp.Table:
     default = catalog.default_database if catalog else "default"
     if table.database.lower() == default.lower():
@@ -81,7 +100,7 @@ def preview_sql(table: TableInfo, day: dt.date, catalog: Catalog | None = None, 
 
 def starter_sql(table: TableInfo | None, day: dt.date, catalog: Catalog | None = None) -> str:
     """A query over the newest day of data, with a comment saying how to run it."""
-    head = "-- Newest day of data. ctrl+r or F5 runs the statement under the cursor.\n"
+    head = "-- The newest events. ctrl+r or F5 runs the statement under the cursor.\n"
     if table is None:
         return head + "SELECT 1"
     names = {c.name.lower() for c in table.all_columns}
@@ -92,7 +111,7 @@ def starter_sql(table: TableInfo | None, day: dt.date, catalog: Catalog | None =
     ]
     lines = _wrap("SELECT ", [c.sql(dialect="athena") for c in columns])
     lines.append(f"FROM {table_ref(table, catalog).sql(dialect='athena')}")
-    condition = day_filter(table, day)
+    condition = recent_filter(table, day)
     if condition is not None:
         lines.append(f"WHERE {condition.sql(dialect='athena')}")
     if "eventtime" in names:
