@@ -185,7 +185,7 @@ class QueryFlow:
                 view.sql,
                 limit=self.app.settings.result_row_limit,
                 history=self.app.history,
-                estimated_bytes=view.estimate.bytes if view.estimate else None,
+                estimated_bytes=view.estimate.bytes if view.estimate and view.estimate.known else None,
                 post=self.post_message,
                 stop=self._stop,
             ),
