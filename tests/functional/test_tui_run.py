@@ -21,8 +21,8 @@ BAD_CAST = "SELECT CAST(eventname AS integer) AS n FROM cloudtrail_logs WHERE \"
 # Runs for minutes unless interrupted: a triple cross join of one day.
 ENDLESS = (
     "SELECT count(*) FROM cloudtrail_logs a CROSS JOIN cloudtrail_logs b CROSS JOIN cloudtrail_logs c\n"
-    "WHERE a.\"timestamp\" = '2024/06/11' AND b.\"timestamp\" = '2024/06/11'\n"
-    "AND c.\"timestamp\" = '2024/06/11'"
+    "WHERE a.\"timestamp\" = '2024/06/12' AND b.\"timestamp\" = '2024/06/12'\n"
+    "AND c.\"timestamp\" = '2024/06/12'"
 )
 
 

@@ -95,8 +95,8 @@ def test_ensure_demo_dataset_generates_once_into_the_cache(small_generate: list[
     root = ensure_demo_dataset(progress=lambda message, fraction: seen.append(fraction))
     assert root == cache_dir() / CACHE_NAME and (root / MANIFEST_NAME).is_file()
     manifest = json.loads((root / MANIFEST_NAME).read_text(encoding="utf-8"))
-    today = dt.datetime.now(dt.UTC).date()
-    assert manifest["end"] == today.isoformat() and manifest["days"] == 7
+    yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)  # no event lies in the future
+    assert manifest["end"] == yesterday.isoformat() and manifest["days"] == 7
     assert seen and seen[-1] == 1.0
     assert ensure_demo_dataset() == root and len(small_generate) == 1  # cached: no second generation
     assert [p.name for p in cache_dir().iterdir()] == [CACHE_NAME]  # no temporary directories left

@@ -29,7 +29,7 @@ from ctui.cloudtrail.demo.writer import TreeWriter, prefix
 MANIFEST_NAME = "ctui-demo.json"
 CACHE_NAME = "demo-v1"
 DEFAULT_EVENTS_PER_DAY = 16_000
-GENERATOR = "ctui-demo/1"
+GENERATOR = "ctui-demo/2"
 
 Progress = Callable[[str, float], None]
 
@@ -174,7 +174,10 @@ def _manifest(
 
 
 def ensure_demo_dataset(progress: Progress | None = None) -> Path:
-    """The cached demo dataset (the 7 days ending today, UTC), generated when missing or out of date.
+    """The cached demo dataset (the 7 days ending yesterday, UTC), generated when missing or out of date.
+
+    It ends yesterday so that no event lies in the future (only late deliveries sit in today's
+    folder, as on a real trail), and it is regenerated each day so "last 24h" keeps finding data.
 
     Generation goes to a temporary directory that is renamed into place, so an interrupted run never
     leaves a half dataset behind.
@@ -183,14 +186,14 @@ def ensure_demo_dataset(progress: Progress | None = None) -> Path:
 
     base = cache_dir()
     target = base / CACHE_NAME
-    today = dt.datetime.now(dt.UTC).date()
-    if _current(target, today):
+    last_day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    if _current(target, last_day):
         return target
     base.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{CACHE_NAME}-", dir=base))
     try:
-        generate(work, days=7, start=today - dt.timedelta(days=6), progress=progress)
-        if _current(target, today):  # another process finished first: keep its copy, it may be in use
+        generate(work, days=7, start=last_day - dt.timedelta(days=6), progress=progress)
+        if _current(target, last_day):  # another process finished first: keep its copy, it may be in use
             return target
         if target.exists():
             stale = base / f".{CACHE_NAME}-stale-{os.getpid()}"
@@ -198,7 +201,7 @@ def ensure_demo_dataset(progress: Progress | None = None) -> Path:
             shutil.rmtree(stale, ignore_errors=True)
         os.replace(work, target)
     except OSError:
-        if _current(target, today):  # another process won the race
+        if _current(target, last_day):  # another process won the race
             return target
         raise
     finally:
@@ -207,10 +210,10 @@ def ensure_demo_dataset(progress: Progress | None = None) -> Path:
     return target
 
 
-def _current(target: Path, today: dt.date) -> bool:
-    """A complete dataset whose window still ends today (relative queries like "last 24h" find data)."""
+def _current(target: Path, last_day: dt.date) -> bool:
+    """A complete dataset whose window ends on `last_day` (relative queries like "last 24h" find data)."""
     try:
         manifest = json.loads((target / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return manifest.get("generator") == GENERATOR and manifest.get("end") == today.isoformat()
+    return manifest.get("generator") == GENERATOR and manifest.get("end") == last_day.isoformat()
