@@ -22,8 +22,12 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("engine")
     choice = group.add_mutually_exclusive_group()
     choice.add_argument("--demo", action="store_true", help="local engine on the generated demo dataset")
-    choice.add_argument("--local", metavar="PATH", help="local engine on a CloudTrail tree (aws s3 sync layout)")
-    choice.add_argument("--athena", action="store_true", help="Amazon Athena (boto3 credentials and endpoints)")
+    choice.add_argument(
+        "--local", metavar="PATH", help="local engine on a CloudTrail tree (aws s3 sync layout)"
+    )
+    choice.add_argument(
+        "--athena", action="store_true", help="Amazon Athena (boto3 credentials and endpoints)"
+    )
     group.add_argument(
         "--alias",
         metavar="NAME",
@@ -59,9 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a query and print its results")
     add_engine_options(run)
     run.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    run.add_argument("--max-bytes", type=int, metavar="N", help="refuse to run if the estimate exceeds N bytes")
+    run.add_argument(
+        "--max-bytes", type=int, metavar="N", help="refuse to run if the estimate exceeds N bytes"
+    )
     run.add_argument("--yes", action="store_true", help="run above the cost guard's warning level")
-    run.add_argument("--limit", type=int, default=None, metavar="N", help="rows to fetch (default from config)")
+    run.add_argument(
+        "--limit", type=int, default=None, metavar="N", help="rows to fetch (default from config)"
+    )
     add_sql_source(run)
 
     lint = sub.add_parser("lint", help="check a query before running it")
@@ -88,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--start", metavar="YYYY-MM-DD", help="first day (default: DAYS days ending today)")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--events-per-day", type=int, default=None, metavar="N")
-    demo.add_argument("--regions", metavar="a,b", help="comma-separated regions (us-east-1 is always included)")
+    demo.add_argument(
+        "--regions", metavar="a,b", help="comma-separated regions (us-east-1 is always included)"
+    )
 
     ddl = sub.add_parser("ddl", help="print CREATE EXTERNAL TABLE for Athena with partition projection")
     ddl.add_argument("kind", choices=("cloudtrail", "vpcflow", "s3access"))
@@ -107,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     queries.add_argument("action", nargs="?", choices=("list", "show"), default="list")
     queries.add_argument("name", nargs="?")
     queries.add_argument("--param", action="append", default=[], metavar="K=V", help="parameter value")
-    queries.add_argument("--table", metavar="[DB.]NAME", help="(show) query this table instead of cloudtrail_logs")
+    queries.add_argument(
+        "--table", metavar="[DB.]NAME", help="(show) query this table instead of cloudtrail_logs"
+    )
     return parser
 
 

@@ -64,7 +64,10 @@ RECORD_FIELDS: tuple[tuple[str, FieldType], ...] = (
                     ("attributes", struct(("mfaAuthenticated", STRING), ("creationDate", STRING))),
                     ("sessionIssuer", _SESSION_ISSUER),
                     ("ec2RoleDelivery", STRING),
-                    ("webIdFederationData", struct(("federatedProvider", STRING), ("attributes", STRING_MAP))),
+                    (
+                        "webIdFederationData",
+                        struct(("federatedProvider", STRING), ("attributes", STRING_MAP)),
+                    ),
                 ),
             ),
         ),
@@ -95,12 +98,18 @@ RECORD_FIELDS: tuple[tuple[str, FieldType], ...] = (
     (
         "addendum",
         struct(
-            ("reason", STRING), ("updatedFields", STRING), ("originalRequestID", STRING), ("originalEventID", STRING)
+            ("reason", STRING),
+            ("updatedFields", STRING),
+            ("originalRequestID", STRING),
+            ("originalEventID", STRING),
         ),
     ),
     ("sessionCredentialFromConsole", STRING),
     ("edgeDeviceDetails", JSON_TEXT),
-    ("tlsDetails", struct(("tlsVersion", STRING), ("cipherSuite", STRING), ("clientProvidedHostHeader", STRING))),
+    (
+        "tlsDetails",
+        struct(("tlsVersion", STRING), ("cipherSuite", STRING), ("clientProvidedHostHeader", STRING)),
+    ),
 )
 
 

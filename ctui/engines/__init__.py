@@ -26,7 +26,9 @@ def engine_kind(args: argparse.Namespace, settings: Settings) -> str:
         return "demo"
     if settings.engine in ("athena", "local", "demo"):
         if settings.engine == "local" and not settings.local_path:
-            raise EngineError("the config sets engine = \"local\" but no [local] path: set path or pass --local PATH")
+            raise EngineError(
+                'the config sets engine = "local" but no [local] path: set path or pass --local PATH'
+            )
         return settings.engine
     return "demo"
 

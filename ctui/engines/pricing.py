@@ -10,7 +10,9 @@ DEFAULT_PRICE_PER_TB = 5.0
 MINIMUM_MB = 10
 
 
-def cost_usd(bytes_scanned: int, price_per_tb: float = DEFAULT_PRICE_PER_TB, *, charged: bool = True) -> float:
+def cost_usd(
+    bytes_scanned: int, price_per_tb: float = DEFAULT_PRICE_PER_TB, *, charged: bool = True
+) -> float:
     """Dollars Athena charges for a query that scanned `bytes_scanned`.
 
     Rounded up to the megabyte with a 10 MB minimum; DDL and failed queries are free (charged=False).

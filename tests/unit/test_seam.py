@@ -11,7 +11,11 @@ import ctui
 
 def core_modules() -> list[str]:
     names = [m.name for m in pkgutil.walk_packages(ctui.__path__, "ctui.")]
-    return [n for n in names if not n.startswith("ctui.tui") and n not in ("ctui.commands.tui_main", "ctui.__main__")]
+    return [
+        n
+        for n in names
+        if not n.startswith("ctui.tui") and n not in ("ctui.commands.tui_main", "ctui.__main__")
+    ]
 
 
 def test_core_does_not_import_textual() -> None:

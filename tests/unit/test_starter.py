@@ -25,17 +25,25 @@ def test_projection_table_reads_the_newest_day_and_the_one_before() -> None:
     assert condition is not None
     assert condition.sql(dialect="athena") == "\"timestamp\" BETWEEN '2024/06/30' AND '2024/07/01'"
     days = [newest - dt.timedelta(days=n) for n in range(-1, 4)]
-    assert [d for d in days if matches(condition, partition(d))] == [dt.date(2024, 7, 1), dt.date(2024, 6, 30)]
+    assert [d for d in days if matches(condition, partition(d))] == [
+        dt.date(2024, 7, 1),
+        dt.date(2024, 6, 30),
+    ]
 
 
 def test_year_month_day_table_across_a_month_boundary() -> None:
     keys = tuple(Column(k, "string", partition=True) for k in ("year", "month", "day"))
-    table = table_info().__class__(database="default", name="ct", columns=table_info().columns, partition_keys=keys)
+    table = table_info().__class__(
+        database="default", name="ct", columns=table_info().columns, partition_keys=keys
+    )
     newest = dt.date(2024, 7, 1)
     condition = recent_filter(table, newest)
     assert condition is not None
     days = [newest - dt.timedelta(days=n) for n in range(-1, 4)]
-    assert [d for d in days if matches(condition, partition(d))] == [dt.date(2024, 7, 1), dt.date(2024, 6, 30)]
+    assert [d for d in days if matches(condition, partition(d))] == [
+        dt.date(2024, 7, 1),
+        dt.date(2024, 6, 30),
+    ]
 
 
 def test_starter_sql_orders_the_newest_events_first() -> None:
