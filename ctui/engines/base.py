@@ -16,7 +16,7 @@ class Engine(Protocol):
 
     @property
     def description(self) -> str:
-        """Where the engine points, for the header: `DEMO <path>`, `local <path>`, `athena profile/region/…`."""
+        """Where the engine points, for the header (`DEMO <path>`, `local <path>`, `athena …`)."""
         ...
 
     def catalog(self) -> Catalog: ...
