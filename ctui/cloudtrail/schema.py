@@ -86,7 +86,8 @@ RECORD_FIELDS: tuple[tuple[str, FieldType], ...] = (
     ("requestID", STRING),
     ("eventID", STRING),
     ("readOnly", STRING),
-    ("resources", array(struct(("arn", STRING), ("accountId", STRING), ("type", STRING)))),
+    # CloudTrail writes the resource's ARN key in capitals; Athena's column is `arn` like the rest.
+    ("resources", array(struct(("ARN", STRING), ("accountId", STRING), ("type", STRING)))),
     ("eventType", STRING),
     ("apiVersion", STRING),
     ("recipientAccountId", STRING),
