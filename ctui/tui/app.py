@@ -73,8 +73,15 @@ class CtuiApp(App[int]):
         return self.get_screen("main")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        # The theme first: set after the main screen is up, it would restyle every widget again.
+        self._apply_requested_theme()
         self.install_screen(MainScreen(), "main")
         self.push_screen("main")
+        self._sync_editor_theme()
+        # After the first frame: importing DuckDB or boto3 in the worker would compete with it for the GIL.
+        self.call_after_refresh(self.build_engine)
+
+    def _apply_requested_theme(self) -> None:
         names = {t.name for t in self.loaded_themes} | set(self.available_themes)
         if self.requested_theme in names:
             self.theme = self.requested_theme
@@ -87,8 +94,6 @@ class CtuiApp(App[int]):
                 markup=False,
             )
             self.theme = themes.DEFAULT if themes.DEFAULT in names else "textual-dark"
-        # After the first frame: importing DuckDB or boto3 in the worker would compete with it for the GIL.
-        self.call_after_refresh(self.build_engine)
 
     # -- engine ----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="engine", name="engine")
@@ -167,6 +172,9 @@ class CtuiApp(App[int]):
         if theme != self.ui_state.theme and self.is_mounted(self):
             self.ui_state = self.ui_state.with_theme(theme)
             self.ui_state.save()
+        self._sync_editor_theme()
+
+    def _sync_editor_theme(self) -> None:
         try:
             dark = self.current_theme.dark
             self.main.editor.theme = "css" if dark else "github_light"

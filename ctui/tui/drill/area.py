@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pyarrow.compute as pc
 from textual.binding import Binding
 from textual.containers import Vertical
 
@@ -140,6 +139,8 @@ class DrillArea(Vertical):
         grid = pane.grid if pane is not None else None
         if pane is None or grid is None or pane.view is not view or pane.order is None:
             return
+        import pyarrow.compute as pc  # not at start-up: there is a result by now
+
         found = pc.index(pane.order, row_index).as_py()
         if found >= 0:
             grid.move_cursor(row=found, animate=False)

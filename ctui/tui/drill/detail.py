@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +15,9 @@ from textual.widgets import Footer, Static
 from ctui.tui.drill.jsontree import JsonTree
 from ctui.tui.drill.record import event_json, expand_json_text, row_at, summary, value_text
 from ctui.tui.safe import escape_controls, plain
+
+if TYPE_CHECKING:  # pyarrow loads with the first result, not at start-up
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,16 @@ The SQL comes from `ctui.sql.drill` (filter in/out, cell filters, pivot) and `ct
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlglot import exp
-
-from ctui.model import Catalog
-from ctui.sql import context, drill
-from ctui.sql.parse import parse_one
 from ctui.tui.drill.record import is_full_record
 from ctui.viewstack import View, ViewKind
+
+if TYPE_CHECKING:
+    from ctui.model import Catalog
+
+# sqlglot (and ctui.sql on it) is imported inside the functions: it costs ~0.1 s, and the TUI's
+# first frame needs none of it (tests/functional/test_tui_imports.py).
 
 DRILL_LIMIT = 100_000  # rows a drill asks for: the grid's default row limit, so a group shows whole
 VALUE_CHARS = 32  # a crumb shows the end of long values: ARNs differ at their end
@@ -23,6 +24,10 @@ VALUE_CHARS = 32  # a crumb shows the end of long values: ARNs differ at their e
 
 def classify(sql: str) -> ViewKind:
     """AGGREGATE when the outermost SELECT groups or aggregates, EVENTS when it reads CloudTrail rows."""
+    from sqlglot import exp
+
+    from ctui.sql.parse import parse_one
+
     try:
         tree = parse_one(sql)
     except Exception:  # noqa: BLE001 - unparsable text is the engine's to report
@@ -37,18 +42,24 @@ def classify(sql: str) -> ViewKind:
 
 def drill_in(view: View, row: Mapping[str, Any], *, limit: int | None = DRILL_LIMIT) -> View:
     """The raw events behind an aggregated row (the parent's filters kept, group keys added)."""
+    from ctui.sql import drill
+
     sql = drill.filter_in(view.sql, dict(row), limit=limit)
     return View(sql, _pairs_title(view, row), ViewKind.EVENTS, parent_sql=view.sql)
 
 
 def exclude_row(view: View, row: Mapping[str, Any]) -> View:
     """The same query without this row's group values (NULL-aware)."""
+    from ctui.sql import drill
+
     sql = drill.filter_out(view.sql, dict(row))
     return View(sql, "not " + _pairs_title(view, row), view.kind, parent_sql=view.sql)
 
 
 def filter_by_cell(view: View, column: str, value: Any, *, exclude: bool) -> View:
     """The current query kept to (or rid of) one cell's value."""
+    from ctui.sql import drill
+
     sql = drill.filter_cell(view.sql, column, value, exclude=exclude)
     title = f"{column}{'≠' if exclude else '='}{short(value)}"
     return View(sql, title, view.kind, parent_sql=view.sql)
@@ -56,6 +67,8 @@ def filter_by_cell(view: View, column: str, value: Any, *, exclude: bool) -> Vie
 
 def pivot(view: View, column: str) -> View:
     """The frequency table of `column` under the current filters, most frequent first."""
+    from ctui.sql import drill
+
     sql = drill.group_by(view.sql, column)
     # drill.group_by names the value column in lower case
     return View(sql, f"by {column}", ViewKind.PIVOT, group_keys=(column.lower(),), parent_sql=view.sql)
@@ -65,6 +78,8 @@ def context_window(
     view: View, event: Mapping[str, Any], *, minutes: int = 15, catalog: Catalog | None = None
 ) -> View:
     """What the event's principal did within ±`minutes` of it (ValueError without time/principal)."""
+    from ctui.sql import context
+
     table = source_table(view.sql)
     info = catalog.lookup(table) if catalog is not None else None
     keys = {c.name for c in info.partition_keys} if info is not None else None
@@ -76,6 +91,8 @@ def context_window(
 
 def full_record(view: View, row: Mapping[str, Any], catalog: Catalog | None = None) -> View | None:
     """The whole record of an events row that holds only some columns; None when nothing to fetch."""
+    from ctui.sql import context
+
     if view.result is not None and is_full_record(view.result.table.column_names):
         return None
     eventid = next((v for k, v in row.items() if k.lower() == "eventid"), None)
@@ -87,6 +104,10 @@ def full_record(view: View, row: Mapping[str, Any], catalog: Catalog | None = No
 
 def group_columns(view: View, row: Mapping[str, Any]) -> list[str]:
     """The row's columns that identify its group (not aggregate outputs)."""
+    from sqlglot import exp
+
+    from ctui.sql.parse import parse_one
+
     if view.group_keys:
         return [k for k in view.group_keys if k in row]
     try:
@@ -101,6 +122,9 @@ def group_columns(view: View, row: Mapping[str, Any]) -> list[str]:
 
 def source_table(sql: str) -> str:
     """The first table `sql` reads, as written (`db.table`), default `cloudtrail_logs`."""
+    from ctui.sql import context
+    from ctui.sql.parse import parse_one
+
     try:
         table, _ = context.first_table(parse_one(sql))
     except Exception:  # noqa: BLE001 - unparsable or no table: the CloudTrail table by default
@@ -125,14 +149,21 @@ def short(value: Any) -> str:
 
 
 def title_for(sql: str) -> str:
-    """A crumb title for a query typed or picked by the user: `by k1, k2…` for an aggregate."""
+    """A crumb title for a query typed or picked by the user: `by k1, k2…` for an aggregate.
+
+    Otherwise its SQL on one line, comments left out (a leading `-- note` is not a title).
+    """
+    from sqlglot import exp
+
+    from ctui.sql.parse import parse_one
+
     try:
         select = parse_one(sql).find(exp.Select)
     except Exception:  # noqa: BLE001
         select = None
     group = select.args.get("group") if select is not None else None
     if select is None or group is None:
-        return " ".join(sql.split())[:40]
+        return " ".join(_without_comments(sql).split())[:40]
     outputs = select.expressions
     names = []
     for key in group.expressions:
@@ -147,3 +178,12 @@ def title_for(sql: str) -> str:
 def _pairs_title(view: View, row: Mapping[str, Any]) -> str:
     keys = group_columns(view, row)[:2]
     return " ".join(f"{k}={short(row[k])}" for k in keys) or "rows"
+
+
+def _without_comments(sql: str) -> str:
+    """`sql` without its `--` comment lines and leading `/* … */` blocks (the text if nothing is left)."""
+    text = sql.strip()
+    while text.startswith("/*") and "*/" in text:
+        text = text[text.index("*/") + 2 :].lstrip()
+    kept = [line for line in text.splitlines() if not line.lstrip().startswith("--")]
+    return "\n".join(kept) if any(line.strip() for line in kept) else sql

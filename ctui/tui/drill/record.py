@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
+if TYPE_CHECKING:  # pyarrow loads with the first result, not at start-up
+    import pyarrow as pa
 
 # Athena's SerDe gives these as JSON *text*; the detail shows them as trees.
 JSON_TEXT_FIELDS = frozenset(
