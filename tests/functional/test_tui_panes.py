@@ -6,14 +6,14 @@ import json
 import os
 
 from textual.geometry import Region
-from textual.widgets import OptionList
+from textual.widgets import Footer, OptionList
 
 from ctui.config import data_dir
 from ctui.model import QueryState
 from ctui.tui.app import make_app
 from ctui.tui.screens.help import HelpScreen
 from ctui.tui.screens.history import HistoryScreen
-from ctui.tui.screens.library import LibraryScreen, ParamsScreen
+from ctui.tui.screens.library import ChoiceField, LibraryScreen, ParamsScreen
 from ctui.tui.widgets.catalog import CatalogTree
 from tests.functional.conftest import run_sql, wait_for, wait_ready
 
@@ -76,6 +76,32 @@ async def test_library_parameter_errors_stay_in_the_form(make_tui) -> None:
         assert "region" in str(app.screen.query_one("#params-error").render()).lower()
         await pilot.press("escape", "escape")
         assert app.screen is app.main
+
+
+async def test_library_form_enter_inserts_and_arrows_step_the_window(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("f8", *"throttling", "enter")
+        form = app.screen
+        assert isinstance(form, ParamsScreen)
+        window = form.query_one("#param-last", ChoiceField)
+        assert app.focused is window and window.value == "24h"
+        bindings = form.active_bindings.values()
+        shown = {b.binding.key: b.binding.description for b in bindings if b.binding.show}
+        assert shown.get("enter") == "Insert" and form.query_one(Footer).display
+        await pilot.press("down")
+        assert window.value == "7d" and not window.expanded  # stepped in place, no list opened
+        await pilot.press("up", "up")
+        assert window.value == "1h" and not window.expanded
+        await pilot.press("space")  # the whole list on demand; Enter there picks, not inserts
+        assert window.expanded
+        await pilot.press("down", "enter")
+        assert window.value == "24h" and not window.expanded and app.screen is form
+        await pilot.press("enter")
+        assert app.screen is app.main
+        text = app.main.editor.text
+        assert "errorcode IN" in text and ":start" not in text
 
 
 async def test_catalog_inserts_names_and_previews_the_newest_day(make_tui) -> None:

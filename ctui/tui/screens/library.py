@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Select, Static
+from textual.widgets import Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from ctui.config import Settings, config_dir
@@ -114,12 +114,33 @@ class LibraryScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class ChoiceField(Select[str], inherit_bindings=False):
+    """A Select for a form: arrows step through the choices in place, space opens the list.
+
+    Enter is left to the screen (it inserts the query) instead of opening the list, so the common
+    path, keeping or stepping the time window, is one key.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,left", "step(-1)", "Previous", show=False),
+        Binding("down,right", "step(1)", "Next", show=False),
+        Binding("space", "show_overlay", "List", id="params.list", tooltip="Show every choice"),
+    ]
+
+    def action_step(self, step: int) -> None:
+        values = [value for _, value in self._options if isinstance(value, str)]
+        if values:
+            current = values.index(self.value) if self.value in values else 0
+            self.value = values[(current + step) % len(values)]
+
+
 class ParamsScreen(ModalScreen[str | None]):
     """One field per parameter (time window presets as a list); Enter inserts the filled query."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Insert", id="params.enter", tooltip="Insert the query into the editor"),
+        Binding("ctrl+s,f5", "submit", "Insert", show=False, id="params.insert"),
         Binding("escape", "dismiss_none", "Back", id="params.back"),
-        Binding("ctrl+s,f5", "submit", "Insert", id="params.insert"),
     ]
 
     def __init__(self, query: LibraryQuery) -> None:
@@ -130,28 +151,31 @@ class ParamsScreen(ModalScreen[str | None]):
         q = self.library_query
         with Vertical(id="params-box", classes="modal-box"):
             yield Static(
-                plain(f"{q.title}: parameters · Enter inserts · Esc backs out"), classes="modal-title"
+                plain(f"{q.title}: Enter inserts · ↑↓ change · Tab next field · Esc back"),
+                classes="modal-title",
             )
             with VerticalScroll():
                 for param in q.params:
                     yield Label(plain(f"{param.name} ({param.kind}) {param.description}"))
                     yield self._field(param)
             yield Static("", id="params-error")
+        yield Footer()
 
     def _field(self, param: Param) -> Input | Select[str]:
         field_id = f"param-{param.name}"
         if param.kind == "window":
-            presets = (
-                list(dict.fromkeys([param.default, *WINDOW_PRESETS]))
-                if param.default
-                else list(WINDOW_PRESETS)
-            )
-            return Select(
-                [(p, p) for p in presets], value=presets[0], allow_blank=False, id=field_id, compact=True
+            # in their natural order, so the arrows step shorter / longer
+            presets = list(dict.fromkeys([*WINDOW_PRESETS, *([param.default] if param.default else [])]))
+            return ChoiceField(
+                [(p, p) for p in presets],
+                value=param.default or presets[0],
+                allow_blank=False,
+                id=field_id,
+                compact=True,
             )
         if param.kind == "choice" and param.choices:
             default = param.default if param.default in param.choices else param.choices[0]
-            return Select(
+            return ChoiceField(
                 [(c, c) for c in param.choices], value=default, allow_blank=False, id=field_id, compact=True
             )
         return Input(param.default, placeholder=param.description, id=field_id, compact=True)
