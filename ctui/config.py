@@ -1,27 +1,8 @@
 """Settings: a TOML file in the user config directory, environment overrides, then defaults.
 
-The file is `$CTUI_CONFIG` or `<platformdirs user_config_dir>/ctui/config.toml`:
-
-    engine = "athena"                 # local | demo | athena (default: demo)
-    theme = "ctui-dark"
-    price_per_tb = 5.0
-    aliases = ["cloudtrail_logs_pp"]  # other names for the CloudTrail table (local engine)
-
-    [guard]
-    warn_bytes = 10_000_000_000       # ask before running above this estimate
-    block_bytes = 1_000_000_000_000   # refuse to run above this estimate
-
-    [local]
-    path = "~/AWSLogs-sync"
-
-    [athena]
-    default = "prod"
-    [athena.profiles.prod]
-    profile = "security-audit"
-    region = "us-east-1"
-    workgroup = "primary"
-    database = "default"
-    output_location = "s3://my-athena-results/"
+The file is `$CTUI_CONFIG` or `<platformdirs user_config_dir>/ctui/config.toml`; README.md
+("Configuration") shows every key. Unknown keys and values of the wrong kind are refused with a
+message naming them, so a typo never silently falls back to a default.
 """
 
 from __future__ import annotations
@@ -139,37 +120,82 @@ def load(path: Path | None = None) -> Settings:
     return apply_env(settings, os.environ)
 
 
+TOP_LEVEL_KEYS = {
+    "engine", "theme", "price_per_tb", "aliases", "query_dirs", "allow_write", "result_row_limit",
+    "guard", "local", "athena",
+}  # fmt: skip
+ENGINES = ("demo", "local", "athena")
+
+
 def from_dict(raw: dict[str, Any]) -> Settings:
-    """Build Settings from parsed TOML, checking kinds so a typo gets a clear message."""
+    """Build Settings from parsed TOML, checking keys and kinds so a typo gets a clear message."""
+    _known(raw, TOP_LEVEL_KEYS, "the top level")
     guard_raw = _table(raw, "guard")
+    _known(guard_raw, {"warn_bytes", "block_bytes"}, "[guard]")
     local_raw = _table(raw, "local")
+    _known(local_raw, {"path"}, "[local]")
     athena_raw = _table(raw, "athena")
-    profiles_raw = _table(athena_raw, "profiles")
-    known_profile = {f.name for f in fields(AthenaProfile)}
-    profiles = {}
-    for name, values in profiles_raw.items():
-        if not isinstance(values, dict):
-            raise ConfigError(f"[athena.profiles.{name}] must be a table")
-        unknown = set(values) - known_profile
-        if unknown:
-            raise ConfigError(f"[athena.profiles.{name}]: unknown keys {sorted(unknown)}")
-        profiles[name] = AthenaProfile(**values)
+    _known(athena_raw, {"default", "profiles"}, "[athena]")
+    profiles = {name: _profile(name, values) for name, values in _table(athena_raw, "profiles").items()}
+    engine = _opt(raw, "engine", str)
+    if engine is not None and engine not in ENGINES:
+        raise ConfigError(f"'engine' must be one of {', '.join(ENGINES)}, got {engine!r}")
+    default = _opt(athena_raw, "default", str)
+    if default is not None and default not in profiles:
+        raise ConfigError(f"[athena] default = {default!r} names no [athena.profiles.{default}] table")
     return Settings(
-        engine=_opt(raw, "engine", str),
+        engine=engine,
         local_path=_opt(local_raw, "path", str),
-        aliases=tuple(_opt(raw, "aliases", list) or ()),
+        aliases=_strings(raw, "aliases"),
         theme=_opt(raw, "theme", str) or "ctui-dark",
         price_per_tb=float(_opt(raw, "price_per_tb", (int, float)) or 5.0),
         guard=GuardSettings(
-            warn_bytes=_opt(guard_raw, "warn_bytes", int, GuardSettings.warn_bytes),
-            block_bytes=_opt(guard_raw, "block_bytes", int, GuardSettings.block_bytes),
+            warn_bytes=_threshold(guard_raw, "warn_bytes", GuardSettings.warn_bytes),
+            block_bytes=_threshold(guard_raw, "block_bytes", GuardSettings.block_bytes),
         ),
         athena_profiles=profiles,
-        athena_default=_opt(athena_raw, "default", str),
-        query_dirs=tuple(_opt(raw, "query_dirs", list) or ()),
+        athena_default=default,
+        query_dirs=_strings(raw, "query_dirs"),
         allow_write=bool(_opt(raw, "allow_write", bool) or False),
         result_row_limit=_opt(raw, "result_row_limit", int) or 100_000,
     )
+
+
+def _profile(name: str, values: Any) -> AthenaProfile:
+    where = f"[athena.profiles.{name}]"
+    if not isinstance(values, dict):
+        raise ConfigError(f"{where} must be a table")
+    kinds = {f.name: f.type for f in fields(AthenaProfile)}
+    _known(values, set(kinds), where)
+    for key, value in values.items():
+        wanted: Any = (int, float) if "float" in str(kinds[key]) else int if "int" in str(kinds[key]) else str
+        if not isinstance(value, wanted) or isinstance(value, bool):
+            raise ConfigError(f"{where}: '{key}' must be a {'number' if wanted is not str else 'string'}")
+    return AthenaProfile(**values)
+
+
+def _known(raw: dict[str, Any], keys: set[str], where: str) -> None:
+    unknown = sorted(set(raw) - keys)
+    if unknown:
+        known = ", ".join(sorted(keys))
+        raise ConfigError(f"unknown key(s) {', '.join(unknown)} in {where} (known: {known})")
+
+
+def _strings(raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    values = _opt(raw, key, list) or []
+    if not all(isinstance(v, str) for v in values):
+        raise ConfigError(f"'{key}' must be a list of strings")
+    return tuple(values)
+
+
+def _threshold(raw: dict[str, Any], key: str, default: int | None) -> int | None:
+    """Bytes, or `false` for no threshold (TOML has no null)."""
+    if raw.get(key) is False:
+        return None
+    value = _opt(raw, key, int, default)
+    if value is not None and value < 0:
+        raise ConfigError(f"[guard] '{key}' must be 0 or more bytes, or false")
+    return value
 
 
 def apply_env(settings: Settings, env: Any) -> Settings:
@@ -195,7 +221,7 @@ def _opt(raw: dict[str, Any], key: str, kind: Any, default: Any = None) -> Any:
     if key not in raw:
         return default
     value = raw[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
         raise ConfigError(f"'{key}' must be of type {names}, got {value!r}")
     return value
