@@ -20,7 +20,8 @@ from sqlglot import exp
 from ctui.model import Catalog
 from ctui.sql.drill import string_literal  # control characters as chr(n): log values reach the editor
 from ctui.sql.parse import DIALECT, parse_one
-from ctui.sql.partitions import selection
+from ctui.sql.partitions import NONDETERMINISTIC, relaxed, selection
+from ctui.sql.timerange import partition_predicate as date_partitions
 
 TIMESTAMP = "timestamp"  # partition projection style: "timestamp" = 'yyyy/MM/dd'
 YMD = "ymd"  # manual partitions: year, month, day
@@ -50,7 +51,7 @@ def context_query(
         exp.column(field, table="useridentity").eq(string_literal(value)),
         exp.column("eventtime").between(exp.Literal.string(_iso(start)), exp.Literal.string(_iso(end))),
     ]
-    dates = partition_predicate(start.date(), end.date() + dt.timedelta(days=1), partition_style)
+    dates = _delivery_partitions(start.date(), end.date(), partition_style)
     if dates is not None:
         conditions.insert(0, dates)
     query = (
@@ -82,27 +83,26 @@ def event_by_id_query(eventid: str, parent_sql: str, catalog: Catalog | None = N
     return exp.select("*").from_(source).where(condition).limit(1).sql(dialect=DIALECT, pretty=True)
 
 
-def partition_predicate(first: dt.date, last: dt.date, style: str) -> exp.Expr | None:
-    """Partitions of the days `first`..`last` (inclusive) in `style`; None for NONE."""
+def _delivery_partitions(first: dt.date, last: dt.date, style: str) -> exp.Expr | None:
+    """Partitions of events dated `first`..`last` (one delivery day past the end); None for NONE.
+
+    YMD names each day (a context window spans two or three), so the SQL reads as the days it is.
+    """
     if style == NONE:
         return None
     if style == TIMESTAMP:
-        column = exp.column(TIMESTAMP, quoted=True)
-        return column.between(
-            exp.Literal.string(first.strftime("%Y/%m/%d")), exp.Literal.string(last.strftime("%Y/%m/%d"))
-        )
+        return date_partitions({TIMESTAMP}, first, last)
     if style == YMD:
-        days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+        days = [first + dt.timedelta(days=i) for i in range((last - first).days + 2)]
         per_day = [
-            exp.and_(
-                exp.column("year").eq(exp.Literal.string(f"{d.year:04d}")),
-                exp.column("month").eq(exp.Literal.string(f"{d.month:02d}")),
-                exp.column("day").eq(exp.Literal.string(f"{d.day:02d}")),
-            )
-            for d in days
+            exp.and_(*(exp.column(key).eq(exp.Literal.string(value)) for key, value in _ymd(d))) for d in days
         ]
-        return exp.paren(exp.or_(*per_day)) if len(per_day) > 1 else per_day[0]
+        return exp.paren(exp.or_(*per_day))
     raise ValueError(f"unknown partition style {style!r}")
+
+
+def _ymd(day: dt.date) -> tuple[tuple[str, str], ...]:
+    return (("year", f"{day.year:04d}"), ("month", f"{day.month:02d}"), ("day", f"{day.day:02d}"))
 
 
 def partition_style_of(sql: str, keys: frozenset[str] | set[str] | None = None) -> str:
@@ -188,20 +188,11 @@ def relax_to_partitions(term: exp.Expr) -> exp.Expr | None:
     >>> relax_to_partitions(where.this).sql()
     "day = '01' OR day = '02'"
     """
-    term = term.unnest()
-    if isinstance(term, exp.And):
-        sides = [
-            s for s in (relax_to_partitions(term.left), relax_to_partitions(term.right)) if s is not None
-        ]
-        return exp.and_(*sides) if sides else None
-    if isinstance(term, exp.Or):
-        left, right = relax_to_partitions(term.left), relax_to_partitions(term.right)
-        return exp.or_(left, right) if left is not None and right is not None else None
-    return term.copy() if _reads_only_partitions(term) else None
+    return relaxed(term, _reads_only_partitions)
 
 
 def _reads_only_partitions(term: exp.Expr) -> bool:
-    columns = list(term.find_all(exp.Column))
-    if not columns or any(term.find_all(exp.Subquery, exp.Select)):
+    if term.find(exp.Subquery, exp.Select, exp.Exists, *NONDETERMINISTIC):
         return False
-    return all(c.name.lower() in PARTITION_KEYS for c in columns)
+    columns = list(term.find_all(exp.Column))
+    return bool(columns) and all(c.name.lower() in PARTITION_KEYS for c in columns)

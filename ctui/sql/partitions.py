@@ -120,6 +120,18 @@ def relax(condition: exp.Expr, keep: Callable[[exp.Expr], bool]) -> exp.Expr:
     return condition.copy() if keep(condition) else exp.true()
 
 
+def relaxed(condition: exp.Expr, keep: Callable[[exp.Expr], bool]) -> exp.Expr | None:
+    """`relax` with the TRUEs it leaves folded away; None when nothing that `keep` accepts remains.
+
+    >>> from sqlglot import parse_one
+    >>> on_day = lambda atom: atom.find(exp.Column).name == "day"
+    >>> relaxed(parse_one("day = '01' AND x = 1 OR day = '02'"), on_day).sql()
+    "day = '01' OR day = '02'"
+    """
+    folded = _fold(relax(condition, keep))
+    return None if _is_true(folded) else folded
+
+
 class _AtomTest:
     """Decides whether an atom speaks only about one scan's partition keys."""
 
@@ -224,10 +236,8 @@ def _conditions(select: exp.Select) -> dict[str, list[exp.Expr]]:
 def _predicate(conditions: list[exp.Expr], test: _AtomTest) -> exp.Expr | None:
     if not conditions:
         return None
-    relaxed = _fold(exp.and_(*(relax(c, test) for c in conditions), copy=False))
-    if isinstance(relaxed, exp.Boolean) and relaxed.this:
-        return None
-    return relaxed.transform(_unqualify, copy=False)
+    folded = _fold(exp.and_(*(relax(c, test) for c in conditions), copy=False))
+    return None if _is_true(folded) else folded.transform(_unqualify, copy=False)
 
 
 def _fold(node: exp.Expr) -> exp.Expr:
