@@ -168,7 +168,7 @@ def fill(sql: str, literals: Mapping[str, str | list[str] | int | None], table: 
     return _ORDINALS_RE.sub(lambda m: "GROUP BY " + ", ".join(re.findall(r"\d+", m.group(1))), text)
 
 
-def _rename_table(tree: exp.Expression, table: str) -> None:
+def _rename_table(tree: exp.Expr, table: str) -> None:
     if not _TABLE_RE.match(table):
         raise ValueError(f"table: {table!r} is not a table name ([catalog.][database.]table)")
     for node in list(tree.find_all(exp.Table)):
