@@ -142,7 +142,6 @@ class Caller:
         return rec, region
 
 
-
 class ServiceActivities(Caller):
     """Activities of workloads and AWS services; each returns (record, region)."""
 

@@ -20,44 +20,11 @@ class HumanActivities(Caller):
     """Activities of people and their pipelines; each returns (record, region)."""
 
     def console_login(self, t: int, ds: int, p: Principal, acct: str, region: str) -> tuple[Record, str]:
-        rng, mk = self.rng, self.mk
-        ident = (
-            {
-                "type": "IAMUser",
-                "principalId": p.ids[0],
-                "arn": p.arn,
-                "accountId": acct,
-                "accessKeyId": "",
-                "userName": p.name,
-            }
-            if p.kind == "IAMUser"
-            else p.identity(ds)
-        )
+        rng = self.rng
+        ident = p.sign_in_identity(acct) if p.kind == "IAMUser" else p.identity(ds)
         ok = rng.random() > 0.03
-        add = {
-            "LoginTo": "https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true",
-            "MobileVersion": "No",
-            "MFAUsed": "Yes" if p.mfa else "No",
-        }
-        rec = mk.record(
-            t,
-            ident,
-            "signin.amazonaws.com",
-            "ConsoleLogin",
-            "us-east-1",
-            acct,
-            rng.choice(OFFICE_IPS),
-            rng.choice(UA_BROWSERS),
-            None,
-            {"ConsoleLogin": "Success" if ok else "Failure"},
-            read_only=False,
-            version="1.09",
-            additional=add,
-            event_type="AwsConsoleSignIn",
-        )
-        if not ok:
-            rec["errorMessage"] = "Failed authentication"
-        return rec, "us-east-1"
+        ip, agent = rng.choice(OFFICE_IPS), rng.choice(UA_BROWSERS)
+        return self.mk.console_login(t, ident, acct, ip, agent, ok=ok, mfa=p.mfa), "us-east-1"
 
     def console_browse(self, t: int, ds: int, p: Principal, acct: str, region: str) -> tuple[Record, str]:
         rng, mk = self.rng, self.mk

@@ -138,31 +138,11 @@ def _root_session(
     pl: Planter, p: Principal, start: int, *, mfa: bool, ip: str, actions: int = 7
 ) -> tuple[list[int], list[str]]:
     mk, acct = pl.mk, p.account
-    login_id = {"type": "Root", "principalId": acct, "arn": p.arn, "accountId": acct, "accessKeyId": ""}
     pl.add(
         start,
         acct,
         "us-east-1",
-        mk.record(
-            start,
-            login_id,
-            "signin.amazonaws.com",
-            "ConsoleLogin",
-            "us-east-1",
-            acct,
-            ip,
-            ROOT_UA,
-            None,
-            {"ConsoleLogin": "Success"},
-            read_only=False,
-            version="1.09",
-            event_type="AwsConsoleSignIn",
-            additional={
-                "LoginTo": "https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true",
-                "MobileVersion": "No",
-                "MFAUsed": "Yes" if mfa else "No",
-            },
-        ),
+        mk.console_login(start, p.sign_in_identity(acct), acct, ip, ROOT_UA, mfa=mfa),
     )
     session = {
         "type": "Root",

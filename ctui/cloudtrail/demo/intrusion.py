@@ -133,15 +133,7 @@ def failed_logins(pl: Planter) -> tuple[dict[str, Any], int]:
     rng, mk, p = pl.rng, pl.mk, pl.world.principals["dave"]
     start = pl.at(1.0, 21, 10, jitter_minutes=10)
     acct, ip = MAIN_ACCOUNT, INCIDENT_LOGIN_IP
-    add = {"LoginTo": LOGIN_TO, "MobileVersion": "No", "MFAUsed": "No"}
-    known = {
-        "type": "IAMUser",
-        "principalId": p.ids[0],
-        "arn": p.arn,
-        "accountId": acct,
-        "accessKeyId": "",
-        "userName": p.name,
-    }
+    known = p.sign_in_identity(acct)
     hidden = {
         "type": "IAMUser",
         "accountId": acct,
@@ -151,47 +143,15 @@ def failed_logins(pl: Planter) -> tuple[dict[str, Any], int]:
     attempts = [hidden] * FAILED_HIDDEN + [known] * FAILED_FOR_USER
     times, t = [], start
     for ident in attempts:
-        rec = mk.record(
+        pl.add(
             t,
-            ident,
-            "signin.amazonaws.com",
-            "ConsoleLogin",
-            "us-east-1",
             acct,
-            ip,
-            ATTACKER_UA,
-            None,
-            {"ConsoleLogin": "Failure"},
-            read_only=False,
-            version="1.09",
-            additional=add,
-            event_type="AwsConsoleSignIn",
+            "us-east-1",
+            mk.console_login(t, ident, acct, ip, ATTACKER_UA, ok=False, login_to=LOGIN_TO),
         )
-        rec["errorMessage"] = "Failed authentication"
-        pl.add(t, acct, "us-east-1", rec)
         times.append(t)
         t += rng.randint(8, 30)
-    pl.add(
-        t,
-        acct,
-        "us-east-1",
-        mk.record(
-            t,
-            known,
-            "signin.amazonaws.com",
-            "ConsoleLogin",
-            "us-east-1",
-            acct,
-            ip,
-            ATTACKER_UA,
-            None,
-            {"ConsoleLogin": "Success"},
-            read_only=False,
-            version="1.09",
-            additional=add,
-            event_type="AwsConsoleSignIn",
-        ),
-    )
+    pl.add(t, acct, "us-east-1", mk.console_login(t, known, acct, ip, ATTACKER_UA, login_to=LOGIN_TO))
     times.append(t)
     summary = pl.summary(
         window=pl.window(times),

@@ -11,6 +11,7 @@ Record = dict[str, Any]
 Event = tuple[int, int, str, str, Record]
 
 _CLOCK: list[str] = []
+CONSOLE_HOME = "https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true"
 
 
 def _clock() -> list[str]:
@@ -122,6 +123,39 @@ class RecordMaker:
             rec["tlsDetails"] = tls
         if console:
             rec["sessionCredentialFromConsole"] = "true"
+        return rec
+
+    def console_login(
+        self,
+        t: int,
+        identity: Record,
+        account: str,
+        ip: str,
+        agent: str,
+        *,
+        ok: bool = True,
+        mfa: bool = False,
+        login_to: str = CONSOLE_HOME,
+    ) -> Record:
+        """A ConsoleLogin (global: us-east-1); a failure gets its error message last, as in CloudTrail."""
+        rec = self.record(
+            t,
+            identity,
+            "signin.amazonaws.com",
+            "ConsoleLogin",
+            "us-east-1",
+            account,
+            ip,
+            agent,
+            None,
+            {"ConsoleLogin": "Success" if ok else "Failure"},
+            read_only=False,
+            version="1.09",
+            additional={"LoginTo": login_to, "MobileVersion": "No", "MFAUsed": "Yes" if mfa else "No"},
+            event_type="AwsConsoleSignIn",
+        )
+        if not ok:
+            rec["errorMessage"] = "Failed authentication"
         return rec
 
     def event(self, t: int, account: str, region: str, rec: Record) -> Event:

@@ -121,6 +121,25 @@ class Principal:
             return f"arn:aws:sts::{self.account}:federated-user/{self.name}"
         return ""
 
+    def sign_in_identity(self, account: str) -> Record:
+        """The userIdentity of a console sign-in with a password: no access key yet."""
+        if self.kind == "Root":
+            return {
+                "type": "Root",
+                "principalId": account,
+                "arn": self.arn,
+                "accountId": account,
+                "accessKeyId": "",
+            }
+        return {
+            "type": "IAMUser",
+            "principalId": self.ids[0],
+            "arn": self.arn,
+            "accountId": account,
+            "accessKeyId": "",
+            "userName": self.name,
+        }
+
     def identity(self, day_start: int) -> Record:
         found = self._cache.get(day_start)
         if found is None:

@@ -172,4 +172,3 @@ class TreeWriter:
         }
         self.write_bytes(rel, gzip.compress(_dumps(body).encode("utf-8"), GZIP_LEVEL, mtime=0))
         return rel
-
