@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import duckdb
-import sqlglot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctui.sql.partitions import select, selection
-from tests.unit.test_partitions import CATALOG, GRID, events  # noqa: F401 - `events` is a fixture
+from tests.unit.test_partitions import CATALOG, GRID, events, partitions_read  # noqa: F401 - `events` is a fixture
 
 DAY = st.integers(1, 31).map(lambda d: f"'{d:02d}'")
 OP = st.sampled_from(["=", "<>", "<", "<=", ">", ">="])
@@ -46,12 +45,7 @@ PREDICATES = st.recursive(ATOMS, combine, max_leaves=8)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(where=PREDICATES)
 def test_random_predicates_never_lose_a_partition(events: duckdb.DuckDBPyConnection, where: str) -> None:  # noqa: F811
-    duck = sqlglot.transpile(
-        f'SELECT DISTINCT "timestamp", region FROM cloudtrail_logs WHERE {where}',
-        read="athena",
-        write="duckdb",
-    )[0]
-    read = set(events.execute(duck).fetchall())
+    read = partitions_read(events, where)
     (scan,) = selection(f"SELECT * FROM cloudtrail_logs WHERE {where}", CATALOG)
     kept = {(p["timestamp"], p["region"]) for p in select(scan, GRID)}
     assert read <= kept, scan.predicate.sql() if scan.predicate is not None else None
