@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from textual.message import Message
 
-from ctui.engines.base import Engine
+from ctui.engines.base import Engine, EngineError
 from ctui.history import History
 from ctui.model import Catalog, Finding, QueryError, QueryState, QueryStatus, Severity
 from ctui.tui import messages as m
@@ -20,6 +21,7 @@ from ctui.tui.safe import display_table
 Post = Callable[[Message], Any]
 EngineFactory = Callable[..., Engine]
 POLL_SECONDS = 0.25  # status refreshes at least twice a second
+MAX_BACKOFF_SECONDS = 30.0  # between status reads while the network fails
 
 
 def build_engine(factory: EngineFactory, post: Post) -> None:
@@ -133,11 +135,21 @@ def execute(
         return
     post(m.QuerySubmitted(view_id, handle))
     rows = None
+    status = QueryStatus(handle.query_id, QueryState.QUEUED)
+    failures = 0
     while True:
         try:
             status = engine.poll(handle)
-        except Exception as exc:  # noqa: BLE001
-            status = QueryStatus(handle.query_id, QueryState.FAILED, error=QueryError(_message(exc), "OTHER"))
+            failures = 0
+        except EngineError as exc:  # the engine gave up (after its own retries): a real failure
+            status = poll_failed(status, handle.query_id, exc)
+        except Exception as exc:  # noqa: BLE001 - a network error: the query still runs, keep asking
+            failures += 1
+            delay = backoff(failures)
+            reason = f"cannot read the status, retrying in {delay:.0f}s: {_message(exc)}"
+            post(m.QueryProgressed(view_id, replace(status, state_reason=reason)))
+            stop.wait(delay)
+            continue
         if status.finished:
             break
         post(m.QueryProgressed(view_id, status))
@@ -158,6 +170,19 @@ def execute(
             )
     _finish(history, entry, status, rows)
     post(m.QueryFinished(view_id, status))
+
+
+def backoff(failures: int) -> float:
+    """Seconds before polling again after `failures` failed polls in a row: 0.5, 1, 2 … at most 30."""
+    return float(min(MAX_BACKOFF_SECONDS, POLL_SECONDS * 2**failures))
+
+
+def poll_failed(last: QueryStatus, query_id: str, exc: BaseException) -> QueryStatus:
+    """FAILED, with the query id in the message (the query may still run: the id finds it)."""
+    text = _message(exc)
+    if query_id and query_id not in text:
+        text = f"{text} (query id {query_id})"
+    return replace(last, query_id=query_id, state=QueryState.FAILED, error=QueryError(text, _category(exc)))
 
 
 def cancel(engine: Engine, handle: Any) -> None:

@@ -39,7 +39,7 @@ class QueryFlow:
 
     app: CtuiApp
     view_stack: ViewStack
-    running_view: int | None
+    _running_view: int | None = None
     handle: QueryHandle | None
     _stop: threading.Event | None
     queries_run: int
@@ -55,6 +55,7 @@ class QueryFlow:
         def call_later(self, callback: Any, *args: Any, **kwargs: Any) -> bool: ...
         def set_timer(self, delay: float, callback: Any = None, **kwargs: Any) -> Any: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
+        def refresh_bindings(self) -> None: ...
 
     def init_query_flow(self) -> None:
         self.view_stack = ViewStack()
@@ -62,6 +63,18 @@ class QueryFlow:
         self.handle = None
         self._stop = None
         self.queries_run = 0
+
+    @property
+    def running_view(self) -> int | None:
+        """The id of the view whose query is running (None: idle)."""
+        return self._running_view
+
+    @running_view.setter
+    def running_view(self, view_id: int | None) -> None:
+        changed = (view_id is None) != (self._running_view is None)
+        self._running_view = view_id
+        if changed:
+            self.refresh_bindings()  # the footer shows ctrl+c Cancel only while a query runs
 
     @property
     def busy(self) -> bool:
@@ -207,6 +220,12 @@ class QueryFlow:
             view.status = message.status
         self.status_line.query_progressed(message.status)
         self.refresh_crumbs()
+        status = message.status
+        if status.state_reason and view is not None and view is self.view_stack.top and view.result is None:
+            note = Text(f"Running… query id {escape_controls(status.query_id)}\n", style="dim")
+            note.append(escape_controls(status.state_reason), style="yellow")
+            note.append("\n(ctrl+c cancels)", style="dim")
+            self.call_later(self.results.show_message, note)
 
     async def on_results_fetched(self, message: m.ResultsFetched) -> None:
         view = self.view_stack.find(message.view_id)

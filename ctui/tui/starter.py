@@ -52,18 +52,18 @@ def newest_day(engine: Any, table: TableInfo | None) -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def day_filter(table: TableInfo, day: dt.date) -> exp.Expression | None:
+def day_filter(table: TableInfo, day: dt.date) -> exp.Expr | None:
     """`"timestamp" = 'yyyy/MM/dd'`, or `year = … AND month = … AND day = …`, or None."""
     keys = {c.name.lower() for c in table.partition_keys}
     if "timestamp" in keys:
         return exp.column("timestamp", quoted=True).eq(exp.Literal.string(day.strftime("%Y/%m/%d")))
     if {"year", "month", "day"} <= keys:
         parts = (("year", f"{day.year:04d}"), ("month", f"{day.month:02d}"), ("day", f"{day.day:02d}"))
-        return exp.and_(*(exp.column(k).eq(exp.Literal.string(v)) for k, v in parts))  # type: ignore[return-value]
+        return exp.and_(*(exp.column(k).eq(exp.Literal.string(v)) for k, v in parts))
     return None
 
 
-def recent_filter(table: TableInfo, newest: dt.date) -> exp.Expression | None:
+def recent_filter(table: TableInfo, newest: dt.date) -> exp.Expr | None:
     """The newest delivery day and the one before it.
 
     CloudTrail folders are delivery days, so the newest folder often holds only the few events
@@ -78,7 +78,7 @@ def recent_filter(table: TableInfo, newest: dt.date) -> exp.Expression | None:
         )
     both = [day_filter(table, d) for d in (previous, newest)]
     if all(f is not None for f in both):
-        return exp.or_(*both)  # type: ignore[arg-type]
+        return exp.or_(*both)
     return None
 
 

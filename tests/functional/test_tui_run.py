@@ -6,8 +6,10 @@ import pyarrow as pa
 import pytest
 from textual.coordinate import Coordinate
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from ctui.model import QueryState
+from ctui.tui.app import CtuiApp
 from ctui.tui.screens.confirm import ConfirmScreen
 from ctui.tui.widgets.results import ResultsGrid
 from tests.functional.conftest import run_sql, wait_for, wait_ready
@@ -87,8 +89,10 @@ async def test_ctrl_c_cancels_and_never_quits(make_tui) -> None:
         app.main.editor.load_text(ENDLESS)
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: app.main.handle is not None, "the query to start")
+        await wait_for(pilot, lambda: "^c Cancel" in footer_in_view(app, 100), "Cancel in the footer")
         await pilot.press("ctrl+c")
         await wait_for(pilot, lambda: not app.main.busy, "the cancel")
+        await wait_for(pilot, lambda: "^c Cancel" not in footer_in_view(app, 100), "Cancel to leave")
         assert app.main.view_stack.top.status.state == QueryState.CANCELLED
         assert app.is_running
         assert "CANCELLED" in str(app.main.status_line.render())
@@ -144,6 +148,11 @@ async def test_layout_at_80x24_keeps_the_essentials(make_tui) -> None:
             assert region.width > 0 and region.height > 0 and region.bottom <= 24, widget
         assert main.results.query_one(ResultsGrid).region.height >= 5
         assert "session" in str(main.header_bar.render())
+        assert {"f1 Help", "^r Run"} <= footer_in_view(app, 80)  # editor focused
+        await pilot.press("f3")
+        await pilot.pause()
+        assert {"f1 Help", "^r Run", "⏎ Open", "F Pivot"} <= footer_in_view(app, 80)  # results focused
+        assert "^c Cancel" not in footer_in_view(app, 80)  # only while a query runs
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert main.layout_mode == "editor" and main.results.region.height == 0
@@ -154,6 +163,12 @@ async def test_layout_at_80x24_keeps_the_essentials(make_tui) -> None:
         assert main.layout_mode == "normal"
         await pilot.press("ctrl+b")
         assert main.catalog_tree.display and app.focused is main.catalog_tree
+
+
+def footer_in_view(app: CtuiApp, width: int) -> set[str]:
+    """The footer's keys that are on screen in full, as "key description"."""
+    keys = app.screen.query_one(Footer).query(FooterKey)
+    return {f"{k.key_display} {k.description}" for k in keys if k.region.width and k.region.right <= width}
 
 
 def test_arrow_result_is_not_copied_for_display() -> None:

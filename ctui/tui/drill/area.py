@@ -114,6 +114,7 @@ class DrillArea(Vertical):
         """Show the stack's crumbs in the breadcrumb bar (call after any stack change or status)."""
         for bar in self.query(Breadcrumbs):
             bar.show(self.controller.host.view_stack.crumbs())
+        self.screen.refresh_bindings()  # the footer's drill keys follow the view on screen
 
     @property
     def pane(self) -> ResultsPane | None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -16,9 +16,11 @@ from ctui.tui import messages as m
 from ctui.tui.drill.area import DrillArea
 from ctui.tui.drill.commands import DrillCommands
 from ctui.tui.drill.controller import DrillController
+from ctui.tui.drill.controller import kind_of as drill_kind_of
 from ctui.tui.drill.crumbs import Breadcrumbs
 from ctui.tui.drill.shown import view_shown as drill_view_shown
 from ctui.tui.editor_flow import EditorFlow
+from ctui.tui.footer import footer_order
 from ctui.tui.query_flow import QueryFlow
 from ctui.tui.safe import escape_controls
 from ctui.tui.widgets.catalog import CatalogTree
@@ -140,6 +142,19 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
                     yield ResultsPane(id="results")
         yield StatusLine(id="status")
         yield Footer()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer's view of the keys: Help and Run first (see `ctui.tui.footer`)."""
+        return footer_order(super().active_bindings, busy=self.busy, hidden=self._idle_drill_keys())
+
+    def _idle_drill_keys(self) -> frozenset[str]:
+        """Drill keys that do nothing useful on the view on screen (by binding id)."""
+        top = self.view_stack.top
+        hidden = {"drill.back", "drill.crumb1"} if len(self.view_stack) < 2 else set()
+        if top is not None:
+            hidden.add("drill.context" if drill_kind_of(top).grouped else "drill.exclude_row")
+        return frozenset(hidden)
 
     def on_mount(self) -> None:
         self.results = self.query_one(ResultsPane)

@@ -25,6 +25,8 @@ def status_text(status: QueryStatus, elapsed_ms: int | None = None, rows: int | 
     """`SUCCEEDED 3.2s · 12.00 MB · $0.0001 · 42 rows · queue 0.1s · files 30 read, 0 skipped`."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{status.state.value} ", style=STATE_STYLE.get(status.state, "bold"))
+    if status.state_reason and not status.finished:  # e.g. the network is down: say so first
+        text.append(f"⚠ {escape_controls(status.state_reason)} · ", style="bold yellow")
     elapsed = elapsed_ms if elapsed_ms is not None else status.elapsed_ms
     parts = [f"{elapsed / 1000:.1f}s", format_bytes(status.bytes_scanned), format_cost(status.cost_usd)]
     if rows is not None:
