@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from ctui.cloudtrail.demo.planter import Planter
-from ctui.cloudtrail.demo.records import host, tls
 from ctui.cloudtrail.demo.world import (
     DOMAIN,
     HOSTED_ZONE_ID,
@@ -62,25 +61,19 @@ def route53_www(pl: Planter) -> dict[str, Any]:
     for name, request, response, offset in steps:
         t = start + offset
         times.append(t)
-        rec = pl.add(
+        rec = pl.call(
             t,
-            MAIN_ACCOUNT,
+            p.identity(ds),
+            "route53",
+            name,
             "us-east-1",
-            mk.record(
-                t,
-                p.identity(ds),
-                "route53.amazonaws.com",
-                name,
-                "us-east-1",
-                MAIN_ACCOUNT,
-                ROUTE53_IP,
-                UA_CLI.format("route53." + name.lower()),
-                request,
-                response,
-                read_only=name != "ChangeResourceRecordSets",
-                version="1.08",
-                tls=tls("route53.amazonaws.com"),
-            ),
+            MAIN_ACCOUNT,
+            ROUTE53_IP,
+            UA_CLI.format("route53." + name.lower()),
+            request,
+            response,
+            read_only=name != "ChangeResourceRecordSets",
+            version="1.08",
         )
         if name == "ChangeResourceRecordSets":
             change_event = rec["eventID"]
@@ -173,25 +166,19 @@ def _root_session(
         t = start + 45 + i * 170 + pl.rng.randint(0, 60)
         times.append(t)
         names.append(name)
-        pl.add(
+        pl.call(
             t,
-            acct,
+            session,
+            service,
+            name,
             "us-east-1",
-            mk.record(
-                t,
-                session,
-                f"{service}.amazonaws.com",
-                name,
-                "us-east-1",
-                acct,
-                ip,
-                UA_S3_CONSOLE if service == "s3" else UA_CONSOLE,
-                req,
-                None,
-                read_only=True,
-                version="1.10",
-                tls=tls(host(service, "us-east-1")),
-                console=True,
-            ),
+            acct,
+            ip,
+            UA_S3_CONSOLE if service == "s3" else UA_CONSOLE,
+            req,
+            None,
+            read_only=True,
+            version="1.10",
+            console=True,
         )
     return times, names

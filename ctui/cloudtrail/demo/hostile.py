@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from ctui.cloudtrail.demo.planter import Planter
-from ctui.cloudtrail.demo.records import host, tls
 from ctui.cloudtrail.demo.world import HOSTILE_USER_AGENTS, MAIN_ACCOUNT, OFFICE_IPS
 
 PER_AGENT = 3
@@ -30,25 +29,19 @@ def plant(pl: Planter) -> dict[str, Any]:
             ds = t - (t - mk.t0) % 86400
             p = users[(n + i) % len(users)]
             service, name, req = calls[i % len(calls)]
-            rec = pl.add(
+            rec = pl.call(
                 t,
-                MAIN_ACCOUNT,
+                p.identity(ds),
+                service,
+                name,
                 "us-east-1",
-                mk.record(
-                    t,
-                    p.identity(ds),
-                    f"{service}.amazonaws.com",
-                    name,
-                    "us-east-1",
-                    MAIN_ACCOUNT,
-                    rng.choice(OFFICE_IPS),
-                    agent,
-                    req,
-                    None,
-                    read_only=True,
-                    version="1.08",
-                    tls=tls(host(service, "us-east-1")),
-                ),
+                MAIN_ACCOUNT,
+                rng.choice(OFFICE_IPS),
+                agent,
+                req,
+                None,
+                read_only=True,
+                version="1.08",
             )
             ids.append(rec["eventID"])
     large = _large_request(pl)
@@ -82,25 +75,19 @@ def _large_request(pl: Planter) -> dict[str, Any]:
         size += len(json.dumps(json.dumps(stmt))) - 1  # as escaped inside requestParameters
     document = json.dumps({"Version": "2012-10-17", "Statement": statements})
     req = {"roleName": "orders-api-task-role", "policyName": "tenant-buckets", "policyDocument": document}
-    rec = pl.add(
+    rec = pl.call(
         t,
-        MAIN_ACCOUNT,
+        p.identity(ds),
+        "iam",
+        "PutRolePolicy",
         "us-east-1",
-        mk.record(
-            t,
-            p.identity(ds),
-            "iam.amazonaws.com",
-            "PutRolePolicy",
-            "us-east-1",
-            MAIN_ACCOUNT,
-            "10.20.1.17",
-            "Terraform/1.7.5",
-            req,
-            None,
-            read_only=False,
-            version="1.08",
-            tls=tls("iam.amazonaws.com"),
-        ),
+        MAIN_ACCOUNT,
+        "10.20.1.17",
+        "Terraform/1.7.5",
+        req,
+        None,
+        read_only=False,
+        version="1.08",
     )
     return {
         "event_id": rec["eventID"],

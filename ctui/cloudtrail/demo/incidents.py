@@ -9,7 +9,7 @@ from typing import Any
 
 from ctui.cloudtrail.demo.activities import HOT_KEYS
 from ctui.cloudtrail.demo.planter import Planter
-from ctui.cloudtrail.demo.records import host, tls
+from ctui.cloudtrail.demo.records import tls
 from ctui.cloudtrail.demo.world import (
     HOT_OBJECT_IPS,
     MAIN_ACCOUNT,
@@ -42,24 +42,18 @@ def throttling(pl: Planter) -> dict[str, Any]:
         ds = mk.t0 + 86400 * day
         for slot in range(0, 86400, 300):
             t = ds + slot + rng.randint(0, 59)
-            pl.add(
+            pl.call(
                 t,
-                MAIN_ACCOUNT,
+                p.identity(ds),
+                "autoscaling",
+                "DescribeAutoScalingGroups",
                 "us-east-1",
-                mk.record(
-                    t,
-                    p.identity(ds),
-                    "autoscaling.amazonaws.com",
-                    "DescribeAutoScalingGroups",
-                    "us-east-1",
-                    MAIN_ACCOUNT,
-                    ip,
-                    UA_AUTOSCALER,
-                    {"maxRecords": 100},
-                    None,
-                    read_only=True,
-                    tls=tls(host("autoscaling", "us-east-1")),
-                ),
+                MAIN_ACCOUNT,
+                ip,
+                UA_AUTOSCALER,
+                {"maxRecords": 100},
+                None,
+                read_only=True,
             )
             baseline.append(t)
     # The last two hours of the window: the storm is still going when the data ends, so a "last 24h"
@@ -82,26 +76,20 @@ def throttling(pl: Planter) -> dict[str, Any]:
                 err = EC2_THROTTLE if service == "ec2" else API_THROTTLE
                 codes[err[0]] += 1
             req = {"maxRecords": 100} if service == "autoscaling" else {"maxResults": 1000, "filterSet": {}}
-            pl.add(
+            pl.call(
                 t,
-                MAIN_ACCOUNT,
+                p.identity(ds),
+                service,
+                name,
                 "us-east-1",
-                mk.record(
-                    t,
-                    p.identity(ds),
-                    f"{service}.amazonaws.com",
-                    name,
-                    "us-east-1",
-                    MAIN_ACCOUNT,
-                    ip,
-                    UA_AUTOSCALER,
-                    req,
-                    None,
-                    read_only=True,
-                    error=err,
-                    version="1.10",
-                    tls=tls(host(service, "us-east-1")),
-                ),
+                MAIN_ACCOUNT,
+                ip,
+                UA_AUTOSCALER,
+                req,
+                None,
+                read_only=True,
+                error=err,
+                version="1.10",
             )
             names[name] += 1
             times.append(t)
@@ -112,26 +100,20 @@ def throttling(pl: Planter) -> dict[str, Any]:
             t = start + 600 + int(rng.random() * (duration - 1200))
             err = EC2_THROTTLE if rng.random() < 0.6 else None
             others[q.arn] += err is not None
-            pl.add(
+            pl.call(
                 t,
-                MAIN_ACCOUNT,
+                q.identity(ds),
+                "ec2",
+                rng.choice(("DescribeInstances", "DescribeSubnets")),
                 "us-east-1",
-                mk.record(
-                    t,
-                    q.identity(ds),
-                    "ec2.amazonaws.com",
-                    rng.choice(("DescribeInstances", "DescribeSubnets")),
-                    "us-east-1",
-                    MAIN_ACCOUNT,
-                    "10.20.7.44",
-                    ua,
-                    {"maxResults": 1000},
-                    None,
-                    read_only=True,
-                    error=err,
-                    version="1.10",
-                    tls=tls(host("ec2", "us-east-1")),
-                ),
+                MAIN_ACCOUNT,
+                "10.20.7.44",
+                ua,
+                {"maxResults": 1000},
+                None,
+                read_only=True,
+                error=err,
+                version="1.10",
             )
     return pl.summary(
         window=pl.window(times),
@@ -166,40 +148,35 @@ def s3_hot_objects(pl: Planter) -> dict[str, Any]:
         for _ in range(n):
             t = start + int(rng.random() * 3 * 3600)
             times.append(t)
-            pl.add(
+            pl.call(
                 t,
-                MAIN_ACCOUNT,
+                ident,
+                "s3",
+                "GetObject",
                 "us-east-1",
-                mk.record(
-                    t,
-                    ident,
-                    "s3.amazonaws.com",
-                    "GetObject",
-                    "us-east-1",
-                    MAIN_ACCOUNT,
-                    rng.choice(HOT_OBJECT_IPS),
-                    HOT_USER_AGENT,
-                    {"bucketName": STATIC_BUCKET, "Host": f"{STATIC_BUCKET}.s3.amazonaws.com", "key": key},
-                    None,
-                    read_only=True,
-                    version="1.10",
-                    category="Data",
-                    request_id=mk.s3_request_id(),
-                    additional={
-                        "CipherSuite": "TLS_AES_128_GCM_SHA256",
-                        "bytesTransferredIn": 0,
-                        "bytesTransferredOut": 48_213_504 if key.endswith(".exe") else 2_457_600,
+                MAIN_ACCOUNT,
+                rng.choice(HOT_OBJECT_IPS),
+                HOT_USER_AGENT,
+                {"bucketName": STATIC_BUCKET, "Host": f"{STATIC_BUCKET}.s3.amazonaws.com", "key": key},
+                None,
+                read_only=True,
+                version="1.10",
+                category="Data",
+                request_id=mk.s3_request_id(),
+                additional={
+                    "CipherSuite": "TLS_AES_128_GCM_SHA256",
+                    "bytesTransferredIn": 0,
+                    "bytesTransferredOut": 48_213_504 if key.endswith(".exe") else 2_457_600,
+                },
+                resources=[
+                    {"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::{STATIC_BUCKET}/{key}"},
+                    {
+                        "accountId": MAIN_ACCOUNT,
+                        "type": "AWS::S3::Bucket",
+                        "ARN": f"arn:aws:s3:::{STATIC_BUCKET}",
                     },
-                    resources=[
-                        {"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::{STATIC_BUCKET}/{key}"},
-                        {
-                            "accountId": MAIN_ACCOUNT,
-                            "type": "AWS::S3::Bucket",
-                            "ARN": f"arn:aws:s3:::{STATIC_BUCKET}",
-                        },
-                    ],
-                    tls=tls(f"{STATIC_BUCKET}.s3.amazonaws.com"),
-                ),
+                ],
+                tls=tls(f"{STATIC_BUCKET}.s3.amazonaws.com"),
             )
     return pl.summary(
         window=pl.window(times),

@@ -6,7 +6,6 @@ from collections import Counter
 from typing import Any
 
 from ctui.cloudtrail.demo.planter import Planter
-from ctui.cloudtrail.demo.records import host, tls
 from ctui.cloudtrail.demo.world import DATA_BUCKET, INCIDENT_LOGIN_IP, MAIN_ACCOUNT, UA_BOTO, UA_CONSOLE
 
 ATTACKER_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0"
@@ -86,28 +85,22 @@ def access_denied_burst(pl: Planter) -> dict[str, Any]:
             s3 = service == "s3"
             code = "AccessDenied" if s3 else "AccessDeniedException"
             message = "Access Denied" if s3 else denied_by.format(action, resource, action)
-            pl.add(
+            pl.call(
                 t,
-                acct,
+                p.identity(ds),
+                service,
+                name,
                 region,
-                mk.record(
-                    t,
-                    p.identity(ds),
-                    f"{service}.amazonaws.com",
-                    name,
-                    region,
-                    acct,
-                    ip,
-                    UA_BOTO,
-                    req,
-                    None,
-                    read_only=name != "PutObject",
-                    error=(code, message),
-                    version="1.10" if s3 else "1.08",
-                    category="Data" if s3 else "Management",
-                    request_id=mk.s3_request_id() if s3 else None,
-                    tls=tls(host(service, region)),
-                ),
+                acct,
+                ip,
+                UA_BOTO,
+                req,
+                None,
+                read_only=name != "PutObject",
+                error=(code, message),
+                version="1.10" if s3 else "1.08",
+                category="Data" if s3 else "Management",
+                request_id=mk.s3_request_id() if s3 else None,
             )
             codes[code] += 1
             names[name] += 1
@@ -259,26 +252,20 @@ def sg_open_and_access_key(pl: Planter, after: int) -> dict[str, Any]:
         t = after + 300 + 80 * i + pl.rng.randint(0, 40)
         times.append(t)
         names.append(name)
-        pl.add(
+        pl.call(
             t,
-            acct,
+            session,
+            service,
+            name,
             region,
-            mk.record(
-                t,
-                session,
-                f"{service}.amazonaws.com",
-                name,
-                region,
-                acct,
-                ip,
-                UA_CONSOLE,
-                req,
-                resp,
-                read_only=name.startswith("Describe"),
-                version="1.10" if service == "ec2" else "1.08",
-                tls=tls(host(service, region)),
-                console=True,
-            ),
+            acct,
+            ip,
+            UA_CONSOLE,
+            req,
+            resp,
+            read_only=name.startswith("Describe"),
+            version="1.10" if service == "ec2" else "1.08",
+            console=True,
         )
     new_user = {
         "type": "IAMUser",
@@ -292,25 +279,19 @@ def sg_open_and_access_key(pl: Planter, after: int) -> dict[str, Any]:
         t = times[-1] + 240 + 30 * j
         times.append(t)
         names.append(name)
-        pl.add(
+        pl.call(
             t,
-            acct,
+            new_user,
+            service,
+            name,
             region,
-            mk.record(
-                t,
-                new_user,
-                f"{service}.amazonaws.com",
-                name,
-                region,
-                acct,
-                ip,
-                UA_BOTO,
-                None,
-                None,
-                read_only=True,
-                version="1.08",
-                tls=tls(host(service, region)),
-            ),
+            acct,
+            ip,
+            UA_BOTO,
+            None,
+            None,
+            read_only=True,
+            version="1.08",
         )
     return pl.summary(
         window=pl.window(times),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctui.cloudtrail.demo.records import Event, Record, RecordMaker, iso
+from ctui.cloudtrail.demo.records import Event, Record, RecordMaker, host, iso
+from ctui.cloudtrail.demo.records import tls as tls_details
 from ctui.cloudtrail.demo.world import World
 
 
@@ -26,6 +27,30 @@ class Planter:
     def add(self, t: int, account: str, region: str, rec: Record) -> Record:
         self.events.append(self.mk.event(t, account, region, rec))
         return rec
+
+    def call(
+        self,
+        t: int,
+        identity: Record,
+        service: str,
+        name: str,
+        region: str,
+        account: str,
+        ip: str,
+        agent: str,
+        request: Any,
+        response: Any,
+        *,
+        tls: Record | None = None,
+        **fields: Any,
+    ) -> Record:
+        """Plant one call to `service` (eventSource `<service>.amazonaws.com`; TLS to its endpoint)."""
+        details = tls if tls is not None else tls_details(host(service, region))
+        rec = self.mk.record(
+            t, identity, f"{service}.amazonaws.com", name, region, account, ip, agent, request, response,
+            tls=details, **fields,
+        )  # fmt: skip
+        return self.add(t, account, region, rec)
 
     @staticmethod
     def window(times: list[int]) -> list[str]:
