@@ -76,3 +76,23 @@ async def test_clicks_on_compact_crumbs() -> None:
         await pilot.click(Breadcrumbs, offset=(1 + 4, 0))  # the "2"
         await pilot.pause()
         assert app.selected == [1]
+
+
+async def test_crumb_titles_skip_comments_and_use_the_library_title(make_tui) -> None:
+    from tests.functional.conftest import run_sql, wait_for, wait_ready
+
+    app = make_tui()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_ready(pilot)
+        main = app.main
+        await run_sql(pilot, "-- what ran yesterday\nSELECT eventname\nFROM cloudtrail_logs LIMIT 3")
+        assert main.view_stack.top.title.startswith("SELECT eventname FROM cloudtrail_logs")
+        assert "what ran" not in crumbs_text(main.view_stack.crumbs()).plain
+        await pilot.press("f8", *"who deleted", "enter", "enter")  # pick, then insert with the defaults
+        await wait_for(pilot, lambda: app.screen is main and "Terminate%" in main.editor.text, "the SQL")
+        before = main.queries_run
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: main.queries_run > before and not main.busy, "the library query")
+        assert main.view_stack.top.title == "Who deleted a resource"
+        await run_sql(pilot, "SELECT eventname, count(*) AS n FROM cloudtrail_logs GROUP BY 1")
+        assert main.view_stack.top.title == "by eventname"

@@ -36,6 +36,7 @@ class LibraryScreen(ModalScreen[str | None]):
         super().__init__()
         self.queries, self.errors = load_library([d for d in user_query_dirs(settings) if d.is_dir()])
         self.shown: list[LibraryQuery] = []
+        self.picked: LibraryQuery | None = None  # the query whose SQL was inserted
 
     def compose(self) -> ComposeResult:
         with Vertical(id="library-box", classes="modal-box"):
@@ -101,6 +102,7 @@ class LibraryScreen(ModalScreen[str | None]):
         query = self._query(name)
         if query is None:
             return
+        self.picked = query
         if not query.params:
             self.dismiss(render(query))
             return

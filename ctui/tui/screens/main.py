@@ -127,6 +127,7 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         self.init_query_flow()
         self.drill = DrillController(self)
         self.layout_mode = "normal"
+        self.library_titles: dict[str, str] = {}  # SQL inserted from the library (squashed) -> title
         self.init_editor_flow()
 
     def compose(self) -> ComposeResult:
@@ -218,7 +219,14 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         if not sql:
             self.notify_user("Nothing to run: the editor is empty.", "warning")
             return
-        self.run_query(sql, push=False)
+        self.run_query(sql, push=False, title=self._library_title(sql))
+
+    def _library_title(self, sql: str) -> str | None:
+        """The library's title for `sql` inserted unchanged, unless it groups (`by k1, k2` says more)."""
+        from ctui.tui.drill.plan import classify
+
+        title = self.library_titles.get(" ".join(sql.split()))
+        return title if title is not None and not classify(sql).grouped else None
 
     def action_cancel(self) -> None:
         """Cancel the running query; with nothing running, copy the editor's selection."""
@@ -281,7 +289,14 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
     def action_library(self) -> None:
         from ctui.tui.screens.library import LibraryScreen
 
-        self.app.push_screen(LibraryScreen(self.app.settings), self._reopen)
+        library = LibraryScreen(self.app.settings)
+
+        def inserted(sql: str | None) -> None:
+            if sql and library.picked is not None:
+                self.library_titles[" ".join(sql.split())] = library.picked.title
+            self._reopen(sql)
+
+        self.app.push_screen(library, inserted)
 
     def action_ddl(self) -> None:
         from ctui.tui.screens.ddl import DdlScreen
