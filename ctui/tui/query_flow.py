@@ -128,6 +128,9 @@ class QueryFlow:
         """Show `view` (the stack's top) from its cache: no query runs."""
         self.view_shown(view)
         self.run_worker(self.results.show_view(view), group="results-render", exclusive=True)
+        if view.status is not None and not self.busy:  # the figures of the view on screen
+            rows = view.result.table.num_rows if view.result is not None else None
+            self.status_line.query_finished(view.status, rows)
         self.refresh_spend()
 
     # -- check ------------------------------------------------------------------------------------

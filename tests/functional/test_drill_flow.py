@@ -90,9 +90,12 @@ async def test_back_and_crumbs_restore_cursor_and_scroll_without_a_query(demo_tr
         await pilot.press("escape")
         await shown_again(pilot, events)
         assert events.cursor[0] == 7
+        status_line = str(app.main.status_line.render())  # the figures of the view on screen
+        assert f"{events.result.table.num_rows:,} rows" in status_line, status_line
         await pilot.press("1")  # jump to the first crumb
         await shown_again(pilot, root)
         assert len(app.main.view_stack) == 1
+        assert f"{root.result.table.num_rows:,} rows" in str(app.main.status_line.render())
         assert root.cursor == (40, 1) and root.scroll[1] == scroll_y
         assert len(engines[0].submitted) == before
         assert "›" not in str(app.main.query_one("#crumbs").render())

@@ -102,6 +102,8 @@ async def test_library_form_enter_inserts_and_arrows_step_the_window(make_tui) -
         assert app.screen is app.main
         text = app.main.editor.text
         assert "errorcode IN" in text and ":start" not in text
+        await pilot.pause()
+        assert app.main.editor.cursor_location == (0, 0) and app.main.editor.scroll_y == 0  # SELECT in view
 
 
 async def test_catalog_inserts_names_and_previews_the_newest_day(make_tui) -> None:

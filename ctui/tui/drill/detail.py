@@ -33,25 +33,23 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
 
     DEFAULT_CSS = """
     EventDetailScreen { align: center middle; }
-    EventDetailScreen > Vertical { width: 100%; height: 100%; margin: 1 2; border: round $primary;
+    EventDetailScreen > Vertical { width: 100%; height: 100%; margin: 1 1; border: round $primary;
         background: $surface; }
     EventDetailScreen #detail-title { height: 1; padding: 0 1; background: $panel; }
     EventDetailScreen JsonTree { height: 1fr; }
     """
     BINDINGS = [
         Binding("escape,backspace", "close", "Back", id="detail.close", tooltip="Back to the results"),
-        Binding("n", "move(1)", "Next event", id="detail.next", tooltip="Show the next row's event"),
-        Binding("p", "move(-1)", "Prev event", id="detail.previous", tooltip="Show the previous row's event"),
-        Binding(
-            "y", "copy_value", "Copy value", id="detail.copy_value", tooltip="Copy the value under the cursor"
-        ),
+        Binding("n", "move(1)", "Next", id="detail.next", tooltip="Show the next row's event"),
+        Binding("p", "move(-1)", "Prev", id="detail.previous", tooltip="Show the previous row's event"),
+        Binding("y", "copy_value", "Copy", id="detail.copy_value", tooltip="Copy the value under the cursor"),
         Binding(
             "Y", "copy_event", "Copy event", id="detail.copy_event", tooltip="Copy the whole event as JSON"
         ),
         Binding(
             "c", "context", "Context", id="detail.context", tooltip="This principal's events around then"
         ),
-        Binding("e", "expand_all", "Expand all", id="detail.expand", tooltip="Expand or collapse every node"),
+        Binding("e", "expand_all", "Expand", id="detail.expand", tooltip="Expand or collapse every node"),
     ]
 
     def __init__(self, table: pa.Table, index: int) -> None:

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static
@@ -149,11 +149,17 @@ class ParamsScreen(ModalScreen[str | None]):
         super().__init__()
         self.library_query = query
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Insert first in the footer (Textual lists the focused field's keys first)."""
+        found = super().active_bindings
+        return dict(sorted(found.items(), key=lambda item: item[1].binding.id != "params.enter"))
+
     def compose(self) -> ComposeResult:
         q = self.library_query
         with Vertical(id="params-box", classes="modal-box"):
             yield Static(
-                plain(f"{q.title}: Enter inserts · ↑↓ change · Tab next field · Esc back"),
+                plain(f"{q.title} · Enter inserts · ↑↓ change · Tab next · Esc back"),
                 classes="modal-title",
             )
             with VerticalScroll():

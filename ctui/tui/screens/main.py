@@ -307,7 +307,7 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
     def put_sql(self, text: str, replace: bool = False) -> None:
         if replace:
             self.editor.load_text(text)
-            self.editor.move_cursor(self.editor.document.end)
+            self.editor.move_cursor((0, 0))  # the top (SELECT … FROM) in view, not the last line
         else:
             self.editor.insert(text)
         if self.layout_mode == "results":
