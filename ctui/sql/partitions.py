@@ -81,18 +81,19 @@ def matches(predicate: exp.Expr | None, values: Mapping[str, object]) -> bool:
     >>> matches(parse_one("day BETWEEN '10' AND '12'"), {"day": "11"})
     True
     """
-    return _matcher(predicate)(values)
+    return matcher(predicate)(values)
 
 
 def select(scan: PartitionScan, partitions: Iterable[Mapping[str, str]]) -> list[Mapping[str, str]]:
     """The partitions (key → value mappings) that `scan` may read."""
     typed = _typed_keys(scan.table)
-    test = _matcher(scan.predicate)
+    test = matcher(scan.predicate)
     return [p for p in partitions if test(_typed_values(p, typed))]
 
 
-def _matcher(predicate: exp.Expr | None) -> Callable[[Mapping[str, object]], bool]:
-    """A partition test for `predicate`; one relative to today is tried on every possible today."""
+def matcher(predicate: exp.Expr | None) -> Callable[[Mapping[str, object]], bool]:
+    """`matches` for one predicate, prepared once for many partitions (a clock-relative predicate
+    is tried on every possible today)."""
     if predicate is None:
         return lambda values: True
     days: list[dt.date | None] = [*(clock.candidate_days(predicate) or [])] or [None]
@@ -160,12 +161,16 @@ def statement_scans(
     statement: exp.Expr, catalog: Catalog, scopes: list[Scope] | None = None
 ) -> Iterator[PartitionScan]:
     """The scans of one parsed statement (`scopes`: its traverse_scope, when already computed)."""
-    if scopes is None:
-        try:
-            scopes = traverse_scope(statement)
-        except Exception:  # noqa: BLE001 - sqlglot cannot scope it: every table read is unpruned
-            yield from _unscoped_scans(statement, catalog)
-            return
+    try:
+        # sqlglot resolves sources lazily: a clash (`t JOIN t`) surfaces only when they are read.
+        scans = _scoped_scans(traverse_scope(statement) if scopes is None else scopes, catalog)
+    except Exception:  # noqa: BLE001 - sqlglot cannot scope it: every table read is unpruned
+        scans = list(_unscoped_scans(statement, catalog))
+    yield from scans
+
+
+def _scoped_scans(scopes: list[Scope], catalog: Catalog) -> list[PartitionScan]:
+    scans: list[PartitionScan] = []
     pushed = pushed_conditions(scopes, _conditions, relax)
     for scope in scopes:
         if not isinstance(scope.expression, exp.Select):
@@ -178,7 +183,10 @@ def statement_scans(
             test = _AtomTest(alias, table, _ambiguous_keys(alias, table, tables))
             bounds = tuple(conditions.get(alias.lower(), conditions[""]))
             predicate = cast("exp.Expression | None", _predicate(list(bounds), test))
-            yield PartitionScan(table, alias, predicate, source=node, conditions=bounds, atom_test=test)
+            scans.append(
+                PartitionScan(table, alias, predicate, source=node, conditions=bounds, atom_test=test)
+            )
+    return scans
 
 
 def _scope_tables(scope: Scope, catalog: Catalog) -> dict[str, tuple[exp.Table, TableInfo]]:

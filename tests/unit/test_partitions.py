@@ -49,6 +49,12 @@ def test_selection_raises_parse_error() -> None:
         selection("SELECT 'unterminated", CATALOG)
 
 
+def test_a_source_clash_sqlglot_finds_late_reads_everything() -> None:
+    # traverse_scope succeeds; the alias clash only raises when the scope's sources are read
+    sql = "SELECT count(*) FROM cloudtrail_logs JOIN cloudtrail_logs ON a.x = b.x WHERE a.day = '01'"
+    assert [s.prunes for s in selection(sql, CATALOG)] == [False, False]
+
+
 def test_selection_accepts_a_tree_and_resolves_the_table() -> None:
     (scan,) = selection(sqlglot.parse_one("SELECT 1 FROM cloudtrail_logs_pp", read="athena"), CATALOG)
     assert scan.table.name == "cloudtrail_logs" and not scan.prunes and scan.alias == "cloudtrail_logs_pp"
