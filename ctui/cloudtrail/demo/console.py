@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ctui.cloudtrail.demo.activities import Caller
+from ctui.cloudtrail.demo.caller import Caller
 from ctui.cloudtrail.demo.records import Record, host, tls
 from ctui.cloudtrail.demo.world import (
     DOMAIN,
