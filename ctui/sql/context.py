@@ -20,8 +20,8 @@ from sqlglot import exp
 from ctui.model import Catalog
 from ctui.sql.drill import string_literal  # control characters as chr(n): log values reach the editor
 from ctui.sql.parse import DIALECT, parse_one
+from ctui.sql.partition_dates import partition_predicate as date_partitions
 from ctui.sql.partitions import NONDETERMINISTIC, relaxed, selection
-from ctui.sql.timerange import partition_predicate as date_partitions
 
 TIMESTAMP = "timestamp"  # partition projection style: "timestamp" = 'yyyy/MM/dd'
 YMD = "ymd"  # manual partitions: year, month, day

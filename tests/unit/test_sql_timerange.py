@@ -9,8 +9,9 @@ import sqlglot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ctui.sql.partition_dates import partition_predicate
 from ctui.sql.partitions import matches
-from ctui.sql.timerange import day_range, days_back, partition_predicate
+from ctui.sql.timerange import day_range, days_back
 
 D = dt.date
 

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from sqlglot import exp
 
 from ctui.model import Finding, Severity, TableInfo
+from ctui.sql.partition_dates import partition_predicate, relative_partition_predicate
 from ctui.sql.partitions import PartitionScan
 from ctui.sql.rules.common import RuleContext, same_node_in
-from ctui.sql.timerange import day_range, days_back, partition_predicate, relative_partition_predicate
+from ctui.sql.timerange import day_range, days_back
 
 
 def partition_filter_missing(tree: exp.Expr, context: RuleContext) -> Iterator[Finding]:
