@@ -40,6 +40,7 @@ class QueryFlow:
     app: CtuiApp
     view_stack: ViewStack
     _running_view: int | None = None
+    _note: tuple[int, str | None] | None = None  # the running-query notice shown in the results pane
     handle: QueryHandle | None
     _stop: threading.Event | None
     queries_run: int
@@ -224,7 +225,10 @@ class QueryFlow:
         self.status_line.query_progressed(message.status)
         self.refresh_crumbs()
         status = message.status
-        if status.state_reason and view is not None and view is self.view_stack.top and view.result is None:
+        shown = (message.view_id, status.state_reason)
+        on_screen = view is not None and view is self.view_stack.top and view.result is None
+        if status.state_reason and on_screen and shown != self._note:
+            self._note = shown  # once per reason: not a remount every poll
             note = Text(f"Running… query id {escape_controls(status.query_id)}\n", style="dim")
             note.append(escape_controls(status.state_reason), style="yellow")
             note.append("\n(ctrl+c cancels)", style="dim")

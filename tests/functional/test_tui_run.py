@@ -148,10 +148,12 @@ async def test_layout_at_80x24_keeps_the_essentials(make_tui) -> None:
             assert region.width > 0 and region.height > 0 and region.bottom <= 24, widget
         assert main.results.query_one(ResultsGrid).region.height >= 5
         assert "session" in str(main.header_bar.render())
-        assert {"f1 Help", "^r Run"} <= footer_in_view(app, 80)  # editor focused
+        # the footer recomposes after each change of bindings: wait for it, then look
+        essentials = {"f1 Help", "^r Run"}
+        await wait_for(pilot, lambda: essentials <= footer_in_view(app, 80), "Help and Run (editor)")
         await pilot.press("f3")
-        await pilot.pause()
-        assert {"f1 Help", "^r Run", "⏎ Open", "F Pivot"} <= footer_in_view(app, 80)  # results focused
+        in_results = essentials | {"⏎ Open", "F Pivot"}
+        await wait_for(pilot, lambda: in_results <= footer_in_view(app, 80), "Help and Run (results)")
         assert "^c Cancel" not in footer_in_view(app, 80)  # only while a query runs
         await pilot.press("ctrl+t")
         await pilot.pause()
