@@ -20,13 +20,12 @@ from ctui.config import AthenaProfile
 from ctui.engines.athena import errors
 from ctui.engines.athena.catalog import GLUE_CATALOG, AthenaSource, GlueSource, LazyCatalog
 from ctui.engines.athena.estimate import PrefixSizer, estimate_bytes, glue_partitions, selected_prefixes
-from ctui.engines.athena.results import is_header, row_values, to_arrow
+from ctui.engines.athena.results import fetch_rows, to_arrow
 from ctui.engines.athena.status import poll_delay, status_from_execution
 from ctui.engines.base import EngineError
 from ctui.engines.pricing import DEFAULT_PRICE_PER_TB
 from ctui.model import Estimate, QueryHandle, QueryResult, QueryState, QueryStatus, TableInfo
 
-PAGE_ROWS = 1000  # GetQueryResults maximum
 MAX_QUERY_BYTES = 262_144  # StartQueryExecution's QueryString limit (UTF-8)
 _RETRYABLE_CODES = {"ThrottlingException", "TooManyRequestsException", "InternalServerException",
                     "ServiceUnavailable", "InternalFailure"}  # fmt: skip
@@ -271,37 +270,9 @@ class AthenaEngine:
         tracked = self._track(handle)
         if tracked.statement_type is None:
             self.poll(handle, fresh=True)
-        athena = self.client("athena")
-        rows: list[list[str | None]] = []
-        column_info: list[dict[str, Any]] = []
-        token: str | None = None
-        first_page, truncated = True, False
+        athena, dml = self.client("athena"), tracked.statement_type == "DML"
         with self.guard(f"fetch the results of query {handle.query_id}"):
-            while True:
-                kwargs: dict[str, Any] = {"QueryExecutionId": handle.query_id, "MaxResults": PAGE_ROWS}
-                if token:
-                    kwargs["NextToken"] = token
-                page = athena.get_query_results(**kwargs)
-                result_set = page.get("ResultSet") or {}
-                column_info = column_info or list(
-                    (result_set.get("ResultSetMetadata") or {}).get("ColumnInfo", [])
-                )
-                page_rows = [row_values(r) for r in result_set.get("Rows", [])]
-                if (
-                    first_page
-                    and page_rows
-                    and tracked.statement_type == "DML"
-                    and is_header(page_rows[0], column_info)
-                ):
-                    page_rows = page_rows[1:]
-                first_page = False
-                rows.extend(page_rows)
-                token = page.get("NextToken")
-                if len(rows) > limit:
-                    truncated = True
-                    break
-                if not token:
-                    break
+            column_info, rows, truncated = fetch_rows(athena, handle.query_id, dml=dml, limit=limit)
         total = None if truncated else len(rows)
         return QueryResult(table=to_arrow(column_info, rows[:limit]), truncated=truncated, total_rows=total)
 

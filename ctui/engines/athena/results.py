@@ -20,6 +20,37 @@ _INTEGERS = {"tinyint": pa.int8(), "smallint": pa.int16(), "integer": pa.int32()
              "bigint": pa.int64()}  # fmt: skip
 _FLOATS = {"double": pa.float64(), "float": pa.float32(), "real": pa.float32()}
 _TZ_SUFFIX = re.compile(r"^(.*?)\s+(UTC|Z|[+-]\d{2}:?\d{2})$")
+PAGE_ROWS = 1000  # GetQueryResults maximum
+
+
+def fetch_rows(
+    athena: Any, query_id: str, *, dml: bool, limit: int
+) -> tuple[list[dict[str, Any]], list[list[str | None]], bool]:
+    """(column info, rows, truncated): GetQueryResults pages until more than `limit` rows or the end.
+
+    Only a DML result's first page starts with a header row (dropped here); DDL results have none.
+    """
+    rows: list[list[str | None]] = []
+    column_info: list[dict[str, Any]] = []
+    token: str | None = None
+    first_page = True
+    while True:
+        kwargs: dict[str, Any] = {"QueryExecutionId": query_id, "MaxResults": PAGE_ROWS}
+        if token:
+            kwargs["NextToken"] = token
+        page = athena.get_query_results(**kwargs)
+        result_set = page.get("ResultSet") or {}
+        column_info = column_info or list((result_set.get("ResultSetMetadata") or {}).get("ColumnInfo", []))
+        page_rows = [row_values(r) for r in result_set.get("Rows", [])]
+        if first_page and page_rows and dml and is_header(page_rows[0], column_info):
+            page_rows = page_rows[1:]
+        first_page = False
+        rows.extend(page_rows)
+        token = page.get("NextToken")
+        if len(rows) > limit:
+            return column_info, rows, True
+        if not token:
+            return column_info, rows, False
 
 
 def arrow_type(athena_type: str, precision: int | None = None, scale: int | None = None) -> pa.DataType:
