@@ -20,8 +20,6 @@ from ctui.cloudtrail.schema import RECORD_FIELDS, FieldType
 PARTITION_FIELDS = ("account", "region", "year", "month", "day")
 PATH_RE = r"/([^/]+)/CloudTrail/([^/]+)/(\d{4})/(\d{2})/(\d{2})/[^/]*$"
 MAX_OBJECT_BYTES = 1 << 30  # a whole file is one JSON object; CloudTrail files reach 50 MB gzipped
-# CloudTrail keys whose case differs from the schema's field name (JSON keys match case-sensitively).
-JSON_KEYS = {"resources.arn": "ARN"}
 # Read when a query names no data column at all (count(*)): the cheapest field that every record has.
 FALLBACK_FIELD = "eventVersion"
 
@@ -79,7 +77,7 @@ def _column_sql(column: str) -> str:
     name, ft = _FIELDS[column]
     if ft.kind in ("string", "json"):
         return f"r.{_quote(name)} AS {column}"
-    structure = json.dumps(_structure(ft, column))
+    structure = json.dumps(_structure(ft))
     return f"CAST(from_json(r.{_quote(name)}, {_literal(structure)}) AS {_athena_type(ft)}) AS {column}"
 
 
@@ -87,8 +85,8 @@ def _declared_type(ft: FieldType) -> str:
     return "VARCHAR" if ft.kind in ("string", "json") else "JSON"
 
 
-def _structure(ft: FieldType, path: str) -> Any:
-    """The json_transform structure with CloudTrail's own key names."""
+def _structure(ft: FieldType) -> Any:
+    """The json_transform structure, keyed by CloudTrail's own (case-sensitive) JSON keys."""
     if ft.kind == "string":
         return "VARCHAR"
     if ft.kind == "json":
@@ -97,12 +95,8 @@ def _structure(ft: FieldType, path: str) -> Any:
         return "MAP(VARCHAR, VARCHAR)"
     if ft.kind == "array":
         assert ft.item is not None
-        return [_structure(ft.item, path)]
-    structure = {}
-    for name, field_type in ft.fields:
-        field_path = f"{path}.{name.lower()}"
-        structure[JSON_KEYS.get(field_path, name)] = _structure(field_type, field_path)
-    return structure
+        return [_structure(ft.item)]
+    return {name: _structure(field_type) for name, field_type in ft.fields}
 
 
 def _athena_type(ft: FieldType) -> str:
