@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -142,20 +143,26 @@ def test_configuration_errors_are_one_paragraph(
 def test_denied_results_end_in_one_message_with_the_query_id(
     connection: Moto, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from ctui.engines.athena import errors
-
-    real = errors.make_client
-
-    def denying(session: Any, service: str, profile: Any) -> Any:
-        client = real(session, service, profile)
-        client.meta.events.register("before-call.athena.GetQueryResults", _deny_results)
-        return client
-
-    monkeypatch.setattr(errors, "make_client", denying)
+    _hook_clients(monkeypatch, {"before-call.athena.GetQueryResults": _deny_results})
     assert main(["run", "--athena", ONE_DAY]) == 1
     err = capsys.readouterr().err
     (query_id,) = connection.executions()
     assert "Access denied" in err and query_id in err and "Traceback" not in err
+
+
+def _hook_clients(monkeypatch: pytest.MonkeyPatch, hooks: dict[str, Callable[..., Any]]) -> None:
+    """Every boto3 client the engine makes gets these botocore event handlers."""
+    from ctui.engines.athena import errors
+
+    real = errors.make_client
+
+    def hooked(session: Any, service: str, profile: Any) -> Any:
+        client = real(session, service, profile)
+        for event, handler in hooks.items():
+            client.meta.events.register(event, handler)
+        return client
+
+    monkeypatch.setattr(errors, "make_client", hooked)
 
 
 class _Forbidden:
@@ -172,7 +179,6 @@ def test_run_keeps_polling_through_network_errors(
     import botocore.exceptions as bx
 
     import ctui.commands.run as run_command
-    from ctui.engines.athena import errors
 
     down = {"polls": 0}
 
@@ -183,17 +189,15 @@ def test_run_keeps_polling_through_network_errors(
     def count(**_: Any) -> None:
         down["polls"] += 1
 
-    real = errors.make_client
-
-    def flaky(session: Any, service: str, profile: Any) -> Any:
-        client = real(session, service, profile)
-        client.meta.events.register("before-call.athena.GetQueryExecution", count)
-        client.meta.events.register("before-send.athena.GetQueryExecution", unreachable)
-        return client
-
     with Path(os.environ["CTUI_CONFIG"]).open("a", encoding="utf-8") as config:
         config.write("max_attempts = 1\n")  # into the connection's section: no botocore backoff
-    monkeypatch.setattr(errors, "make_client", flaky)
+    _hook_clients(
+        monkeypatch,
+        {
+            "before-call.athena.GetQueryExecution": count,
+            "before-send.athena.GetQueryExecution": unreachable,
+        },
+    )
     monkeypatch.setattr(run_command, "_pause", lambda _: None)
     assert main(["run", "--athena", "--format", "csv", ONE_DAY]) == 0
     err = capsys.readouterr().err
@@ -205,16 +209,7 @@ def test_run_keeps_polling_through_network_errors(
 def test_permanent_poll_failure_names_the_query_id(
     connection: Moto, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from ctui.engines.athena import errors
-
-    real = errors.make_client
-
-    def denying(session: Any, service: str, profile: Any) -> Any:
-        client = real(session, service, profile)
-        client.meta.events.register("before-call.athena.GetQueryExecution", _deny_results)
-        return client
-
-    monkeypatch.setattr(errors, "make_client", denying)
+    _hook_clients(monkeypatch, {"before-call.athena.GetQueryExecution": _deny_results})
     assert main(["run", "--athena", ONE_DAY]) == 1
     err = capsys.readouterr().err
     (query_id,) = connection.executions()
