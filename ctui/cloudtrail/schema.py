@@ -1,7 +1,8 @@
 """The CloudTrail table: one description of the record, from which every shape is derived.
 
-Fields keep CloudTrail's camelCase names (DuckDB's JSON transform matches keys case-sensitively);
-the Athena table shape lower-cases them, as Athena's Hive JSON SerDe table does.
+Fields keep CloudTrail's JSON key names (DuckDB's JSON transform matches keys case-sensitively; the
+local reader derives its structure from them); the Athena table shape lower-cases them, as Athena's
+Hive JSON SerDe table does.
 """
 
 from __future__ import annotations
@@ -125,21 +126,6 @@ def hive_type(t: FieldType) -> str:
         return f"array<{hive_type(t.item)}>"
     inner = ",".join(f"{name.lower()}:{hive_type(ft)}" for name, ft in t.fields)
     return f"struct<{inner}>"
-
-
-def duckdb_type(t: FieldType) -> str:
-    """The DuckDB type with CloudTrail's camelCase field names (JSON text read as JSON)."""
-    if t.kind == "string":
-        return "VARCHAR"
-    if t.kind == "json":
-        return "JSON"
-    if t.kind == "map":
-        return "MAP(VARCHAR, VARCHAR)"
-    if t.kind == "array":
-        assert t.item is not None
-        return f"{duckdb_type(t.item)}[]"
-    inner = ", ".join(f'"{name}" {duckdb_type(ft)}' for name, ft in t.fields)
-    return f"STRUCT({inner})"
 
 
 def columns() -> tuple[Column, ...]:
