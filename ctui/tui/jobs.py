@@ -115,7 +115,11 @@ def execute(
     post: Post,
     stop: threading.Event,
 ) -> None:
-    """Submit, poll until finished (posting progress), fetch the results, record the history."""
+    """Submit, poll until finished (posting progress), fetch the results, record the history.
+
+    `stop` is set when the app closes: polling ends at once (a network outage must not keep the
+    process alive; the query id is in the history).
+    """
     entry = None
     if history is not None:
         entry = safely(
@@ -148,12 +152,17 @@ def execute(
             delay = backoff(failures)
             reason = f"cannot read the status, retrying in {delay:.0f}s: {_message(exc)}"
             post(m.QueryProgressed(view_id, replace(status, state_reason=reason)))
-            stop.wait(delay)
+            if stop.wait(delay):
+                break
             continue
         if status.finished:
             break
         post(m.QueryProgressed(view_id, status))
-        stop.wait(POLL_SECONDS)
+        if stop.wait(POLL_SECONDS):
+            break
+    if stop.is_set() and not status.finished:  # the app is closing: stop polling, let it exit
+        _finish(history, entry, status, None)
+        return
     if status.state == QueryState.SUCCEEDED:
         try:
             result = engine.results(handle, limit)

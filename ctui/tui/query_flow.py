@@ -187,6 +187,11 @@ class QueryFlow:
         self.status_line.say(f"not run: {reason}", "bold red")
         self.call_later(self.results.show_message, text)
 
+    def stop_polling(self) -> None:
+        """The app is closing: the query worker stops polling (it would keep the process alive)."""
+        if self._stop is not None:
+            self._stop.set()
+
     # -- run --------------------------------------------------------------------------------------
     def _execute(self, view: View) -> None:
         engine = self.app.engine

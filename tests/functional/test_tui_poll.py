@@ -83,3 +83,18 @@ async def test_an_engine_error_while_polling_fails_with_the_query_id(demo_tree, 
         assert "AccessDenied" in status.error.message and status.query_id in status.error.message
         await wait_for(pilot, lambda: status.query_id in results_text(app), "the error with the query id")
         assert engines[0].polls == 1
+
+
+async def test_quitting_during_an_outage_stops_polling(demo_tree, tui_settings) -> None:
+    app, engines = flaky_app(demo_tree, tui_settings, ConnectionError("no route to host"), fail=10**9)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        app.main.editor.load_text(SQL)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "cannot read the status" in status_line_text(app), "the retry notice")
+        worker = next(w for w in app.workers if w.name == "execute")
+        await pilot.press("ctrl+q", "y")  # a query "runs": confirm, cancel (unreachable too) and quit
+        await wait_for(pilot, lambda: not app.is_running, "the exit")
+        await wait_for(pilot, lambda: worker.is_finished, "the polling thread to end")
+    (entry,) = app.history.entries()
+    assert entry.query_id and entry.state != "FAILED"  # not a failure: the query id is kept

@@ -170,6 +170,9 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         if self.size.width < 90:
             self.catalog_tree.display = False  # 80 columns: the editor and results need the room
 
+    def on_unmount(self) -> None:
+        self.stop_polling()  # the app is closing
+
     # -- hooks of QueryFlow --------------------------------------------------------------------------
     def notify_user(self, text: str, severity: str = "information") -> None:
         # Messages can quote log values (an engine error naming a bad value): never raw control codes.
