@@ -135,6 +135,11 @@ class History:
             )
             return int(cur.lastrowid or 0)
 
+    def record_query_id(self, entry_id: int, query_id: str) -> None:
+        """Keep the engine's id as soon as the query is submitted: it finds the query if ctui dies."""
+        with self._connect() as con:
+            con.execute("UPDATE queries SET query_id=? WHERE id=?", (query_id, entry_id))
+
     def record_finished(self, entry_id: int, status: QueryStatus, rows: int | None = None) -> None:
         """Store the final state, bytes, cost, timings and error of a query."""
         error = f"{status.error.category}: {status.error.message}" if status.error else None

@@ -137,6 +137,8 @@ def execute(
         _finish(history, entry, status, None)
         post(m.QueryFinished(view_id, status))
         return
+    if history is not None and entry is not None:
+        safely(lambda: history.record_query_id(entry, handle.query_id))
     post(m.QuerySubmitted(view_id, handle))
     rows = None
     status = QueryStatus(handle.query_id, QueryState.QUEUED)

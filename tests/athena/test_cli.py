@@ -89,7 +89,10 @@ def test_max_bytes_blocks_and_warning_needs_yes(connection: Moto, capsys: pytest
 
 
 def test_ctrl_c_cancels_the_query_on_athena(
-    connection: Moto, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    connection: Moto,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
 ) -> None:
     import ctui.commands.run as run_command
 
@@ -103,6 +106,10 @@ def test_ctrl_c_cancels_the_query_on_athena(
 
     # Only the poll loop's pause: patching time.sleep itself would fire in moto's and boto's threads too.
     monkeypatch.setattr(run_command, "_pause", interrupt)
+    # A shell without job control starts background commands with SIGINT ignored, and Python then
+    # installs no KeyboardInterrupt handler: give the test the handler an interactive ctui has.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    request.addfinalizer(lambda: signal.signal(signal.SIGINT, previous))
     assert main(["run", "--athena", ONE_DAY]) == 130
     (execution,) = connection.executions().values()
     assert execution.status == "CANCELLED"

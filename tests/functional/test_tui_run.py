@@ -72,8 +72,12 @@ async def test_statement_under_cursor_and_failures_in_place(make_tui) -> None:
         view = app.main.view_stack.top
         assert view.sql == BAD_CAST
         assert view.status.state == QueryState.FAILED and view.status.error is not None
-        message = str(app.main.results.query_one("#results-message").render())
-        assert "FAILED" in message and view.status.error.message[:20] in message
+
+        def message() -> str:
+            return str(app.main.results.query_one("#results-message").render())
+
+        await wait_for(pilot, lambda: "FAILED" in message(), "the failure shown in place")
+        assert view.status.error.message[:20] in message()
         assert BAD_CAST in editor.text  # the query stays in the editor
         editor.move_cursor((0, 3))
         await pilot.press("f5")
