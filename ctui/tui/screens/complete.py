@@ -14,9 +14,10 @@ from textual.widgets.option_list import Option
 
 from ctui.tui.completion import Candidate
 from ctui.tui.safe import escape_controls
+from ctui.tui.screens.picker import PickerKeys
 
 
-class CompletionScreen(ModalScreen[str | None]):
+class CompletionScreen(PickerKeys, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "Back", id="complete.back"),
         Binding("down", "move(1)", "Down", show=False),
@@ -59,20 +60,8 @@ class CompletionScreen(ModalScreen[str | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
-    def action_move(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        if options.option_count:
-            options.highlighted = ((options.highlighted or 0) + step) % options.option_count
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        options = self.query_one(OptionList)
-        if options.highlighted is not None and options.option_count:
-            self.dismiss(options.get_option_at_index(options.highlighted).id)
-        else:
-            self.dismiss(None)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+    def choose(self, option_id: str | None) -> None:
+        self.dismiss(option_id)
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from ctui.engines.pricing import format_bytes, format_cost
 from ctui.history import History, HistoryEntry
 from ctui.tui.safe import escape_controls
+from ctui.tui.screens.picker import PickerKeys
 
 SQL_CHARS = 56
 STATE_STYLE = {"SUCCEEDED": "green", "FAILED": "red", "CANCELLED": "magenta", "REFUSED": "yellow"}
@@ -46,7 +47,7 @@ def totals_text(history: History) -> Text:
     return text
 
 
-class HistoryScreen(ModalScreen[str | None]):
+class HistoryScreen(PickerKeys, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "Back", id="history.back"),
         Binding("down", "move(1)", "Down", show=False),
@@ -104,22 +105,10 @@ class HistoryScreen(ModalScreen[str | None]):
     def _entry(self, option_id: str | None) -> HistoryEntry | None:
         return next((e for e in self.entries if str(e.id) == option_id), None)
 
-    def action_move(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        if options.option_count:
-            options.highlighted = ((options.highlighted or 0) + step) % options.option_count
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        options = self.query_one(OptionList)
-        if options.highlighted is not None and options.option_count:
-            self._reopen(options.get_option_at_index(options.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self._reopen(event.option.id)
-
-    def _reopen(self, option_id: str | None) -> None:
+    def choose(self, option_id: str | None) -> None:
         entry = self._entry(option_id)
-        self.dismiss(entry.sql if entry else None)
+        if entry is not None:
+            self.dismiss(entry.sql)
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

@@ -17,13 +17,14 @@ from ctui.config import Settings, config_dir
 from ctui.library import LibraryQuery, Param, load_library, render
 from ctui.library_params import WINDOW_PRESETS
 from ctui.tui.safe import escape_controls, plain
+from ctui.tui.screens.picker import PickerKeys
 
 
 def user_query_dirs(settings: Settings) -> list[Path]:
     return [config_dir() / "queries", *(Path(d).expanduser() for d in settings.query_dirs)]
 
 
-class LibraryScreen(ModalScreen[str | None]):
+class LibraryScreen(PickerKeys, ModalScreen[str | None]):
     """Pick a query; its parameters are asked next; the filled SQL goes into the editor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -85,20 +86,7 @@ class LibraryScreen(ModalScreen[str | None]):
     def _query(self, name: str | None) -> LibraryQuery | None:
         return next((q for q in self.shown if q.name == name), None)
 
-    def action_move(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        if options.option_count:
-            options.highlighted = ((options.highlighted or 0) + step) % options.option_count
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        options = self.query_one(OptionList)
-        if options.highlighted is not None and options.option_count:
-            self._pick(options.get_option_at_index(options.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self._pick(event.option.id)
-
-    def _pick(self, name: str | None) -> None:
+    def choose(self, name: str | None) -> None:
         query = self._query(name)
         if query is None:
             return
