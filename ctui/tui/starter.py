@@ -67,19 +67,14 @@ def recent_filter(table: TableInfo, newest: dt.date) -> exp.Expr | None:
     """The newest delivery day and the one before it.
 
     CloudTrail folders are delivery days, so the newest folder often holds only the few events
-    delivered after midnight; the newest events themselves mostly sit in the day before.
+    delivered after midnight; the newest events themselves mostly sit in the day before (whose
+    events the shared helper places in that day's folder and the next).
     """
-    keys = {c.name.lower() for c in table.partition_keys}
+    from ctui.sql.partition_dates import partition_predicate
+
     previous = newest - dt.timedelta(days=1)
-    if "timestamp" in keys:
-        day = exp.column("timestamp", quoted=True)
-        return day.between(
-            exp.Literal.string(previous.strftime("%Y/%m/%d")), exp.Literal.string(newest.strftime("%Y/%m/%d"))
-        )
-    both = [day_filter(table, d) for d in (previous, newest)]
-    if all(f is not None for f in both):
-        return exp.or_(*both)
-    return None
+    keys = [c.name for c in table.partition_keys]
+    return partition_predicate(keys, previous, previous, prefer_timestamp=True)
 
 
 def table_ref(table: TableInfo, catalog: Catalog | None) -> exp.Table:
