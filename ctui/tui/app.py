@@ -23,6 +23,7 @@ from ctui.tui import messages as m
 from ctui.tui.commands import CtuiCommands
 from ctui.tui.safe import escape_controls
 from ctui.tui.screens.main import MainScreen
+from ctui.ui_state import UiState
 
 EngineFactory = Callable[..., Engine]
 
@@ -53,7 +54,7 @@ class CtuiApp(App[int]):
         history: History | None = None,
         theme: str | None = None,
         initial_sql: str | None = None,
-        state: themes.UiState | None = None,
+        state: UiState | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -62,7 +63,7 @@ class CtuiApp(App[int]):
         self.engine: Engine | None = None
         self.catalog: Catalog | None = None
         self.initial_sql = initial_sql
-        self.ui_state = state or themes.UiState.load()
+        self.ui_state = state or UiState.load()
         self.requested_theme = theme or self.ui_state.theme or settings.theme
         self.loaded_themes = themes.load_themes()
         for loaded in self.loaded_themes:
@@ -116,7 +117,7 @@ class CtuiApp(App[int]):
         )
 
     def on_catalog_loaded(self, message: m.CatalogLoaded) -> None:
-        from ctui.tui.starter import main_table, newest_day, starter_sql
+        from ctui.starter import main_table, newest_day, starter_sql
 
         self.catalog = message.catalog
         main = self.main
@@ -200,7 +201,7 @@ def make_app(
     state_path: Path | None = None,
 ) -> CtuiApp:
     """The app, with its engine factory (called in a worker) and history injected."""
-    state = themes.UiState.load(state_path) if state_path else None
+    state = UiState.load(state_path) if state_path else None
     return CtuiApp(
         settings, engine_factory, history=history, theme=theme, initial_sql=initial_sql, state=state
     )

@@ -150,7 +150,7 @@ class EditorFlow:
         self.editor.focus()
 
     def on_sql_editor_completion_requested(self, event: SqlEditor.CompletionRequested) -> None:
-        from ctui.tui.completion import candidates, current_word
+        from ctui.completion import candidates, current_word
         from ctui.tui.screens.complete import CompletionScreen
 
         word = current_word(event.before_cursor)

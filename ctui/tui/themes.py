@@ -1,4 +1,4 @@
-"""Theme files (TOML in `themes/` and the user's `<config dir>/themes/`) and the persisted UI state.
+"""Theme files (TOML in `themes/` and the user's `<config dir>/themes/`).
 
 A theme file:
 
@@ -20,16 +20,13 @@ A theme file:
 
 from __future__ import annotations
 
-import json
-import os
 import tomllib
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from textual.theme import Theme
 
-from ctui.config import config_dir, data_dir
+from ctui.config import config_dir
 from ctui.resources import shipped_dir
 
 DEFAULT = "ctui-dark"
@@ -88,35 +85,3 @@ def load_themes(dirs: list[Path] | None = None) -> list[Theme]:
 
 
 load_errors: list[str] = []
-
-
-@dataclass(frozen=True)
-class UiState:
-    """What the UI remembers between runs (the theme); a small JSON file in the data directory."""
-
-    theme: str | None = None
-    path: Path | None = None
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> UiState:
-        path = path or data_dir() / "ui-state.json"
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls(path=path)
-        theme = raw.get("theme") if isinstance(raw, dict) else None
-        return cls(theme=theme if isinstance(theme, str) else None, path=path)
-
-    def with_theme(self, theme: str) -> UiState:
-        return replace(self, theme=theme)
-
-    def save(self) -> None:
-        if self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"theme": self.theme}), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # remembering the theme is a convenience

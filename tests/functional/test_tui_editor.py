@@ -156,7 +156,7 @@ async def test_ctrl_c_copies_the_selection_when_nothing_runs(make_tui) -> None:
 
 
 def test_value_completion_follows_the_compared_column() -> None:
-    from ctui.tui.completion import candidates
+    from ctui.completion import candidates
 
     sources = [c.text for c in candidates("WHERE eventsource = 's", None)]
     assert sources[0] == "'s3.amazonaws.com'" and all(t.endswith(".amazonaws.com'") for t in sources)

@@ -7,7 +7,7 @@ import datetime as dt
 from ctui.cloudtrail.schema import table_info
 from ctui.model import Column
 from ctui.sql.partitions import matches
-from ctui.tui.starter import recent_filter, starter_sql
+from ctui.starter import recent_filter, starter_sql
 
 
 def partition(day: dt.date) -> dict[str, str]:

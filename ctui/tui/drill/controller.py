@@ -1,4 +1,4 @@
-"""What the drill keys do: build the next view (see `plan`) and ask the host app to run or show it.
+"""What the drill keys do: build the next view (`ctui.drilldown`) and ask the host app to run or show it.
 
 The host owns the view stack and the query machinery (lint, estimate, cost guard, run); the
 controller never runs SQL itself, so every drill is estimated and charged like any query, and going
@@ -12,10 +12,10 @@ from typing import Any, Protocol
 
 from textual.app import App
 
+from ctui import drilldown
+from ctui.cloudtrail.record import row_at
 from ctui.model import Catalog
-from ctui.tui.drill import plan
 from ctui.tui.drill.detail import DetailOutcome, EventDetailScreen
-from ctui.tui.drill.record import row_at
 from ctui.tui.safe import escape_controls
 from ctui.viewstack import View, ViewKind, ViewStack
 
@@ -42,7 +42,7 @@ class DrillHost(Protocol):
 def kind_of(view: View) -> ViewKind:
     """The view's kind, classified from its SQL the first time for queries run from the editor."""
     if view.kind == ViewKind.OTHER:
-        view.kind = plan.classify(view.sql)
+        view.kind = drilldown.classify(view.sql)
     return view.kind
 
 
@@ -70,10 +70,10 @@ class DrillController:
     def activate(self, view: View, row_index: int, row: Mapping[str, Any]) -> None:
         """Enter on a row: drill into an aggregate's events, or open an event's detail."""
         if kind_of(view).grouped:
-            limit = getattr(getattr(self.app, "settings", None), "result_row_limit", plan.DRILL_LIMIT)
-            self._run(lambda: plan.drill_in(view, row, limit=limit))
+            limit = getattr(getattr(self.app, "settings", None), "result_row_limit", drilldown.DRILL_LIMIT)
+            self._run(lambda: drilldown.drill_in(view, row, limit=limit))
             return
-        fetch = plan.full_record(view, row, self.catalog) if kind_of(view) == ViewKind.EVENTS else None
+        fetch = drilldown.full_record(view, row, self.catalog) if kind_of(view) == ViewKind.EVENTS else None
         if fetch is not None:
             self._detail_pending.add(fetch.id)
             self.host.run_view(fetch)
@@ -108,17 +108,17 @@ class DrillController:
     def exclude(self, view: View, row: Mapping[str, Any]) -> None:
         """`x`: the same query without this row's values."""
         if kind_of(view).grouped:
-            self._run(lambda: plan.exclude_row(view, row))
+            self._run(lambda: drilldown.exclude_row(view, row))
         else:
             self.app.notify("x filters out an aggregated row; on events use e on a cell", severity="warning")
 
     def filter_cell(self, view: View, column: str, value: Any, *, exclude: bool) -> None:
         """`i` / `e`: keep only (or drop) rows whose `column` is this cell's value."""
-        self._run(lambda: plan.filter_by_cell(view, column, value, exclude=exclude))
+        self._run(lambda: drilldown.filter_by_cell(view, column, value, exclude=exclude))
 
     def pivot(self, view: View, column: str) -> None:
         """`F`: the frequency table of `column` under the current filters."""
-        self._run(lambda: plan.pivot(view, column))
+        self._run(lambda: drilldown.pivot(view, column))
 
     # -- context window ------------------------------------------------------------------------
     def context(self, view: View, event: Mapping[str, Any], minutes: int | None = None) -> None:
@@ -147,7 +147,8 @@ class DrillController:
 
     def _context_view(self, view: View, event: Mapping[str, Any], minutes: int) -> View | None:
         event = dict(event)
-        new = self._build(lambda: plan.context_window(view, event, minutes=minutes, catalog=self.catalog))
+        catalog = self.catalog
+        new = self._build(lambda: drilldown.context_window(view, event, minutes=minutes, catalog=catalog))
         if new is not None:
             self._contexts[new.id] = (event, minutes)
         return new

@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ctui.cloudtrail.record import event_json, expand_json_text, row_at, summary, value_text
 from ctui.tui.drill.jsontree import JsonTree
-from ctui.tui.drill.record import event_json, expand_json_text, row_at, summary, value_text
 from ctui.tui.safe import escape_controls, plain
 
 if TYPE_CHECKING:  # pyarrow loads with the first result, not at start-up

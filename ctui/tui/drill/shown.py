@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import TextArea
 
-from ctui.tui.drill.plan import title_for
+from ctui.drilldown import title_for
 from ctui.viewstack import View, ViewStack
 
 

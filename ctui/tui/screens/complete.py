@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from ctui.tui.completion import Candidate
+from ctui.completion import Candidate
 from ctui.tui.safe import escape_controls
 from ctui.tui.screens.picker import PickerKeys
 

@@ -226,7 +226,7 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
 
     def _library_title(self, sql: str) -> str | None:
         """The library's title for `sql` inserted unchanged, unless it groups (`by k1, k2` says more)."""
-        from ctui.tui.drill.plan import classify
+        from ctui.drilldown import classify
 
         title = self.library_titles.get(" ".join(sql.split()))
         return title if title is not None and not classify(sql).grouped else None
@@ -341,7 +341,7 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
 
     @on(CatalogTree.PreviewRequested)
     def _preview(self, event: CatalogTree.PreviewRequested) -> None:
-        from ctui.tui.starter import newest_day, preview_sql
+        from ctui.starter import newest_day, preview_sql
 
         day = newest_day(self.app.engine, event.table)
         sql = preview_sql(event.table, day, self.app.catalog)

@@ -1,4 +1,4 @@
-"""What each drill key makes of the view on screen: a new, not yet run, View (Textual-free).
+"""What each drill key makes of the view on screen: a new, not yet run, View.
 
 The SQL comes from `ctui.sql.drill` (filter in/out, cell filters, pivot) and `ctui.sql.context`
 (context window, event by id); this module names the views and says what kind of rows they hold.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ctui.tui.drill.record import is_full_record
+from ctui.cloudtrail.record import is_full_record
 from ctui.viewstack import View, ViewKind
 
 if TYPE_CHECKING:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
+from ctui import drilldown
 from ctui.model import QueryResult
 from ctui.sql.catalog import builtin_catalog
-from ctui.tui.drill import plan
 from ctui.viewstack import View, ViewKind
 
 AGG = (
@@ -29,14 +29,14 @@ ARN = "arn:aws:sts::111122223333:assumed-role/cluster-autoscaler/i-0abc"
     ],
 )
 def test_classify(sql: str, kind: ViewKind) -> None:
-    assert plan.classify(sql) == kind
+    assert drilldown.classify(sql) == kind
 
 
 def test_group_columns_skip_aggregates() -> None:
     view = View(AGG, "agg", ViewKind.AGGREGATE)
     row = {"principal": ARN, "eventname": "X", "calls": 3}
-    assert plan.group_columns(view, row) == ["principal", "eventname"]
-    assert plan.group_columns(View(AGG, "p", group_keys=("eventname",)), row) == ["eventname"]
+    assert drilldown.group_columns(view, row) == ["principal", "eventname"]
+    assert drilldown.group_columns(View(AGG, "p", group_keys=("eventname",)), row) == ["eventname"]
 
 
 @pytest.mark.parametrize(
@@ -52,8 +52,8 @@ def test_group_columns_skip_aggregates() -> None:
     ],
 )
 def test_short_titles(value: object, expected: str) -> None:
-    assert plan.short(value) == expected
-    assert len(plan.short(value)) <= plan.VALUE_CHARS
+    assert drilldown.short(value) == expected
+    assert len(drilldown.short(value)) <= drilldown.VALUE_CHARS
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_short_titles(value: object, expected: str) -> None:
     ],
 )
 def test_title_for(sql: str, title: str) -> None:
-    assert plan.title_for(sql) == title
+    assert drilldown.title_for(sql) == title
 
 
 @pytest.mark.parametrize(
@@ -79,28 +79,28 @@ def test_title_for(sql: str, title: str) -> None:
     ],
 )
 def test_source_table(sql: str, table: str) -> None:
-    assert plan.source_table(sql) == table
+    assert drilldown.source_table(sql) == table
 
 
 def test_context_window_view() -> None:
     parent = View("SELECT * FROM cloudtrail_logs WHERE year = '2024'", "events", ViewKind.EVENTS)
     event = {"eventtime": "2024-06-10T12:00:00Z", "useridentity": {"arn": ARN}}
-    view = plan.context_window(parent, event, minutes=5, catalog=builtin_catalog())
+    view = drilldown.context_window(parent, event, minutes=5, catalog=builtin_catalog())
     assert view.kind == ViewKind.EVENTS and view.title == "±5m assumed-role/cluster-autoscaler"
     assert "year = '2024' AND month = '06' AND day = '10'" in view.sql  # parent's partition style
     assert "'2024-06-10T11:55:00Z' AND '2024-06-10T12:05:00Z'" in view.sql
     with pytest.raises(ValueError):
-        plan.context_window(parent, {"eventtime": "2024-06-10T12:00:00Z"})
+        drilldown.context_window(parent, {"eventtime": "2024-06-10T12:00:00Z"})
 
 
 def test_full_record_only_for_partial_rows_with_an_eventid() -> None:
     parent_sql = "SELECT eventid, eventname FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/10'"
     partial = View(parent_sql, "p", ViewKind.EVENTS)
     partial.result = QueryResult(pa.table({"eventid": ["e1"], "eventname": ["X"]}))
-    fetch = plan.full_record(partial, {"eventid": "e1", "eventname": "X"})
+    fetch = drilldown.full_record(partial, {"eventid": "e1", "eventname": "X"})
     assert fetch is not None and fetch.kind == ViewKind.EVENTS and fetch.title == "event e1"
     assert "eventid = 'e1'" in fetch.sql and "\"timestamp\" = '2024/06/10'" in fetch.sql
-    assert plan.full_record(partial, {"eventname": "X"}) is None  # nothing to fetch by
+    assert drilldown.full_record(partial, {"eventname": "X"}) is None  # nothing to fetch by
     full_columns = [
         "eventid",
         "eventtime",
@@ -112,4 +112,4 @@ def test_full_record_only_for_partial_rows_with_an_eventid() -> None:
     ]
     full = View("SELECT * FROM cloudtrail_logs", "f", ViewKind.EVENTS)
     full.result = QueryResult(pa.table({c: ["v"] for c in full_columns}))
-    assert plan.full_record(full, {"eventid": "e1"}) is None
+    assert drilldown.full_record(full, {"eventid": "e1"}) is None
