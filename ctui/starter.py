@@ -54,13 +54,10 @@ def newest_day(engine: Any, table: TableInfo | None) -> dt.date:
 
 def day_filter(table: TableInfo, day: dt.date) -> exp.Expr | None:
     """`"timestamp" = 'yyyy/MM/dd'`, or `year = … AND month = … AND day = …`, or None."""
-    keys = {c.name.lower() for c in table.partition_keys}
-    if "timestamp" in keys:
-        return exp.column("timestamp", quoted=True).eq(exp.Literal.string(day.strftime("%Y/%m/%d")))
-    if {"year", "month", "day"} <= keys:
-        parts = (("year", f"{day.year:04d}"), ("month", f"{day.month:02d}"), ("day", f"{day.day:02d}"))
-        return exp.and_(*(exp.column(k).eq(exp.Literal.string(v)) for k, v in parts))
-    return None
+    from ctui.sql.partition_dates import delivery_days_predicate
+
+    keys = [c.name for c in table.partition_keys]
+    return delivery_days_predicate(keys, day, day, prefer_timestamp=True)
 
 
 def recent_filter(table: TableInfo, newest: dt.date) -> exp.Expr | None:

@@ -84,25 +84,14 @@ def event_by_id_query(eventid: str, parent_sql: str, catalog: Catalog | None = N
 
 
 def _delivery_partitions(first: dt.date, last: dt.date, style: str) -> exp.Expr | None:
-    """Partitions of events dated `first`..`last` (one delivery day past the end); None for NONE.
-
-    YMD names each day (a context window spans two or three), so the SQL reads as the days it is.
-    """
+    """Partitions of events dated `first`..`last` (one delivery day past the end); None for NONE."""
     if style == NONE:
         return None
     if style == TIMESTAMP:
         return date_partitions({TIMESTAMP}, first, last)
     if style == YMD:
-        days = [first + dt.timedelta(days=i) for i in range((last - first).days + 2)]
-        per_day = [
-            exp.and_(*(exp.column(key).eq(exp.Literal.string(value)) for key, value in _ymd(d))) for d in days
-        ]
-        return exp.paren(exp.or_(*per_day))
+        return date_partitions({"year", "month", "day"}, first, last)
     raise ValueError(f"unknown partition style {style!r}")
-
-
-def _ymd(day: dt.date) -> tuple[tuple[str, str], ...]:
-    return (("year", f"{day.year:04d}"), ("month", f"{day.month:02d}"), ("day", f"{day.day:02d}"))
 
 
 def partition_style_of(sql: str, keys: frozenset[str] | set[str] | None = None) -> str:

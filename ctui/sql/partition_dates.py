@@ -28,14 +28,30 @@ def partition_predicate(
     table: str | None = None,
 ) -> exp.Expr | None:
     """Partitions of the events dated `first`..`last` (one day past the end), in the table's scheme."""
-    keys = {k.lower() for k in keys}
     end = last + dt.timedelta(days=1) if last is not None else None
+    return delivery_days_predicate(keys, first, end, prefer_timestamp=prefer_timestamp, table=table)
+
+
+def delivery_days_predicate(
+    keys: Iterable[str],
+    first: Bound,
+    last: Bound,
+    *,
+    prefer_timestamp: bool = False,
+    table: str | None = None,
+) -> exp.Expr | None:
+    """The partitions (delivery days) `first`..`last` themselves, in the table's scheme; None if it has none.
+
+    >>> print(delivery_days_predicate({"timestamp"}, dt.date(2024, 6, 10), dt.date(2024, 6, 10)).sql())
+    "timestamp" = '2024/06/10'
+    """
+    keys = {k.lower() for k in keys}
     ymd = {"year", "month", "day"} <= keys
     if "timestamp" in keys and (prefer_timestamp or not ymd):
         column = exp.column(exp.to_identifier("timestamp", quoted=True), table=table)
-        return _range(column, _fmt(first, "%Y/%m/%d"), _fmt(end, "%Y/%m/%d"))
+        return _range(column, _fmt(first, "%Y/%m/%d"), _fmt(last, "%Y/%m/%d"))
     if ymd:
-        return _ymd(first, end, table)
+        return _ymd(first, last, table)
     return None
 
 

@@ -19,6 +19,7 @@ from ctui.sql.context import (
     principal,
     relax_to_partitions,
 )
+from ctui.sql.partitions import matches
 
 ARN = "arn:aws:sts::111122223333:assumed-role/cluster-autoscaler/i-0abc"
 
@@ -46,14 +47,13 @@ def test_context_window_crossing_midnight_in_ymd_style() -> None:
     event = {"eventTime": "2024-06-30T23:55:00Z", "userIdentity": {"arn": ARN}}
     sql = context_query(event, minutes=10, partition_style=YMD, table="db.trail")
     assert "FROM db.trail" in sql
-    where = _where(sql).sql()
-    for day in (
-        "year = '2024' AND month = '06' AND day = '30'",
-        "month = '07' AND day = '01'",
-        "month = '07' AND day = '02'",
-    ):
-        assert day in where
-    assert "'2024-06-30T23:45:00Z' AND '2024-07-01T00:05:00Z'" in where
+    where = _where(sql)
+    days = where.find(exp.Or)
+    assert days is not None  # the window's two days and one delivery day past them, across a month end
+    window = [dt.date(2024, 6, 29) + dt.timedelta(days=n) for n in range(5)]
+    ymd = [{"year": f"{d:%Y}", "month": f"{d:%m}", "day": f"{d:%d}"} for d in window]
+    assert [d for d, part in zip(window, ymd, strict=True) if matches(days, part)] == window[1:4]
+    assert "'2024-06-30T23:45:00Z' AND '2024-07-01T00:05:00Z'" in where.sql()
 
 
 def test_context_without_partitions() -> None:

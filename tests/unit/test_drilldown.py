@@ -87,7 +87,7 @@ def test_context_window_view() -> None:
     event = {"eventtime": "2024-06-10T12:00:00Z", "useridentity": {"arn": ARN}}
     view = drilldown.context_window(parent, event, minutes=5, catalog=builtin_catalog())
     assert view.kind == ViewKind.EVENTS and view.title == "±5m assumed-role/cluster-autoscaler"
-    assert "year = '2024' AND month = '06' AND day = '10'" in view.sql  # parent's partition style
+    assert "year = '2024' AND month = '06' AND day BETWEEN '10' AND '11'" in view.sql  # parent's style
     assert "'2024-06-10T11:55:00Z' AND '2024-06-10T12:05:00Z'" in view.sql
     with pytest.raises(ValueError):
         drilldown.context_window(parent, {"eventtime": "2024-06-10T12:00:00Z"})
