@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from ctui import __version__
 
-COMMANDS = ("run", "lint", "estimate", "drill", "demo-data", "ddl", "queries")
+COMMANDS = ("run", "lint", "estimate", "drill", "whois", "demo-data", "ddl", "queries")
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:
@@ -83,6 +83,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_engine_options(estimate)
     estimate.add_argument("--format", choices=("text", "json"), default="text")
     add_sql_source(estimate)
+
+    whois = sub.add_parser("whois", help="who is behind an event, an access key or a principal ARN")
+    add_engine_options(whois)
+    start = whois.add_mutually_exclusive_group(required=True)
+    start.add_argument("--access-key", metavar="ID", help="an access key id (AKIA… or ASIA…)")
+    start.add_argument("--event-id", metavar="ID", help="a CloudTrail eventID")
+    start.add_argument("--arn", metavar="ARN", help="a principal ARN (assumed-role, federated-user, user)")
+    whois.add_argument(
+        "--at",
+        metavar="TIME",
+        help="ISO time (UTC): the event's time, or the latest use to look back from (default: now)",
+    )
+    whois.add_argument("--format", choices=("text", "json"), default="text")
+    whois.add_argument("--max-bytes", type=int, metavar="N", help="refuse hop queries above N bytes")
+    whois.add_argument("--yes", action="store_true", help="run hop queries above the guard's warning level")
 
     drill = sub.add_parser("drill", help="print the drill-down SQL for an aggregate query and one row")
     drill.add_argument("--row", metavar="JSON", help='the result row as a JSON object {"column": value}')
