@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ctui.model import Catalog
+from ctui.sql.hivetype import parse_type
 
 _WORD = re.compile(r"['\"]?[A-Za-z0-9_.$:-]*$")
 
@@ -135,32 +136,6 @@ def current_word(text_before_cursor: str) -> str:
     return match.group(0) if match else ""
 
 
-def parse_type(kind: str) -> dict[str, str] | None:
-    """Fields of a Hive `struct<a:string,b:struct<…>>` (or of the struct inside `array<…>`)."""
-    kind = kind.strip()
-    lowered = kind.lower()
-    if lowered.startswith("array<") and kind.endswith(">"):
-        return parse_type(kind[6:-1])
-    if not (lowered.startswith("struct<") and kind.endswith(">")):
-        return None
-    body = kind[7:-1]
-    fields: dict[str, str] = {}
-    depth = 0
-    start = 0
-    for i, ch in enumerate(body + ","):
-        if ch == "<":
-            depth += 1
-        elif ch == ">":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            part = body[start:i]
-            name, _, ftype = part.partition(":")
-            if name.strip():
-                fields[name.strip()] = ftype.strip()
-            start = i + 1
-    return fields
-
-
 def candidates(text_before_cursor: str, catalog: Catalog | None, limit: int = 200) -> list[Candidate]:
     """Completions for the word before the cursor, best first."""
     word = current_word(text_before_cursor)
@@ -238,12 +213,11 @@ def _struct_fields(path: str, catalog: Catalog | None) -> dict[str, str] | None:
             column = table.column(names[0])
         if column is None:
             continue
-        fields = parse_type(column.type)
+        fields = parse_type(column.type).struct_fields()
         for name in names[1:]:
             if fields is None:
                 break
-            lowered = {k.lower(): v for k, v in fields.items()}
-            fields = parse_type(lowered[name]) if name in lowered else None
+            fields = fields[name].struct_fields() if name in fields else None
         if fields:
-            return fields
+            return {name: str(kind) for name, kind in fields.items()}
     return None

@@ -6,7 +6,6 @@ Textual-free; the SQL is built with sqlglot so table and partition names are quo
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from sqlglot import exp
@@ -21,7 +20,6 @@ STARTER_COLUMNS = (
     "sourceipaddress",
     "errorcode",
 )
-_DATE_IN_RANGE = re.compile(r"(\d{4})[/-](\d{2})[/-](\d{2})")
 
 
 def newest_day(engine: Any, table: TableInfo | None) -> dt.date:
@@ -42,13 +40,16 @@ def newest_day(engine: Any, table: TableInfo | None) -> dt.date:
         if days:
             year, month, day_ = max(days)
             return dt.date(int(year), int(month), int(day_))
-    if table is not None:
-        for key, value in table.properties.items():
-            if key.startswith("projection.") and key.endswith(".range"):
-                end = value.split(",")[-1].strip()
-                found = _DATE_IN_RANGE.search(end)
-                if found and "NOW" not in end.upper():
-                    return dt.date(*(int(g) for g in found.groups()))
+    if table is not None and table.projection_enabled:
+        from ctui.sql.date_projection import ProjectionError, date_projection
+
+        for key in table.partition_keys:
+            if table.properties.get(f"projection.{key.name}.type", "").lower() != "date":
+                continue
+            try:
+                return date_projection(table.properties, key.name).end.date()
+            except ProjectionError:
+                continue
     return dt.datetime.now(dt.UTC).date()
 
 

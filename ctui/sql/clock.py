@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlglot import exp
 
+from ctui.sql.date_patterns import joda_to_strftime
+
 TODAY = "__today__"  # the key under which the evaluator finds the candidate date
 NOT_CLOCK = object()  # value() of an expression this module does not compute
 CLOCKS = (exp.CurrentDate, exp.CurrentTimestamp)
@@ -106,7 +108,7 @@ def value(
     ):
         base, pattern = scalar(node.expressions[0], values), node.expressions[1].name
         if isinstance(base, dt.date) and _DATE_ONLY_JODA.match(pattern):
-            return base.strftime(pattern.replace("yyyy", "%Y").replace("MM", "%m").replace("dd", "%d"))
+            return base.strftime(joda_to_strftime(pattern))
         return unknown
     return NOT_CLOCK
 

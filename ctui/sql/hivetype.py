@@ -13,6 +13,28 @@ class HiveType:
     kind: str
     fields: dict[str, HiveType] = field(default_factory=dict)
     item: HiveType | None = None
+    key: HiveType | None = None  # a map's key type
+
+    def __str__(self) -> str:
+        """The type as Hive writes it (lower case, no spaces).
+
+        >>> str(parse_type("ARRAY<struct<arn: string, n: map<string,int>>>"))
+        'array<struct<arn:string,n:map<string,int>>>'
+        """
+        if self.kind == "struct":
+            return "struct<" + ",".join(f"{name}:{kind}" for name, kind in self.fields.items()) + ">"
+        if self.kind == "map":
+            return f"map<{self.key},{self.item}>"
+        if self.kind == "array":
+            return f"array<{self.item}>"
+        return self.kind
+
+    def struct_fields(self) -> dict[str, HiveType] | None:
+        """The fields of this struct, or of the struct in this array (`resources`); None otherwise."""
+        kind: HiveType | None = self
+        while kind is not None and kind.kind == "array":
+            kind = kind.item
+        return kind.fields if kind is not None and kind.kind == "struct" else None
 
 
 @lru_cache(maxsize=512)
@@ -41,11 +63,12 @@ def _parse(text: str, pos: int) -> tuple[HiveType, int]:
                     if pos < len(text) and text[pos] == ",":
                         pos += 1
                 return HiveType("struct", fields), pos + 1
+            key = None
             if kind == "map<":
-                _, pos = _parse(text, pos)  # key type
+                key, pos = _parse(text, pos)
                 pos += 1  # ,
             item, pos = _parse(text, pos)
-            return HiveType(kind[:-1], item=item), pos + 1
+            return HiveType(kind[:-1], item=item, key=key), pos + 1
     end = pos
     depth = 0
     while end < len(text) and (depth or text[end] not in ",>"):

@@ -11,26 +11,13 @@ sqlglot translates most of Trino; what it leaves wrong is fixed on the tree befo
 
 from __future__ import annotations
 
-import re
-
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
-READ_DIALECT = "athena"
+from ctui.sql.date_patterns import DatePatternError, joda_to_strftime
 
-# Joda-Time pattern letters (as Trino's parse_datetime/format_datetime use them) -> strftime.
-_JODA = {
-    "yyyy": "%Y", "yy": "%y", "y": "%Y", "YYYY": "%Y", "xxxx": "%G",
-    "MMMM": "%B", "MMM": "%b", "MM": "%m", "M": "%-m",
-    "dd": "%d", "d": "%-d", "DDD": "%j", "D": "%j",
-    "HH": "%H", "H": "%-H", "hh": "%I", "h": "%-I", "kk": "%H", "KK": "%I",
-    "mm": "%M", "m": "%-M", "ss": "%S", "s": "%-S",
-    "SSSSSS": "%f", "SSS": "%g", "SS": "%g", "S": "%g",
-    "a": "%p", "EEEE": "%A", "EEE": "%a", "E": "%a",
-    "ZZZ": "%Z", "ZZ": "%z", "Z": "%z", "zzzz": "%Z", "z": "%Z",
-}  # fmt: skip
-_JODA_TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*")
+READ_DIALECT = "athena"
 
 
 class SqlError(ValueError):
@@ -65,28 +52,6 @@ def to_duckdb(tree: exp.Expression) -> str:
 def transpile(sql: str) -> str:
     """`to_duckdb(parse(sql))`."""
     return to_duckdb(parse(sql))
-
-
-def joda_to_strftime(pattern: str) -> str:
-    """Convert a Joda-Time pattern to strftime.
-
-    >>> joda_to_strftime("yyyy-MM-dd'T'HH:mm:ss'Z'")
-    '%Y-%m-%dT%H:%M:%SZ'
-    """
-    out: list[str] = []
-    pos = 0
-    for match in _JODA_TOKEN.finditer(pattern):
-        out.append(pattern[pos : match.start()].replace("%", "%%"))
-        token = match.group(0)
-        if token.startswith("'"):
-            out.append("'" if token == "''" else token[1:-1].replace("''", "'").replace("%", "%%"))
-        elif token in _JODA:
-            out.append(_JODA[token])
-        else:
-            raise SqlError(f"unsupported Joda date pattern {token!r} in {pattern!r}")
-        pos = match.end()
-    out.append(pattern[pos:].replace("%", "%%"))
-    return "".join(out)
 
 
 def _fix(node: exp.Expression) -> exp.Expression:
@@ -126,7 +91,10 @@ def _name_outputs(tree: exp.Expression) -> None:
 
 def _strftime_literal(fmt: exp.Expression | None) -> exp.Expression:
     if isinstance(fmt, exp.Literal) and fmt.is_string:
-        return exp.Literal.string(joda_to_strftime(fmt.this))
+        try:
+            return exp.Literal.string(joda_to_strftime(fmt.this))
+        except DatePatternError as exc:
+            raise SqlError(str(exc)) from exc
     raise SqlError("parse_datetime/format_datetime need a constant format string")
 
 

@@ -14,10 +14,10 @@ from ctui.engines.athena.projection import (
     location,
     select_projected,
     static_prefix,
-    strftime_format,
 )
 from ctui.engines.base import EngineError
 from ctui.model import Column, TableInfo
+from ctui.sql.date_patterns import joda_to_strftime
 
 NOW = dt.datetime(2024, 6, 15, 13, 30, tzinfo=dt.UTC)
 BASE = "s3://b/AWSLogs/o-1"
@@ -57,9 +57,9 @@ TEMPLATE = BASE + "/${account}/CloudTrail/${region}/${day}"
 
 
 def test_java_date_formats() -> None:
-    assert strftime_format("yyyy/MM/dd") == "%Y/%m/%d"
-    assert strftime_format("yyyy-MM-dd'T'HH") == "%Y-%m-%dT%H"
-    assert strftime_format("yyyyMMdd") == "%Y%m%d"
+    assert joda_to_strftime("yyyy/MM/dd") == "%Y/%m/%d"
+    assert joda_to_strftime("yyyy-MM-dd'T'HH") == "%Y-%m-%dT%H"
+    assert joda_to_strftime("yyyyMMdd") == "%Y%m%d"
 
 
 @pytest.mark.parametrize(

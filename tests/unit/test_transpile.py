@@ -11,7 +11,8 @@ import pytest
 
 from ctui.engines.local import LocalEngine
 from ctui.model import QueryState
-from ctui.sql.transpile import SqlError, joda_to_strftime, parse, transpile
+from ctui.sql.date_patterns import DatePatternError, joda_to_strftime
+from ctui.sql.transpile import SqlError, parse, transpile
 from tests.unit.local_tree import write_tree
 
 
@@ -32,8 +33,10 @@ def test_joda_patterns(joda: str, strftime: str) -> None:
 
 
 def test_unknown_joda_letter_is_an_error() -> None:
-    with pytest.raises(SqlError, match="Joda"):
+    with pytest.raises(DatePatternError, match="Joda"):
         joda_to_strftime("yyyy QQ")
+    with pytest.raises(SqlError, match="Joda"):
+        transpile("SELECT format_datetime(t, 'yyyy QQ') FROM x")
 
 
 @pytest.mark.parametrize(

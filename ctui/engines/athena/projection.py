@@ -20,24 +20,13 @@ from sqlglot import exp
 
 from ctui.engines.base import EngineError
 from ctui.model import TableInfo
+from ctui.sql.date_projection import ProjectionError, date_projection, shift
 from ctui.sql.partitions import matches, relax
 
 MAX_VALUES = 300_000  # per key: 30 years of hours
 MAX_EXACT = 100_000  # combinations filtered one by one when keys are tied by an OR
 SAMPLE = 1_000  # more selected partitions than this: an even sample of their prefixes is returned
 _INTEGER_TYPES = ("int", "integer", "bigint", "smallint", "tinyint")
-_UNITS = {
-    "YEARS": "years",
-    "MONTHS": "months",
-    "WEEKS": "weeks",
-    "DAYS": "days",
-    "HOURS": "hours",
-    "MINUTES": "minutes",
-    "SECONDS": "seconds",
-}
-_JAVA_TOKENS = [("yyyy", "%Y"), ("uuuu", "%Y"), ("yy", "%y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"),
-                ("mm", "%M"), ("ss", "%S")]  # fmt: skip
-_NOW = re.compile(r"^\s*NOW\s*(?:([+-])\s*(\d+)\s*([A-Za-z]+?)S?)?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -50,90 +39,13 @@ class ProjectedSelection:
     full_scan: bool
 
 
-def strftime_format(java: str) -> str:
-    """A Java DateTimeFormatter pattern (`yyyy/MM/dd`, `yyyy-MM-dd'T'HH`) as a strftime format."""
-    out: list[str] = []
-    i = 0
-    while i < len(java):
-        if java[i] == "'":
-            end = java.find("'", i + 1)
-            end = len(java) if end < 0 else end
-            out.append(java[i + 1 : end].replace("%", "%%") or "'")
-            i = end + 1
-            continue
-        for token, code in _JAVA_TOKENS:
-            if java.startswith(token, i):
-                out.append(code)
-                i += len(token)
-                break
-        else:
-            out.append("%%" if java[i] == "%" else java[i])
-            i += 1
-    return "".join(out)
-
-
-def _shift(moment: dt.datetime, amount: int, unit: str) -> dt.datetime:
-    if unit in ("years", "months"):
-        months = moment.month - 1 + amount * (12 if unit == "years" else 1)
-        year, month = moment.year + months // 12, months % 12 + 1
-        day = min(moment.day, _days_in_month(year, month))
-        return moment.replace(year=year, month=month, day=day)
-    return moment + dt.timedelta(**{unit: amount})
-
-
-def _days_in_month(year: int, month: int) -> int:
-    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).day
-
-
-def _unit(props: Mapping[str, str], key: str, fmt: str) -> str:
-    raw = props.get(f"projection.{key}.interval.unit", "").upper()
-    if raw:
-        if raw not in _UNITS:
-            raise EngineError(f"projection.{key}.interval.unit {raw!r} is not one of {', '.join(_UNITS)}")
-        return _UNITS[raw]
-    for code, unit in (
-        ("%S", "seconds"),
-        ("%M", "minutes"),
-        ("%H", "hours"),
-        ("%d", "days"),
-        ("%m", "months"),
-    ):
-        if code in fmt:
-            return unit
-    return "years"
-
-
-def _endpoint(text: str, fmt: str, now: dt.datetime) -> dt.datetime:
-    match = _NOW.match(text)
-    if match:
-        sign, amount, unit = match.groups()
-        if not sign:
-            return now
-        name = _UNITS.get(unit.upper() + "S") or _UNITS.get(unit.upper())
-        if name is None:
-            raise EngineError(f"unknown unit {unit!r} in date projection range endpoint {text!r}")
-        return _shift(now, int(amount) * (1 if sign == "+" else -1), name)
-    try:
-        return dt.datetime.strptime(text.strip(), fmt).replace(tzinfo=dt.UTC)
-    except ValueError as exc:
-        raise EngineError(
-            f"date projection range endpoint {text!r} does not match its format {fmt!r}"
-        ) from exc
-
-
 def date_values(props: Mapping[str, str], key: str, now: dt.datetime | None = None) -> list[str]:
     """Every value of a `date` projection, formatted as Athena generates them (UTC)."""
-    fmt = strftime_format(props.get(f"projection.{key}.format", "yyyy-MM-dd"))
-    unit = _unit(props, key, fmt)
-    step = int(props.get(f"projection.{key}.interval", "1") or 1)
-    parts = props.get(f"projection.{key}.range", "").split(",")
-    if len(parts) != 2:
-        raise EngineError(
-            f"projection.{key}.range must be 'START,END', got {props.get(f'projection.{key}.range')!r}"
-        )
-    now = now or dt.datetime.now(dt.UTC)
-    start, end = (_endpoint(p, fmt, now) for p in parts)
+    try:
+        projection = date_projection(props, key, now)
+    except ProjectionError as exc:
+        raise EngineError(str(exc)) from exc
+    start, end, unit, step = projection.start, projection.end, projection.unit, projection.step
     if unit not in ("years", "months"):  # fixed-length steps: count before enumerating
         length = dt.timedelta(**{unit: step}).total_seconds()
         if (end - start).total_seconds() / length > MAX_VALUES:
@@ -141,11 +53,11 @@ def date_values(props: Mapping[str, str], key: str, now: dt.datetime | None = No
     values: list[str] = []
     moment, index = start, 0
     while moment <= end:
-        values.append(moment.strftime(fmt))
+        values.append(moment.strftime(projection.format))
         if len(values) > MAX_VALUES:
             raise _TooMany(key)
         index += 1
-        moment = _shift(start, index * step, unit)
+        moment = shift(start, index * step, unit)
     return values
 
 

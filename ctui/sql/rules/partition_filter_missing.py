@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from sqlglot import exp
 
 from ctui.model import Finding, Severity, TableInfo
+from ctui.sql.date_projection import ProjectionError, date_projection
 from ctui.sql.partition_dates import partition_predicate, relative_partition_predicate
 from ctui.sql.partitions import PartitionScan
 from ctui.sql.rules.common import RuleContext, same_node_in
@@ -47,34 +48,16 @@ def projected_days(table: TableInfo, today: dt.date | None = None) -> int | None
     """Days in a date projection's range (`projection.<key>.range` like `2020/01/01,NOW`), or None."""
     if not table.projection_enabled:
         return None
+    now = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC) if today is not None else None
     for key in table.partition_keys:
-        props = table.properties
-        if props.get(f"projection.{key.name}.type", "").lower() != "date":
-            continue
-        bounds = props.get(f"projection.{key.name}.range", "").split(",")
-        pattern = _java_to_strftime(props.get(f"projection.{key.name}.format", "yyyy/MM/dd"))
-        if len(bounds) != 2:
+        if table.properties.get(f"projection.{key.name}.type", "").lower() != "date":
             continue
         try:
-            first, last = (_projection_date(b.strip(), pattern, today) for b in bounds)
-        except ValueError:
+            projection = date_projection(table.properties, key.name, now)
+        except ProjectionError:
             continue
-        return max((last - first).days + 1, 0)
+        return max((projection.end.date() - projection.start.date()).days + 1, 0)
     return None
-
-
-def _projection_date(text: str, pattern: str, today: dt.date | None) -> dt.date:
-    if text.upper().startswith("NOW"):
-        if text.strip().upper() != "NOW":
-            raise ValueError(text)  # NOW-1YEARS and friends: not worth estimating
-        return today or dt.datetime.now(dt.UTC).date()
-    return dt.datetime.strptime(text, pattern).date()
-
-
-def _java_to_strftime(pattern: str) -> str:
-    for java, python in (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H")):
-        pattern = pattern.replace(java, python)
-    return pattern
 
 
 def _fix(tree: exp.Expr, scan: PartitionScan) -> tuple[exp.Expr | None, str]:
