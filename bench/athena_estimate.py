@@ -110,8 +110,47 @@ def listing() -> None:
         print(
             f"estimate    {size}: cold {cold:.0f} ms ({sizer.listings} ListObjectsV2), cached {warm:.1f} ms"
         )
+        bound(s3)
     finally:
         server.stop()
+
+
+class _Latency:
+    """An S3 stand-in whose every call takes `seconds` (S3's round trip) and finds one object."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def list_objects_v2(self, **kwargs: object) -> object:
+        time.sleep(self.seconds)
+        return {"Contents": [{"Size": 1}], "IsTruncated": False}
+
+
+def bound(s3: object) -> None:
+    """How long listing N prefixes takes, to choose LISTING_BOUND (the estimate's listing budget).
+
+    moto answers on loopback; a real ListObjectsV2 takes tens of ms, modelled here as a fixed
+    30 ms added to every call (the figure to read for S3: the bound keeps a cold estimate of a
+    table at that bound to a few seconds).
+    """
+    from ctui.engines.athena.estimate import LISTING_BOUND, LISTING_WORKERS, PrefixSizer
+
+    s3.create_bucket(Bucket="bound-bench")  # type: ignore[attr-defined]
+    for workers in (8, LISTING_WORKERS):
+        for latency in (0.0, 0.03):
+            count = 300 if latency == 0.0 else 2000
+            prefixes = [f"s3://bound-bench/AWSLogs/1/CloudTrail/r/{i:05d}/" for i in range(count)]
+            client = _Latency(latency) if latency else s3  # 0 ms: moto over loopback HTTP
+            sizer = PrefixSizer(client, workers=workers)
+            start = time.perf_counter()
+            sizer.sizes(prefixes)
+            seconds = time.perf_counter() - start
+            rate = len(prefixes) / seconds
+            where = "30 ms/call" if latency else "moto     "
+            print(
+                f"listing     {workers:2d} workers, {where}: {rate:7.0f} prefixes/s; "
+                f"{LISTING_BOUND:,} prefixes (the bound) in {LISTING_BOUND / rate:5.1f} s"
+            )
 
 
 if __name__ == "__main__":

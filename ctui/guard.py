@@ -15,6 +15,10 @@ An *unknown* size (Athena, when the identity may not list the log bucket) cannot
 - with both thresholds disabled the guard stays out of the way, as it does for measured sizes.
 Measured tables still count: if they alone exceed the block level, the query is blocked.
 
+An *extrapolated* size (Athena, more prefixes than the estimate lists: `Estimate.extrapolated`) is
+treated the same way, as unknown above what was measured (`Estimate.sample_bytes`): the
+extrapolated figure may be below the truth, so it never lets a query through on its own.
+
 >>> from ctui.config import GuardSettings
 >>> from ctui.model import Estimate
 >>> check(Estimate(bytes=5, cost_usd=0.0, full_scan=False), GuardSettings(), None, yes=False).level
@@ -29,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ctui.config import GuardSettings
-from ctui.engines.pricing import format_bytes, format_cost
+from ctui.engines.pricing import describe_size, format_bytes, format_cost
 from ctui.model import Estimate
 
 OK = "ok"
@@ -60,7 +64,7 @@ def check(estimate: Estimate, guard: GuardSettings, max_bytes: int | None, yes: 
         max_bytes: a hard per-run limit (`ctui run --max-bytes`), blocks above it.
         yes: the user accepts a warning in advance.
     """
-    if not estimate.known:
+    if not estimate.known or estimate.extrapolated:
         return _check_unknown(estimate, guard, max_bytes, yes)
     size = _describe(estimate)
     if max_bytes is not None and estimate.bytes > max_bytes:
@@ -82,10 +86,13 @@ def _check_unknown(
     estimate: Estimate, guard: GuardSettings, max_bytes: int | None, yes: bool
 ) -> GuardDecision:
     size = describe_unknown(estimate)
+    measured = estimate.lower_bound
     if max_bytes is not None:
         limit = format_bytes(max_bytes)
+        if measured > max_bytes:
+            return GuardDecision(BLOCK, f"{size}; what was measured alone exceeds --max-bytes {limit}")
         return GuardDecision(BLOCK, f"{size}; nothing proves it stays under --max-bytes {limit}")
-    if guard.block_bytes is not None and estimate.bytes > guard.block_bytes:
+    if guard.block_bytes is not None and measured > guard.block_bytes:
         limit = format_bytes(guard.block_bytes)
         return GuardDecision(BLOCK, f"{size}; the measured tables alone exceed the block level {limit}")
     if guard.warn_bytes is None and guard.block_bytes is None:
@@ -108,6 +115,9 @@ def _check_unknown(
 
 def describe_unknown(estimate: Estimate) -> str:
     """`the size of this scan is unknown (why); it selects 3 of 90 partitions of db.t`."""
+    if estimate.known and estimate.extrapolated:
+        scope = " (full scan: no partition constraint)" if estimate.full_scan else ""
+        return f"this query's scan is not measured whole: {describe_size(estimate)}{scope}"
     why = f" ({estimate.note})" if estimate.note else ""
     text = f"the size of this query's scan is unknown{why}"
     scopes = [_scope(t.table, t.partitions, t.partitions_total, t.full_scan) for t in estimate.tables

@@ -124,11 +124,29 @@ class TableEstimate:
     full_scan: bool = False
     known: bool = True  # False: the size could not be measured (bytes is then 0), `note` says why
     note: str | None = None
+    # True when `bytes` extrapolates from a sample of the selected prefixes (more than the listing
+    # bound, or a listing stopped early): `bytes` is then an estimate (± `error_bytes`), not a bound;
+    # `sample_bytes` is what the listed prefixes hold (a true lower bound of this table's scan);
+    # `prefixes_listed` of `prefixes` were listed.
+    extrapolated: bool = False
+    sample_bytes: int | None = None
+    error_bytes: int | None = None
+    prefixes: int | None = None
+    prefixes_listed: int | None = None
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """Upper bound of what a query will scan, computed before it runs."""
+    """What a query will scan, computed before it runs: exact, an upper bound, extrapolated or unknown.
+
+    - `exact`: the figure is what the engine will read (local engine);
+    - otherwise, when `known` and not `extrapolated`: an upper bound (Athena, every prefix listed);
+    - `extrapolated`: some table was too large to list whole (more prefixes than the listing
+      bound): `bytes` extrapolates from an even sample and may be *below* the truth (± `error_bytes`
+      is a statistical spread, not a guarantee); `sample_bytes` is what was measured, a true lower
+      bound. The guard treats such a size as unknown above `sample_bytes`; never show it as "at most";
+    - not `known`: some table could not be measured at all (`note` says why).
+    """
 
     bytes: int
     cost_usd: float
@@ -140,6 +158,19 @@ class Estimate:
     # `cost_usd` then count only the measured tables (a lower bound), `note` says why.
     known: bool = True
     note: str | None = None
+    # True when some table's figure is extrapolated from a sample of its prefixes (see above).
+    extrapolated: bool = False
+    # Extrapolated: the bytes actually measured (sampled prefixes + fully listed tables), a lower
+    # bound of the scan; `error_bytes`: the statistical spread of `bytes` (about 3 standard errors).
+    sample_bytes: int | None = None
+    error_bytes: int | None = None
+
+    @property
+    def lower_bound(self) -> int:
+        """Bytes the scan is proven to reach at least (what was measured)."""
+        if self.extrapolated and self.sample_bytes is not None:
+            return self.sample_bytes
+        return self.bytes
 
     def to_json(self) -> dict[str, Any]:
         """`bytes`/`cost_usd` are null when the size is unknown (`known: false`, `note`: why)."""
@@ -156,12 +187,21 @@ class Estimate:
                     "full_scan": t.full_scan,
                     "known": t.known,
                     "note": t.note,
+                    "extrapolated": t.extrapolated,
+                    "sample_bytes": t.sample_bytes,
+                    "error_bytes": t.error_bytes,
+                    "prefixes": t.prefixes,
+                    "prefixes_listed": t.prefixes_listed,
                 }
                 for t in self.tables
             ],
             "cutoff_bytes": self.cutoff_bytes,
+            "exact": self.exact,
             "known": self.known,
             "note": self.note,
+            "extrapolated": self.extrapolated,
+            "sample_bytes": self.sample_bytes,
+            "error_bytes": self.error_bytes,
         }
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ctui.model import Estimate
 
 MB = 1_000_000
 TB = 1_000_000_000_000
@@ -42,3 +46,22 @@ def format_bytes(n: int | None) -> str:
 
 def format_cost(usd: float) -> str:
     return f"${usd:.4f}" if usd < 1 else f"${usd:,.2f}"
+
+
+def describe_size(estimate: Estimate) -> str:
+    """The estimate's size as what it is: `exactly 1.20 MB`, `at most 1.20 MB`, `about 8.42 MB ± …`.
+
+    An extrapolated figure is never called "at most": it says how much was listed and measured.
+    """
+    if not estimate.known:
+        measured = f"; measured tables add {format_bytes(estimate.bytes)}" if estimate.bytes else ""
+        return f"size unknown ({estimate.note or 'the data could not be measured'}){measured}"
+    if estimate.extrapolated:
+        spread = f" ± {format_bytes(estimate.error_bytes)}" if estimate.error_bytes else ""
+        listed = [(t.prefixes_listed, t.prefixes) for t in estimate.tables if t.extrapolated]
+        of = "; ".join(f"{a:,} of {b:,} prefixes listed" for a, b in listed if a and b)
+        return (
+            f"about {format_bytes(estimate.bytes)}{spread} (extrapolated{': ' + of if of else ''}; "
+            f"{format_bytes(estimate.sample_bytes)} measured; may be more)"
+        )
+    return f"{'exactly' if estimate.exact else 'at most'} {format_bytes(estimate.bytes)}"

@@ -161,11 +161,11 @@ def test_too_many_values_fall_back_to_the_static_prefix() -> None:
 
 
 def test_large_selections_are_sampled_evenly_and_extrapolated(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ctui.engines.athena import estimate, projection
+    from ctui.engines.athena import estimate
 
-    monkeypatch.setattr(projection, "SAMPLE", 10)
+    monkeypatch.setattr(estimate, "LISTING_BOUND", 10)
     table = projected({"region": REGION, "day": DAY}, BASE + "/${region}/${day}")
-    chosen = select_projected(table, None, NOW)
+    chosen = select_projected(table, None, NOW, limit=10)
     assert chosen.selected == 45 and len(chosen.locations) == 10 and len(set(chosen.locations)) == 10
     assert {loc.split("/")[5] for loc in chosen.locations} == {"us-east-1", "eu-west-1", "ap-south-1"}
 
@@ -177,3 +177,4 @@ def test_large_selections_are_sampled_evenly_and_extrapolated(monkeypatch: pytes
     sizer = estimate.PrefixSizer(S3())
     result = estimate.estimate_bytes([selected], sizer, price_per_tb=5.0, cutoff_bytes=None)
     assert result.bytes == 45 * 123 and result.tables[0].partitions == 45 and result.full_scan
+    assert result.extrapolated and result.sample_bytes == 10 * 123 and result.error_bytes == 0

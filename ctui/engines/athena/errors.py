@@ -68,6 +68,7 @@ def make_client(session: boto3.Session, service: str, profile: AthenaProfile) ->
         retries={"mode": profile.retry_mode, "total_max_attempts": max(1, profile.max_attempts)},
         connect_timeout=10,
         read_timeout=30,
+        max_pool_connections=32,  # the estimate lists S3 prefixes on 32 threads
         user_agent_extra="ctui",
     )
     try:

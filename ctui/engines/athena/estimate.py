@@ -12,6 +12,7 @@ counts the partitions selected; the cost guard decides what an unknown size allo
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -31,7 +32,11 @@ from ctui.model import Catalog, Estimate, TableEstimate, TableInfo
 from ctui.sql.parse import parse
 from ctui.sql.partitions import PartitionScan, select, selection
 
-MAX_LISTED_PREFIXES = 1_000  # beyond this, list an even sample and extrapolate
+# Prefixes listed one by one per table (32 at a time, cached); past this, an even sample of this
+# many is listed and the rest extrapolated (flagged; the guard does not trust it). Measured by
+# `python -m bench.athena_estimate`: see the README's estimate section for the figures.
+LISTING_BOUND = 4_000
+LISTING_WORKERS = 32
 MAX_PAGES_PER_PREFIX = 500  # 500k objects under one prefix: stop and report what was seen
 CACHE_SECONDS = 300.0  # CloudTrail delivers every ~5 minutes
 # ListObjectsV2 answers that mean "this identity may not measure this bucket", not "try again".
@@ -56,7 +61,7 @@ class PrefixSize:
 class PrefixSizer:
     """Sums object sizes under S3 prefixes, concurrently, caching each prefix's total."""
 
-    def __init__(self, s3: Any, *, workers: int = 8, ttl: float = CACHE_SECONDS) -> None:
+    def __init__(self, s3: Any, *, workers: int = LISTING_WORKERS, ttl: float = CACHE_SECONDS) -> None:
         self.s3 = s3
         self.workers = workers
         self.ttl = ttl
@@ -78,10 +83,12 @@ class PrefixSizer:
         return result
 
     def sizes(self, uris: Sequence[str]) -> list[PrefixSize]:
+        """Each prefix's size; the first is listed alone, so a denied bucket is asked once."""
         if len(uris) <= 1:
             return [self.size(u) for u in uris]
-        with ThreadPoolExecutor(max_workers=min(self.workers, len(uris))) as pool:
-            return list(pool.map(self.size, uris))
+        first = self.size(uris[0])
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(uris) - 1)) as pool:
+            return [first, *pool.map(self.size, uris[1:])]
 
     def _list(self, uri: str) -> PrefixSize:
         bucket, prefix = split_s3(uri)
@@ -157,7 +164,7 @@ def _scan_prefixes(
 ) -> Selected:
     table = scan.table
     if table.projection_enabled:
-        chosen = select_projected(table, scan.predicate, now)
+        chosen = select_projected(table, scan.predicate, now, limit=LISTING_BOUND)
         return Selected(table, chosen.locations, chosen.selected, chosen.total, chosen.full_scan)
     if partitions is None:  # a non-Glue catalog: partitions are not listable here
         base = table.location or ""
@@ -191,34 +198,20 @@ def unpartitioned_tables(sql: str, catalog: Catalog) -> list[TableInfo]:
 def estimate_bytes(
     selected: Iterable[Selected], sizer: PrefixSizer, *, price_per_tb: float, cutoff_bytes: int | None
 ) -> Estimate:
-    """Sum the prefixes' sizes into an Estimate; large selections are sampled evenly and extrapolated.
+    """Sum the prefixes' sizes into an Estimate: every prefix is listed up to `LISTING_BOUND`.
 
-    A table whose prefixes cannot be listed is unknown (bytes 0, a note); the Estimate is then
-    unknown too and its bytes count the measured tables only.
+    Past the bound an even sample is listed and extrapolated: the table is then `extrapolated`,
+    with what the sample holds (`sample_bytes`, a lower bound) and a statistical spread; the
+    Estimate says so and the guard treats its size as unknown above the sample. A table whose
+    prefixes cannot be listed is unknown (bytes 0, a note); the Estimate is then unknown too and
+    its bytes count the measured tables only.
     """
-    tables: list[TableEstimate] = []
-    for item in selected:
-        locations = item.locations
-        sample = _even_sample(locations, MAX_LISTED_PREFIXES)
-        sizes = sizer.sizes(sample)
-        note = next((s.unknown for s in sizes if s.unknown), None)
-        total = 0 if note else sum(s.bytes for s in sizes)
-        count = max(item.partitions or 0, len(locations))  # projections may hand over a sample
-        if sample and len(sample) < count:
-            total = round(total * count / len(sample))
-        tables.append(
-            TableEstimate(
-                table=item.table.qualified_name,
-                bytes=total,
-                partitions=item.partitions,
-                partitions_total=item.partitions_total,
-                full_scan=item.full_scan,
-                known=note is None,
-                note=note,
-            )
-        )
+    tables = [_table_estimate(item, sizer) for item in selected]
     total_bytes = sum(t.bytes for t in tables)
     notes = list(dict.fromkeys(t.note for t in tables if t.note))
+    extrapolated = any(t.extrapolated for t in tables)
+    sample = sum(t.sample_bytes if t.extrapolated and t.sample_bytes is not None else t.bytes for t in tables)
+    spread = math.sqrt(sum((t.error_bytes or 0) ** 2 for t in tables)) if extrapolated else 0.0
     return Estimate(
         bytes=total_bytes,
         cost_usd=cost_usd(total_bytes, price_per_tb),
@@ -226,9 +219,67 @@ def estimate_bytes(
         tables=tuple(tables),
         cutoff_bytes=cutoff_bytes,
         exact=False,
-        known=not notes,
+        known=not any(not t.known for t in tables),
         note="; ".join(notes) or None,
+        extrapolated=extrapolated,
+        sample_bytes=sample if extrapolated else None,
+        error_bytes=math.ceil(spread) if extrapolated else None,
     )
+
+
+def _table_estimate(item: Selected, sizer: PrefixSizer) -> TableEstimate:
+    locations = item.locations
+    count = max(item.partitions or 0, len(locations))  # a projection may hand over a sample
+    sample = _even_sample(locations, LISTING_BOUND)
+    sizes = sizer.sizes(sample)
+    unknown = next((s.unknown for s in sizes if s.unknown), None)
+    measured = sum(s.bytes for s in sizes)
+    cut_short = any(not s.complete for s in sizes)
+    common = {
+        "table": item.table.qualified_name,
+        "partitions": item.partitions,
+        "partitions_total": item.partitions_total,
+        "full_scan": item.full_scan,
+    }
+    if unknown:
+        return TableEstimate(bytes=0, known=False, note=unknown, **common)  # type: ignore[arg-type]
+    if len(sample) >= count and not cut_short:
+        return TableEstimate(bytes=measured, prefixes=count, prefixes_listed=len(sample), **common)  # type: ignore[arg-type]
+    total, spread = extrapolate([s.bytes for s in sizes], count)
+    note = None
+    if cut_short:
+        note = f"a listing of {item.table.qualified_name} stopped after {MAX_PAGES_PER_PREFIX:,} pages"
+    return TableEstimate(
+        bytes=max(total, measured),
+        note=note,
+        extrapolated=True,
+        sample_bytes=measured,
+        error_bytes=spread,
+        prefixes=count,
+        prefixes_listed=len(sample),
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def extrapolate(sizes: Sequence[int], population: int) -> tuple[int, int]:
+    """The total over `population` prefixes from a sample's sizes, and ~3 standard errors of it.
+
+    The spread assumes the sample is representative (even over the selection); data concentrated
+    in a few unlisted prefixes can still exceed it, which is why the guard never trusts the figure.
+
+    >>> extrapolate([10, 10, 10], 6)
+    (60, 0)
+    """
+    n = len(sizes)
+    if n == 0:
+        return 0, 0
+    mean = sum(sizes) / n
+    if n < 2 or population <= n:
+        return round(mean * population), 0
+    variance = sum((s - mean) ** 2 for s in sizes) / (n - 1)
+    correction = (population - n) / (population - 1)  # sampling without replacement
+    error = population * math.sqrt(variance / n * correction)
+    return round(mean * population), math.ceil(3 * error)
 
 
 def unlistable_note(uri: str, exc: bx.ClientError) -> str:

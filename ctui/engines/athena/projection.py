@@ -25,7 +25,7 @@ from ctui.sql.partitions import matches, relax
 
 MAX_VALUES = 300_000  # per key: 30 years of hours
 MAX_EXACT = 100_000  # combinations filtered one by one when keys are tied by an OR
-SAMPLE = 1_000  # more selected partitions than this: an even sample of their prefixes is returned
+SAMPLE = 1_000  # default `limit`: more selected partitions than this, an even sample of their prefixes
 _INTEGER_TYPES = ("int", "integer", "bigint", "smallint", "tinyint")
 
 
@@ -33,7 +33,7 @@ _INTEGER_TYPES = ("int", "integer", "bigint", "smallint", "tinyint")
 class ProjectedSelection:
     """What a query selects of a projected table."""
 
-    locations: tuple[str, ...]  # s3:// prefixes, each ending in "/"; an even sample when > SAMPLE
+    locations: tuple[str, ...]  # s3:// prefixes, each ending in "/"; an even sample when > limit
     selected: int | None  # partitions selected (None: too many to enumerate)
     total: int | None  # partitions the projection defines (None: injected or too many)
     full_scan: bool
@@ -118,9 +118,13 @@ def key_values(
 
 
 def select_projected(
-    table: TableInfo, predicate: exp.Expression | None, now: dt.datetime | None = None
+    table: TableInfo, predicate: exp.Expression | None, now: dt.datetime | None = None, *, limit: int = SAMPLE
 ) -> ProjectedSelection:
-    """The prefixes a query with this partition predicate reads from a projected table."""
+    """The prefixes a query with this partition predicate reads from a projected table.
+
+    Every selected prefix when there are at most `limit`; otherwise an even sample of `limit`
+    (`selected` still counts them all, so the caller knows it holds a sample).
+    """
     keys = [c.name.lower() for c in table.partition_keys]
     types = {c.name.lower(): c.type.lower() for c in table.partition_keys}
     try:
@@ -137,9 +141,9 @@ def select_projected(
         combos = [dict(zip(keys, v, strict=True)) for v in itertools.product(*(chosen[k] for k in keys))]
         combos = [c for c in combos if matches(predicate, _typed(c, types))]
         count = len(combos)
-        sample = [combos[i * count // SAMPLE] for i in range(SAMPLE)] if count > SAMPLE else combos
+        sample = [combos[i * count // limit] for i in range(limit)] if count > limit else combos
     else:  # exact when separable; otherwise a superset (each key filtered alone), still an upper bound
-        size = min(count, SAMPLE)
+        size = min(count, limit)
         sample = [_nth(keys, chosen, i * count // size) for i in range(size)]
     locations = tuple(location(table, c) for c in sample)
     full = predicate is None or (total is not None and count >= total)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ctui.engines.pricing import format_bytes, format_cost
+from ctui.engines.pricing import describe_size, format_bytes, format_cost
 from ctui.model import Estimate, Finding, Severity
 from ctui.tui.safe import escape_controls
 
@@ -27,6 +27,8 @@ def estimate_text(estimate: Estimate | None, error: str | None = None, pending: 
     if not getattr(estimate, "known", True):  # the engine could not measure it (e.g. no s3:ListBucket)
         note = getattr(estimate, "note", None) or "the engine could not measure it"
         text.append(f"size unknown ({escape_controls(note)})", style="bold yellow")
+    elif getattr(estimate, "extrapolated", False):  # sampled: never shown as a bound
+        text.append(f"{describe_size(estimate)} · ≈{format_cost(estimate.cost_usd)}", style="bold yellow")
     else:
         bound = "" if estimate.exact else "≤ "
         text.append(f"{bound}{format_bytes(estimate.bytes)} · {format_cost(estimate.cost_usd)}", style="bold")
