@@ -98,6 +98,7 @@ class QueryStatus:
     error: QueryError | None = None
     files_read: int | None = None  # local engine only
     files_skipped: int | None = None  # local engine only: broken or non-CloudTrail files
+    records_skipped: int | None = None  # local engine only: lines/records read that are not log records
     estimated_bytes: int | None = None
     state_reason: str | None = None
 

@@ -126,6 +126,8 @@ def _summary(status: QueryStatus, estimate: Estimate) -> None:
         if status.files_skipped:
             files += f" ({status.files_skipped} skipped: broken or not CloudTrail)"
         parts.append(files)
+    if status.records_skipped:
+        parts.append(f"{status.records_skipped} broken lines skipped")
     if estimate.full_scan:
         parts.append("full scan: the query constrains no partition")
     print("ctui: " + " · ".join(parts), file=sys.stderr)
@@ -145,4 +147,6 @@ def _stats(engine: Engine, status: QueryStatus, estimate: Estimate) -> dict[str,
     if status.files_read is not None:
         stats["files_scanned"] = status.files_read
         stats["files_skipped"] = status.files_skipped
+    if status.records_skipped is not None:
+        stats["records_skipped"] = status.records_skipped
     return stats

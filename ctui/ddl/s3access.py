@@ -2,7 +2,8 @@
 
 Layout (PartitionedPrefix, since Nov 2023): `s3://B/[P/]<source account>/<source region>/<source
 bucket>/YYYY/MM/DD/YYYY-MM-DD-hh-mm-ss-UNIQUE`. Columns and the RegexSerDe pattern are the ones
-of the S3 user guide's Athena table.
+of the S3 user guide's Athena table, except that the referrer may be quoted with spaces inside, as the
+user agent may (the guide's pattern leaves such a line all NULL).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ COLUMNS = (
 )
 INPUT_REGEX = (
     r"([^ ]*) ([^ ]*) \\[(.*?)\\] ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) (\"[^\"]*\"|-) (-|[0-9]*) "
-    r"([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) (\"[^\"]*\"|-) ([^ ]*)(?: ([^ ]*) ([^ ]*) "
+    r"([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) (\"[^\"]*\"|[^ ]*) (\"[^\"]*\"|-) ([^ ]*)(?: ([^ ]*) ([^ ]*) "
     r"([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*))?.*$"
 )
 ROW_FORMAT = (

@@ -21,6 +21,7 @@ INCIDENTS = (
     "access_denied_burst",
     "failed_logins",
     "sg_open_and_access_key",
+    "exfiltration",
 )
 
 

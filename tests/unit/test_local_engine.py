@@ -218,7 +218,7 @@ def test_broken_and_foreign_files_are_skipped_and_counted(tmp_path: Path, tree: 
 def test_missing_or_empty_tree_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(EngineError, match="not a directory"):
         LocalEngine(tmp_path / "nope")
-    with pytest.raises(EngineError, match="no CloudTrail logs"):
+    with pytest.raises(EngineError, match="no AWS logs"):
         LocalEngine(tmp_path)
 
 
@@ -246,7 +246,7 @@ def test_day_directories_without_logs_are_no_tree(tmp_path: Path) -> None:
     day = tmp_path / "AWSLogs" / ACCOUNT / "CloudTrail" / "us-east-1" / "2024" / "06" / "10"
     day.mkdir(parents=True)
     (day / "README.txt").write_text("not a log")
-    with pytest.raises(EngineError, match="no CloudTrail logs"):
+    with pytest.raises(EngineError, match="no AWS logs"):
         LocalEngine(tmp_path)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ctui.cloudtrail.demo import control, hostile, incidents, intrusion
+from ctui.cloudtrail.demo import accesslogs, control, exfiltration, flowlogs, hostile, incidents, intrusion
 from ctui.cloudtrail.demo.noise import Noise
 from ctui.cloudtrail.demo.planter import Planter
 from ctui.cloudtrail.demo.records import Event, FastRandom, RecordMaker
@@ -29,7 +29,7 @@ from ctui.cloudtrail.demo.writer import TreeWriter, prefix
 MANIFEST_NAME = "ctui-demo.json"
 CACHE_NAME = "demo-v1"
 DEFAULT_EVENTS_PER_DAY = 16_000
-GENERATOR = "ctui-demo/2"
+GENERATOR = "ctui-demo/3"
 
 Progress = Callable[[str, float], None]
 
@@ -93,6 +93,8 @@ def _write(
     found["failed_logins"], success_at = intrusion.failed_logins(planter)
     found["sg_open_and_access_key"] = intrusion.sg_open_and_access_key(planter, success_at)
     hostile_found = hostile.plant(planter)
+    exfil = exfiltration.plant(planter)
+    found["exfiltration"] = exfil.summary
 
     events: list[Event] = planter.events
     noise = Noise(mk, world)
@@ -115,9 +117,15 @@ def _write(
     junk = [rec for _, _, _, _, rec in list(noise.day(0, 40))]
     broken = writer.awkward_files(MAIN_ACCOUNT, region_list, junk, days)
 
+    say("writing VPC Flow Logs and S3 access logs", 0.98)
+    flows = flowlogs.write(root, mk.t0, days, seed, exfil)
+    access = accesslogs.write(root, mk.t0, days, seed, exfil)
+    other_incidents = {**flows.pop("incidents"), **access.pop("incidents")}
+
     manifest = _manifest(
         first, days, seed, per_day, region_list, writer, broken, found, hostile_found, len(late)
     )
+    manifest["other_logs"] = {**flows, **access, "incidents": other_incidents}
     (root / MANIFEST_NAME).write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -20,6 +20,7 @@ from ctui.engines.local import runner
 from ctui.engines.local.layout import FileLister, Partition, find_partitions
 from ctui.engines.local.planner import QueryPlan, plan
 from ctui.engines.local.runner import QueryRun
+from ctui.engines.local.textlogs import TextLogSource, find_sources
 from ctui.engines.local.validate import FileHealth
 from ctui.engines.pricing import cost_usd
 from ctui.model import (
@@ -61,6 +62,7 @@ class LocalEngine:
             raise EngineError(f"{self.root} is not a directory: --local needs a CloudTrail tree "
                               "as `aws s3 sync s3://BUCKET/AWSLogs ./AWSLogs` leaves it")
         self._lister = FileLister()
+        self._sources: dict[str, TextLogSource] = find_sources(self.root)
         self._partitions = self._find_partitions()
         self._con = duckdb.connect(":memory:")
         self._con.execute("SET enable_progress_bar=false")
@@ -75,8 +77,9 @@ class LocalEngine:
 
     def catalog(self) -> Catalog:
         table = schema.table_info(location=str(self.root), partition_count=len(self._partitions))
+        others = tuple(source.table_info() for source in self._sources.values())
         return Catalog(
-            [Database(schema.DATABASE, (table,))],
+            [Database(schema.DATABASE, (table, *others))],
             default_database=schema.DATABASE,
             aliases={alias: table.qualified_name for alias in self._aliases},
         )
@@ -140,6 +143,7 @@ class LocalEngine:
                 error=query.error,
                 files_read=files - len(query.skipped),
                 files_skipped=skipped,
+                records_skipped=query.records_skipped,
                 estimated_bytes=query.plan.bytes,
                 state_reason="full scan: the query constrains no partition" if query.plan.full_scan else None,
             )
@@ -184,10 +188,12 @@ class LocalEngine:
 
     def _find_partitions(self) -> list[Partition]:
         partitions = find_partitions(self.root)
-        if not any(self._lister.listing(p).files for p in partitions):
+        if not self._sources and not any(self._lister.listing(p).files for p in partitions):
             raise EngineError(
-                f"no CloudTrail logs under {self.root}: expected "
-                "[AWSLogs/][o-ORGID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/*.json.gz"
+                f"no AWS logs under {self.root}: expected CloudTrail "
+                "([AWSLogs/][o-ORGID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/*.json.gz), VPC Flow Logs "
+                "(AWSLogs/ACCOUNT/vpcflowlogs/REGION/YYYY/MM/DD/*.log.gz) or S3 access logs "
+                "(PREFIX/YYYY-mm-DD-HH-MM-SS-UNIQUE, or PREFIX/ACCOUNT/REGION/BUCKET/YYYY/MM/DD/…)"
             )
         return partitions
 
@@ -195,7 +201,8 @@ class LocalEngine:
         # Directories only: cheap, and new day directories from a running sync are seen.
         self._partitions = find_partitions(self.root) or self._partitions
         try:
-            return plan(sql, self.catalog(), self._partitions, self._lister)
+            sources = {kind: (source, source.find_partitions()) for kind, source in self._sources.items()}
+            return plan(sql, self.catalog(), self._partitions, self._lister, sources)
         except SqlError as exc:
             raise EngineError(str(exc)) from exc
 

@@ -7,7 +7,7 @@ selected day directories only. Nothing else is read, so `bytes` is exact before 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -15,6 +15,7 @@ from sqlglot import exp
 
 from ctui.engines.local.layout import FileLister, LogFile, Partition
 from ctui.engines.local.reader import ALL_COLUMNS, PATH_COLUMN
+from ctui.engines.local.textlogs import TextLogSource, TextPartition
 from ctui.model import Catalog, TableInfo
 from ctui.sql import partitions as partition_analysis
 from ctui.sql import transpile
@@ -24,16 +25,17 @@ VIEW_PREFIX = "__ctui_scan_"
 
 @dataclass(frozen=True)
 class ScanPlan:
-    """One read of the CloudTrail table: the view that replaces it and the files behind the view."""
+    """One read of a log table: the view that replaces it and the files behind the view."""
 
     view: str
     label: str  # the name the query uses (alias or table name)
     table: TableInfo
-    partitions: tuple[Partition, ...]
+    partitions: tuple[Partition | TextPartition, ...]
     partitions_total: int
     files: tuple[LogFile, ...]
     other_files: int  # files in the selected directories that are not CloudTrail logs
     full_scan: bool
+    source: TextLogSource | None = None  # who reads the files; None: the CloudTrail reader
 
     @cached_property
     def bytes(self) -> int:
@@ -64,8 +66,17 @@ class QueryPlan:
         return any(s.full_scan for s in self.scans)
 
 
-def plan(sql: str, catalog: Catalog, partitions: Sequence[Partition], lister: FileLister) -> QueryPlan:
+def plan(
+    sql: str,
+    catalog: Catalog,
+    partitions: Sequence[Partition],
+    lister: FileLister,
+    sources: Mapping[str, tuple[TextLogSource, Sequence[TextPartition]]] | None = None,
+) -> QueryPlan:
     """Parse `sql` (Athena), select partitions per table read and build the DuckDB SQL.
+
+    `sources`: the other log tables of the tree (VPC Flow Logs, S3 access logs) by table kind,
+    with their partitions.
 
     Raises transpile.SqlError when the SQL does not parse.
     """
@@ -76,16 +87,24 @@ def plan(sql: str, catalog: Catalog, partitions: Sequence[Partition], lister: Fi
     analysed = _analyse(tree, catalog)
     scans: list[ScanPlan] = []
     for node in list(tree.find_all(exp.Table)):
-        table = _cloudtrail_table(node, tree, catalog)
+        table = _local_table(node, tree, catalog, sources or {})
         if table is None:
             continue
         predicates = [s.predicate for s in analysed if _scan_matches(s, node)]
         full = not describe and (not predicates or any(p is None for p in predicates))
+        source, source_partitions = (sources or {}).get(table.kind, (None, ()))
+        selected: Sequence[Partition | TextPartition]
         if describe:
-            selected: list[Partition] = []
+            selected = []
+        elif source is not None:
+            selected = source.select(source_partitions, [] if full else predicates)
         else:
             selected = list(partitions) if full else _select(predicates, by_values)
-        listings = [lister.listing(p) for p in selected]
+        listings = [
+            source.listing(p) if source is not None and isinstance(p, TextPartition)
+            else lister.listing(p)  # type: ignore[arg-type]
+            for p in selected
+        ]
         view = f"{VIEW_PREFIX}{len(scans)}"
         label = node.alias_or_name
         scans.append(
@@ -94,10 +113,11 @@ def plan(sql: str, catalog: Catalog, partitions: Sequence[Partition], lister: Fi
                 label=label,
                 table=table,
                 partitions=tuple(selected),
-                partitions_total=len(partitions),
+                partitions_total=len(source_partitions) if source is not None else len(partitions),
                 files=tuple(f for listing in listings for f in listing.files),
                 other_files=sum(listing.other for listing in listings),
                 full_scan=full,
+                source=source,
             )
         )
         _replace(node, view, label, tree)
@@ -150,7 +170,10 @@ def _select(
     return [by_values[k] for k in by_values if k in chosen]
 
 
-def _cloudtrail_table(node: exp.Table, tree: exp.Expression, catalog: Catalog) -> TableInfo | None:
+def _local_table(
+    node: exp.Table, tree: exp.Expression, catalog: Catalog, sources: Mapping[str, object]
+) -> TableInfo | None:
+    """The log table `node` reads (CloudTrail or another log kind of the tree), or None."""
     if not node.name or node.name.startswith(VIEW_PREFIX):
         return None
     if not node.db and node.name.lower() in _cte_names(tree):
@@ -158,7 +181,9 @@ def _cloudtrail_table(node: exp.Table, tree: exp.Expression, catalog: Catalog) -
     if isinstance(node.parent, (exp.Create, exp.Insert, exp.Drop)):
         return None
     table = catalog.lookup(node.name, node.db or None)
-    return table if table is not None and table.kind == "cloudtrail" else None
+    if table is None or (table.kind != "cloudtrail" and table.kind not in sources):
+        return None
+    return table
 
 
 def _cte_names(tree: exp.Expression) -> set[str]:

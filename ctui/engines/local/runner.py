@@ -18,7 +18,8 @@ import pyarrow as pa
 from ctui.cloudtrail import schema
 from ctui.engines.local import reader
 from ctui.engines.local.layout import LogFile
-from ctui.engines.local.planner import VIEW_PREFIX, QueryPlan
+from ctui.engines.local.planner import VIEW_PREFIX, QueryPlan, ScanPlan
+from ctui.engines.local.textlogs import TextLogSource
 from ctui.engines.local.validate import FileHealth
 from ctui.model import QueryError, QueryHandle, QueryState
 
@@ -37,6 +38,7 @@ class QueryRun:
     finished: float | None = None
     error: QueryError | None = None
     skipped: set[str] = field(default_factory=set)
+    records_skipped: int | None = None  # lines of text logs that are not records (None: not counted)
     table: pa.Table | None = None
     truncated: bool = False
     cancel_requested: bool = False
@@ -104,6 +106,7 @@ def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHea
                 return QueryState.CANCELLED, None
             cursor.execute(query.plan.sql)
             table, truncated = _fetch(cursor, row_cap)
+            broken_lines = _broken_lines(cursor, query.plan, readable)
         except duckdb.Error as exc:
             if query.cancel_requested:
                 return QueryState.CANCELLED, None
@@ -119,6 +122,7 @@ def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHea
         with query.lock:
             query.table = table.rename_columns([name.lower() for name in table.column_names])  # as Athena
             query.truncated = truncated
+            query.records_skipped = broken_lines
         return (QueryState.CANCELLED if query.cancel_requested else QueryState.SUCCEEDED), None
 
 
@@ -128,16 +132,35 @@ def _create_views(cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, readable: 
     A UNION of many counts or a self-join then decompresses each file once, while `bytes_scanned`
     still counts every read, as Athena does.
     """
-    groups: dict[tuple[str, ...], list[str]] = {}
+    groups: dict[tuple[str, tuple[str, ...]], list[ScanPlan]] = {}
     for scan in plan.scans:
-        groups.setdefault(tuple(f.path for f in scan.files if f.path in readable), []).append(scan.view)
-    for n, (paths, views) in enumerate(groups.items()):
-        relation = reader.relation_sql(paths, plan.columns, path=plan.path_column)
+        paths = tuple(f.path for f in scan.files if f.path in readable)
+        groups.setdefault((scan.table.kind, paths), []).append(scan)
+    for n, ((_, paths), scans) in enumerate(groups.items()):
+        views = [scan.view for scan in scans]
+        source = scans[0].source
+        if source is not None:
+            files = [f for f in scans[0].files if f.path in readable]
+            relation = source.relation_sql(files, path=plan.path_column)
+        else:
+            relation = reader.relation_sql(paths, plan.columns, path=plan.path_column)
         if len(views) > 1:
             cursor.execute(f"CREATE OR REPLACE TEMP TABLE {SHARED_PREFIX}{n} AS {relation}")
             relation = f"SELECT * FROM {SHARED_PREFIX}{n}"
         for view in views:
             cursor.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {relation}")
+
+
+def _broken_lines(cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, readable: set[str]) -> int | None:
+    """Broken lines in the text-log files the query read (None when it read no text log)."""
+    by_source: dict[int, tuple[TextLogSource, dict[str, LogFile]]] = {}
+    for scan in plan.scans:
+        if scan.source is not None:
+            _, files = by_source.setdefault(id(scan.source), (scan.source, {}))
+            files.update((f.path, f) for f in scan.files if f.path in readable)
+    if not by_source:
+        return None
+    return sum(source.broken_lines(cursor, list(files.values())) for source, files in by_source.values())
 
 
 def _readable(query: QueryRun, files: dict[str, LogFile], health: FileHealth) -> set[str]:

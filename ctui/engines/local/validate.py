@@ -17,7 +17,9 @@ WORKERS = 2
 
 
 def gzip_problem(path: str) -> str | None:
-    """Why `path` is not a complete gzip stream, or None when it is."""
+    """Why `path` is not a complete gzip stream, or None when it is (or is plain text, not `.gz`)."""
+    if not path.endswith(".gz"):
+        return None  # S3 access logs are delivered uncompressed
     decoder = zlib.decompressobj(31)
     try:
         with open(path, "rb") as handle:

@@ -1,0 +1,440 @@
+"""VPC Flow Logs and S3 server access logs in a local tree: their partitions, files and DuckDB reading.
+
+Each kind is a `TextLogSource`: it finds its partitions under the root (directories only, except the
+simple access-log layout, whose dates are in the key names), lists a partition's files (cached until
+the directory changes), selects partitions with the same predicate evaluation as the CloudTrail
+table, and writes the DuckDB SELECT that reads explicit files as lines and parses them (the line
+formats are `ctui.logformats`). Broken lines are left out of the table; `broken_lines_sql` counts them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from sqlglot import exp
+
+from ctui.engines.local.layout import Listing, LogFile
+from ctui.logformats import s3access, vpcflow
+from ctui.model import Column, TableInfo
+from ctui.sql import partitions as partition_analysis
+
+DATABASE = "default"
+MAX_SEARCH_DEPTH = 8  # prefix/ACCOUNT/REGION/BUCKET/YYYY/MM/DD below the root, and some slack
+_YEAR = re.compile(r"\d{4}")
+_TWO_DIGITS = re.compile(r"\d{2}")
+_ACCOUNT = re.compile(r"\d{12}")
+HEADER_BYTES = 64 * 1024  # a header line longer than this is no flow-log header
+
+
+@dataclass(frozen=True)
+class TextPartition:
+    """One day of one log source: a directory, and for the simple access-log layout a key-name prefix."""
+
+    keys: tuple[tuple[str, str], ...]  # partition column values, in the table's key order
+    directory: str
+    name_prefix: str = ""
+
+    @property
+    def values(self) -> dict[str, str]:
+        return dict(self.keys)
+
+
+def _date_values(year: str, month: str, day: str) -> list[tuple[str, str]]:
+    return [("year", year), ("month", month), ("day", day), ("timestamp", f"{year}/{month}/{day}")]
+
+
+class TextLogSource:
+    """The partitions, files and reading of one text log kind under a root."""
+
+    kind: str
+    table_name: str
+    partition_keys: tuple[str, ...]
+    description: str
+
+    def __init__(self, root: Path) -> None:
+        self.root = os.path.abspath(root)
+        self._listings: dict[str, tuple[int, list[LogFile], int]] = {}
+        self._broken: dict[tuple[str, int, int], int] = {}  # broken lines per file, once counted
+        self._lock = threading.Lock()
+
+    # -- what subclasses define ----------------------------------------------------------------
+
+    def find_partitions(self) -> list[TextPartition]:
+        raise NotImplementedError
+
+    def is_log(self, name: str) -> bool:
+        raise NotImplementedError
+
+    def relation_sql(self, files: Sequence[LogFile], *, path: bool = False) -> str:
+        raise NotImplementedError
+
+    def broken_lines_sql(self, files: Sequence[LogFile]) -> str:
+        """SELECT filename, count of the lines of `files` that are not records (headers excluded)."""
+        raise NotImplementedError
+
+    def columns(self) -> tuple[Column, ...]:
+        raise NotImplementedError
+
+    # -- shared ---------------------------------------------------------------------------------
+
+    def table_info(self, partition_count: int | None = None) -> TableInfo:
+        return TableInfo(
+            database=DATABASE,
+            name=self.table_name,
+            columns=self.columns(),
+            partition_keys=tuple(Column(k, "string", partition=True) for k in self.partition_keys),
+            location=self.root,
+            kind=self.kind,
+            partition_count=partition_count,
+            properties={"classification": self.description},
+        )
+
+    def listing(self, partition: TextPartition) -> Listing:
+        """The log files of a partition (cached until its directory's mtime changes)."""
+        files, other = self._directory(partition.directory)
+        if partition.name_prefix:
+            chosen = tuple(f for f in files if os.path.basename(f.path).startswith(partition.name_prefix))
+            return Listing(chosen, 0)
+        return Listing(tuple(files), other)
+
+    def select(
+        self, partitions: Sequence[TextPartition], predicates: Sequence[exp.Expression | None]
+    ) -> list[TextPartition]:
+        """The partitions any of `predicates` may read (a None predicate reads everything)."""
+        if not predicates or any(p is None for p in predicates):
+            return list(partitions)
+        tests: list[Callable[[dict[str, str | None]], bool]] = [
+            partition_analysis.matcher(p) for p in predicates
+        ]
+        return [p for p in partitions if any(test(dict(p.values)) for test in tests)]
+
+    def broken_lines(self, cursor: duckdb.DuckDBPyConnection, files: Sequence[LogFile]) -> int:
+        """How many lines of `files` are not records (counted once per file version, then remembered)."""
+        keys = {(f.path, f.size, f.mtime_ns): f for f in files}
+        with self._lock:
+            missing = [f for k, f in keys.items() if k not in self._broken]
+        if missing:
+            counted = dict(cursor.execute(self.broken_lines_sql(missing)).fetchall())
+            with self._lock:
+                for f in missing:
+                    self._broken[(f.path, f.size, f.mtime_ns)] = int(counted.get(f.path, 0))
+        with self._lock:
+            return sum(self._broken.get(k, 0) for k in keys)
+
+    def _directory(self, directory: str) -> tuple[list[LogFile], int]:
+        try:
+            mtime = os.stat(directory).st_mtime_ns
+        except OSError:
+            return [], 0
+        with self._lock:
+            cached = self._listings.get(directory)
+        if cached is not None and cached[0] == mtime:
+            return cached[1], cached[2]
+        files: list[LogFile] = []
+        other = 0
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    if not entry.is_file() or entry.name.startswith("."):
+                        continue
+                    if self.is_log(entry.name):
+                        stat = entry.stat()
+                        files.append(LogFile(entry.path, stat.st_size, stat.st_mtime_ns))
+                    else:
+                        other += 1
+        except OSError:
+            return [], 0
+        files.sort(key=lambda f: f.path)
+        with self._lock:
+            self._listings[directory] = (mtime, files, other)
+        return files, other
+
+
+class VpcFlowLogs(TextLogSource):
+    """`[PREFIX/]AWSLogs/ACCOUNT/vpcflowlogs/REGION/YYYY/MM/DD/*.log.gz`."""
+
+    kind = vpcflow.KIND
+    table_name = vpcflow.TABLE_NAME
+    partition_keys = ("account", "region", "year", "month", "day", "timestamp")
+    description = "VPC Flow Logs (text)"
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self._headers: dict[tuple[str, int, int], tuple[str, ...]] = {}
+
+    def columns(self) -> tuple[Column, ...]:
+        return tuple(Column(name, kind) for name, kind in vpcflow.COLUMNS)
+
+    def is_log(self, name: str) -> bool:
+        return name.endswith(vpcflow.LOG_SUFFIXES)
+
+    def find_partitions(self) -> list[TextPartition]:
+        found: list[TextPartition] = []
+        for account, flow_dir in _named_dirs(self.root, vpcflow.DIRECTORY):
+            for region in _subdirs(flow_dir):
+                for year in _subdirs(os.path.join(flow_dir, region), _YEAR):
+                    year_dir = os.path.join(flow_dir, region, year)
+                    for month in _subdirs(year_dir, _TWO_DIGITS):
+                        for day in _subdirs(os.path.join(year_dir, month), _TWO_DIGITS):
+                            keys = (("account", account), ("region", region), *_date_values(year, month, day))
+                            found.append(TextPartition(keys, os.path.join(year_dir, month, day)))
+        return sorted(found, key=lambda p: p.keys)
+
+    def header(self, f: LogFile) -> tuple[str, ...] | None:
+        """The columns a file's header line names (cached by path, size and mtime); None if unreadable."""
+        key = (f.path, f.size, f.mtime_ns)
+        with self._lock:
+            cached = self._headers.get(key)
+        if cached is not None:
+            return cached
+        try:
+            opener = gzip.open if f.path.endswith(".gz") else open
+            with opener(f.path, "rb") as handle:  # type: ignore[operator]
+                line = handle.readline(HEADER_BYTES)
+        except (OSError, EOFError, gzip.BadGzipFile):
+            return None
+        header = vpcflow.parse_header(line.decode("utf-8", "replace"))
+        if not header or not set(header) & set(vpcflow.COLUMN_TYPES):
+            return None
+        with self._lock:
+            self._headers[key] = header
+        return header
+
+    def _groups(self, files: Sequence[LogFile]) -> dict[tuple[str, ...], list[str]]:
+        """Files by header (each group is read with its own field positions); unreadable ones left out."""
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for f in files:
+            header = self.header(f)
+            if header is not None:
+                groups.setdefault(header, []).append(f.path)
+        return groups
+
+    def relation_sql(self, files: Sequence[LogFile], *, path: bool = False) -> str:
+        parts = []
+        for header, paths in self._groups(files).items():
+            fields = "string_split(coalesce(line, ''), ' ')"
+            select = []
+            for name, kind in vpcflow.COLUMNS:
+                if name in header:
+                    value = f"nullif(f[{header.index(name) + 1}], '-')"
+                    if kind in vpcflow.INTEGER_TYPES:
+                        value = f"TRY_CAST({value} AS {'INTEGER' if kind == 'int' else 'BIGINT'})"
+                else:
+                    value = f"CAST(NULL AS {'VARCHAR' if kind == 'string' else kind.upper()})"
+                select.append(f"{value} AS {_quote(name)}")
+            select += _partition_sql(self.partition_keys, path)
+            parts.append(
+                f"SELECT {', '.join(select)} FROM (SELECT {fields} AS f, filename FROM {_lines(paths)}) "
+                f"WHERE len(f) = {len(header)}"
+            )
+        return " UNION ALL ".join(parts) if parts else self._empty(path)
+
+    def broken_lines_sql(self, files: Sequence[LogFile]) -> str:
+        parts = [
+            "SELECT filename, count(*) FILTER "
+            f"(WHERE len(string_split(coalesce(line, ''), ' ')) <> {len(header)}) AS broken "
+            f"FROM {_lines(paths)} GROUP BY filename"
+            for header, paths in self._groups(files).items()
+        ]
+        return " UNION ALL ".join(parts) if parts else "SELECT '' AS filename, 0 AS broken WHERE false"
+
+    def _empty(self, path: bool) -> str:
+        select = [
+            f"CAST(NULL AS {'VARCHAR' if k == 'string' else k.upper()}) AS {_quote(n)}"
+            for n, k in vpcflow.COLUMNS
+        ]
+        select += [f"CAST(NULL AS VARCHAR) AS {_quote(k)}" for k in self.partition_keys]
+        if path:
+            select.append('CAST(NULL AS VARCHAR) AS "$path"')
+        return f"SELECT {', '.join(select)} WHERE false"
+
+
+class S3AccessLogs(TextLogSource):
+    """Both key layouts: `PREFIX/YYYY-mm-DD-HH-MM-SS-UNIQUE`, `PREFIX/ACCOUNT/REGION/BUCKET/YYYY/MM/DD/…`."""
+
+    kind = s3access.KIND
+    table_name = s3access.TABLE_NAME
+    partition_keys = ("year", "month", "day", "timestamp")
+    description = "S3 server access logs"
+
+    def columns(self) -> tuple[Column, ...]:
+        return tuple(Column(name, kind) for name, kind in s3access.COLUMNS)
+
+    def is_log(self, name: str) -> bool:
+        return s3access.file_date(name) is not None
+
+    def find_partitions(self) -> list[TextPartition]:
+        found: list[TextPartition] = []
+        for directory, names in _access_log_dirs(self.root):
+            dated = _dated_directory(directory)
+            if dated is not None:
+                found.append(TextPartition(tuple(_date_values(*dated)), directory))
+                continue
+            for date in sorted({d for d in (s3access.file_date(n) for n in names) if d is not None}):
+                prefix = "-".join(date) + "-"
+                found.append(TextPartition(tuple(_date_values(*date)), directory, prefix))
+        return sorted(found, key=lambda p: (p.keys, p.directory))
+
+    def relation_sql(self, files: Sequence[LogFile], *, path: bool = False) -> str:
+        if not files:
+            select = [
+                f"CAST(NULL AS {'VARCHAR' if k == 'string' else 'BIGINT'}) AS {_quote(n)}"
+                for n, k in s3access.COLUMNS
+            ]
+            select += [f"CAST(NULL AS VARCHAR) AS {_quote(k)}" for k in self.partition_keys]
+            if path:
+                select.append('CAST(NULL AS VARCHAR) AS "$path"')
+            return f"SELECT {', '.join(select)} WHERE false"
+        names = "[" + ", ".join(_literal(n) for n in s3access.COLUMN_NAMES) + "]"
+        select = []
+        for name, kind in s3access.COLUMNS:
+            value = f"nullif(nullif(m.{_quote(name)}, ''), '-')"
+            if kind == "bigint":
+                value = f"TRY_CAST({value} AS BIGINT)"
+            select.append(f"{value} AS {_quote(name)}")
+        select += _partition_sql(self.partition_keys, path)
+        pattern = _literal(s3access.PATTERN)
+        return (
+            f"SELECT {', '.join(select)} FROM (SELECT regexp_extract(line, {pattern}, {names}) AS m, "
+            f"filename FROM {_lines(f.path for f in files)} "
+            f"WHERE regexp_full_match(coalesce(line, ''), {pattern}))"
+        )
+
+    def broken_lines_sql(self, files: Sequence[LogFile]) -> str:
+        if not files:
+            return "SELECT '' AS filename, 0 AS broken WHERE false"
+        pattern = _literal(s3access.PATTERN)
+        return (
+            f"SELECT filename, count(*) FILTER (WHERE NOT regexp_full_match(coalesce(line, ''), {pattern})) "
+            "AS broken "
+            f"FROM {_lines((f.path for f in files), skip=0)} GROUP BY filename"
+        )
+
+
+SOURCES: tuple[type[TextLogSource], ...] = (VpcFlowLogs, S3AccessLogs)
+
+
+def find_sources(root: Path) -> dict[str, TextLogSource]:
+    """The text log sources found under `root`, by table kind (none when the tree holds none)."""
+    sources = (cls(root) for cls in SOURCES)
+    return {s.kind: s for s in sources if s.find_partitions()}
+
+
+# -- DuckDB SQL ----------------------------------------------------------------------------------
+
+_DATE_PATH = r"/(\d{4})/(\d{2})/(\d{2})/[^/]*$"
+_SIMPLE_DATE = r"/(\d{4})-(\d{2})-(\d{2})-[^/]*$"
+
+
+def _lines(paths: Iterator[str] | Sequence[str], skip: int | None = None) -> str:
+    """Every line of `paths` as `line` (the first one skipped: flow logs start with a header)."""
+    listed = list(paths)
+    if skip is None:
+        skip = 1 if listed and all(p.endswith(vpcflow.LOG_SUFFIXES) for p in listed) else 0
+    return (
+        f"read_csv([{', '.join(_literal(p) for p in listed)}], columns={{'line': 'VARCHAR'}}, "
+        f"header=false, skip={skip}, delim=chr(0), quote='', escape='', auto_detect=false, "
+        "strict_mode=false, filename=true)"
+    )
+
+
+def _partition_sql(keys: Sequence[str], path: bool) -> list[str]:
+    """The partition columns `keys` from each line's file name (every layout above)."""
+
+    def date(group: int) -> str:
+        return (
+            f"coalesce(nullif(regexp_extract(filename, {_literal(_DATE_PATH)}, {group}), ''), "
+            f"regexp_extract(filename, {_literal(_SIMPLE_DATE)}, {group}))"
+        )
+
+    year, month, day = date(1), date(2), date(3)
+    known = {
+        "account": f"regexp_extract(filename, '/([0-9]{{12}})/{vpcflow.DIRECTORY}/', 1)",
+        "region": f"regexp_extract(filename, '/{vpcflow.DIRECTORY}/([^/]+)/', 1)",
+        "year": year,
+        "month": month,
+        "day": day,
+        "timestamp": f"concat_ws('/', {year}, {month}, {day})",
+    }
+    columns = [f"{known[k]} AS {_quote(k)}" for k in keys]
+    if path:
+        columns.append('filename AS "$path"')
+    return columns
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# -- finding the logs ----------------------------------------------------------------------------
+
+
+def _named_dirs(top: str, name: str) -> Iterator[tuple[str, str]]:
+    """(account, path) of each directory called `name` whose parent is a 12-digit account id."""
+
+    def walk(path: str, parent: str, depth: int) -> Iterator[tuple[str, str]]:
+        for child in _subdirs(path):
+            child_path = os.path.join(path, child)
+            if child == name and _ACCOUNT.fullmatch(parent):
+                yield parent, child_path
+            elif depth < MAX_SEARCH_DEPTH and not _skipped(child):
+                yield from walk(child_path, child, depth + 1)
+
+    yield from walk(top, os.path.basename(top), 0)
+
+
+def _access_log_dirs(top: str) -> Iterator[tuple[str, list[str]]]:
+    """Directories holding access-log keys, with those names (other log kinds' trees are not entered)."""
+
+    def walk(path: str, depth: int) -> Iterator[tuple[str, list[str]]]:
+        try:
+            with os.scandir(path) as entries:
+                listed = list(entries)
+        except OSError:
+            return
+        names = [e.name for e in listed if e.is_file() and s3access.file_date(e.name) is not None]
+        if names:
+            yield path, names
+        if depth >= MAX_SEARCH_DEPTH:
+            return
+        for entry in sorted(listed, key=lambda e: e.name):
+            if entry.is_dir() and not _skipped(entry.name) and entry.name != vpcflow.DIRECTORY:
+                yield from walk(entry.path, depth + 1)
+
+    yield from walk(top, 0)
+
+
+def _dated_directory(directory: str) -> tuple[str, str, str] | None:
+    """(year, month, day) when `directory` ends in YYYY/MM/DD (the partitioned layout)."""
+    day_dir, day = os.path.split(directory)
+    month_dir, month = os.path.split(day_dir)
+    year = os.path.basename(month_dir)
+    if _YEAR.fullmatch(year) and _TWO_DIGITS.fullmatch(month) and _TWO_DIGITS.fullmatch(day):
+        return year, month, day
+    return None
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name == "CloudTrail" or name.startswith("CloudTrail-")
+
+
+def _subdirs(path: str, pattern: re.Pattern[str] | None = None) -> list[str]:
+    try:
+        with os.scandir(path) as entries:
+            names = [e.name for e in entries if e.is_dir()]
+    except OSError:
+        return []
+    if pattern is not None:
+        names = [n for n in names if pattern.fullmatch(n)]
+    return sorted(names)
