@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from ctui.drilldown import title_for
 from ctui.engines.pricing import describe_size, format_bytes, format_cost
 from ctui.model import Finding, QueryHandle, QueryState, QueryStatus
 from ctui.tui import jobs
@@ -23,15 +24,6 @@ if TYPE_CHECKING:
     from ctui.tui.app import CtuiApp
     from ctui.tui.widgets.results import ResultsPane
     from ctui.tui.widgets.status import StatusLine
-
-
-def title_of(sql: str) -> str:
-    """A short title for a query (its first meaningful line)."""
-    for line in sql.splitlines():
-        line = line.strip()
-        if line and not line.startswith("--"):
-            return line[:60]
-    return "query"
 
 
 class QueryFlow:
@@ -86,7 +78,7 @@ class QueryFlow:
         self, sql: str, *, push: bool = False, title: str | None = None, kind: ViewKind = ViewKind.OTHER
     ) -> View | None:
         """Run `sql` as a new view: pushed on the stack (drill-down) or replacing the top (editor)."""
-        view = View(sql=sql, title=title or title_of(sql), kind=kind)
+        view = View(sql=sql, title=title or title_for(sql), kind=kind)
         return self.run_view(view, push=push)
 
     def run_view(self, view: View, push: bool = True) -> View | None:

@@ -65,6 +65,29 @@ async def test_library_inserts_a_query_with_its_partition_filters(make_tui) -> N
         assert app.main.view_stack.top.status.state == QueryState.SUCCEEDED
 
 
+async def test_library_lists_the_same_queries_as_the_cli(make_tui, tmp_path, capsys) -> None:
+    """F8 and `ctui queries list` read the same folders: `queries/` beside the config and query_dirs."""
+    from ctui.cli import main as cli_main
+    from ctui.config import config_path
+
+    beside = config_path().parent / "queries"
+    extra = tmp_path / "mine"
+    for folder, name in ((beside, "zz-beside"), (extra, "zz-extra")):
+        folder.mkdir(parents=True)
+        header = f"-- name: {name}\n-- title: T\n-- description: D.\n"
+        (folder / f"{name}.sql").write_text(header + "SELECT 1\n", encoding="utf-8")
+    config_path().write_text(f"query_dirs = [{str(extra)!r}]\n", encoding="utf-8")
+    assert cli_main(["queries", "list"]) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert "zz-beside" in listed and "zz-extra" in listed
+    app = make_tui(query_dirs=(str(extra),))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("f8")
+        assert isinstance(app.screen, LibraryScreen)
+        assert [q.name for q in app.screen.queries] == listed
+
+
 async def test_library_parameter_errors_stay_in_the_form(make_tui) -> None:
     app = make_tui()
     async with app.run_test(size=(100, 30)) as pilot:

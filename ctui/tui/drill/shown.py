@@ -1,10 +1,9 @@
-"""When a view comes on screen: the editor follows the stack, and typed queries get a crumb title."""
+"""When a view comes on screen: the editor follows the stack."""
 
 from __future__ import annotations
 
 from textual.widgets import TextArea
 
-from ctui.drilldown import title_for
 from ctui.viewstack import View, ViewStack
 
 
@@ -13,10 +12,7 @@ def view_shown(editor: TextArea, stack: ViewStack, view: View) -> None:
 
     A drilled view (it has a parent) puts its SQL in the editor, after saving the editor's whole
     text on the view it was drilled from; coming back to a view restores the text it was left with.
-    A query run from the editor under its first line as title is renamed (`by principal, …`).
     """
-    if view.parent_sql is None and view.title == _first_line(view.sql):
-        view.title = title_for(view.sql)
     if view.editor_text is not None:
         if editor.text != view.editor_text:
             editor.load_text(view.editor_text)
@@ -29,9 +25,3 @@ def view_shown(editor: TextArea, stack: ViewStack, view: View) -> None:
     view.editor_text = view.sql
     editor.load_text(view.sql)
 
-
-def _first_line(sql: str) -> str:
-    """The default title the query flow gives (`query_flow.title_of`)."""
-    from ctui.tui.query_flow import title_of
-
-    return title_of(sql)

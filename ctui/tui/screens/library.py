@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,15 +12,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from ctui.config import Settings, config_dir
-from ctui.library import LibraryQuery, Param, load_library, render
+from ctui.config import Settings
+from ctui.library import LibraryQuery, Param, load_library, render, user_query_dirs
 from ctui.library_params import WINDOW_PRESETS
 from ctui.tui.safe import escape_controls, plain
 from ctui.tui.screens.picker import PickerKeys
-
-
-def user_query_dirs(settings: Settings) -> list[Path]:
-    return [config_dir() / "queries", *(Path(d).expanduser() for d in settings.query_dirs)]
 
 
 class LibraryScreen(PickerKeys, ModalScreen[str | None]):
@@ -35,7 +30,7 @@ class LibraryScreen(PickerKeys, ModalScreen[str | None]):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
-        self.queries, self.errors = load_library([d for d in user_query_dirs(settings) if d.is_dir()])
+        self.queries, self.errors = load_library(user_query_dirs(settings))  # as `ctui queries list`
         self.shown: list[LibraryQuery] = []
         self.picked: LibraryQuery | None = None  # the query whose SQL was inserted
 
