@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ctui.config import GuardSettings
-from ctui.engines.pricing import describe_size, format_bytes, format_cost
+from ctui.engines.pricing import describe_estimate, describe_size, format_bytes
 from ctui.model import Estimate
 
 OK = "ok"
@@ -140,6 +140,5 @@ def _scope(table: str, selected: int | None, total: int | None, full_scan: bool)
 
 
 def _describe(estimate: Estimate) -> str:
-    kind = "will scan" if estimate.exact else "may scan up to"
     scope = " (full scan: no partition constraint)" if estimate.full_scan else ""
-    return f"this query {kind} {format_bytes(estimate.bytes)} ({format_cost(estimate.cost_usd)}){scope}"
+    return f"this query's estimate: {describe_estimate(estimate)}{scope}"

@@ -9,7 +9,7 @@ import sys
 from ctui.cli import read_sql
 from ctui.commands.headless import EngineError, blocking_findings, describe_finding, fail, open_engine
 from ctui.config import Settings
-from ctui.engines.pricing import describe_size, format_bytes, format_cost
+from ctui.engines.pricing import describe_estimate, format_bytes
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
@@ -31,14 +31,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         json.dump(estimate.to_json(), sys.stdout)
         sys.stdout.write("\n")
         return 0
-    if not estimate.known:
-        measured = f" (measured tables: {format_bytes(estimate.bytes)})" if estimate.bytes else ""
-        print(f"size unknown{measured}, cost unknown: {estimate.note or 'the data could not be measured'}")
-    elif estimate.extrapolated:
-        print(f"{describe_size(estimate)}, about {format_cost(estimate.cost_usd)} at Athena's price")
-    else:
-        kind = "exactly" if estimate.exact else "at most"
-        print(f"{format_bytes(estimate.bytes)} ({kind}), {format_cost(estimate.cost_usd)} at Athena's price")
+    print(f"{describe_estimate(estimate)} at Athena's price")
     for table in estimate.tables:
         scope = "all" if table.full_scan else f"{table.partitions}"
         total = f" of {table.partitions_total}" if table.partitions_total is not None else ""

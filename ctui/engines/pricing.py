@@ -65,3 +65,21 @@ def describe_size(estimate: Estimate) -> str:
             f"{format_bytes(estimate.sample_bytes)} measured; may be more)"
         )
     return f"{'exactly' if estimate.exact else 'at most'} {format_bytes(estimate.bytes)}"
+
+
+def describe_estimate(estimate: Estimate) -> str:
+    """The one wording of an estimate, for the CLI, the TUI and the guard: size, then cost.
+
+    `at most 1.20 MB · $0.0500`, `exactly 120 B · $0.0500`, `about 8.42 MB ± … · about $0.0500`,
+    `size unknown (why) · cost unknown`.
+
+    >>> from ctui.model import Estimate
+    >>> describe_estimate(Estimate(bytes=1_200_000, cost_usd=0.05, full_scan=False))
+    'at most 1.20 MB · $0.0500'
+    """
+    size = describe_size(estimate)
+    if not estimate.known:
+        return f"{size} · cost unknown"
+    if estimate.extrapolated:
+        return f"{size} · about {format_cost(estimate.cost_usd)}"
+    return f"{size} · {format_cost(estimate.cost_usd)}"

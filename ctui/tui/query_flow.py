@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from ctui.drilldown import title_for
-from ctui.engines.pricing import describe_size, format_bytes, format_cost
+from ctui.engines.pricing import describe_estimate
 from ctui.model import Finding, QueryHandle, QueryState, QueryStatus
 from ctui.tui import jobs
 from ctui.tui import messages as m
@@ -307,12 +307,7 @@ def confirm_text(message: m.RunChecked, reason: str) -> Text:
     text = Text("This query is above the cost guard's warning level.\n\n", style="bold")
     if estimate is not None:
         scan = "FULL SCAN · " if estimate.full_scan else ""
-        if getattr(estimate, "extrapolated", False):
-            text.append(f"{scan}estimate {describe_size(estimate)}\n")
-        elif getattr(estimate, "known", True):
-            text.append(f"{scan}estimate {format_bytes(estimate.bytes)} · {format_cost(estimate.cost_usd)}\n")
-        else:
-            text.append(f"{scan}estimate: size unknown\n")
+        text.append(f"{scan}estimate {escape_controls(describe_estimate(estimate))}\n")
     if reason:
         text.append(escape_controls(reason) + "\n", style="dim")
     text.append("\nRun it?")

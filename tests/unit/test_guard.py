@@ -34,7 +34,7 @@ def test_message_names_bytes_and_cost() -> None:
     decision = check(estimate(2_500_000_000, full_scan=True, exact=False), GUARD, None, yes=False)
     assert decision.level == BLOCK
     assert "2.50 GB" in decision.message and "$0.0125" in decision.message
-    assert "up to" in decision.message and "full scan" in decision.message
+    assert "at most" in decision.message and "full scan" in decision.message
 
 
 def test_max_bytes_blocks_even_with_yes() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ctui.engines.pricing import describe_size, format_bytes, format_cost
+from ctui.engines.pricing import describe_estimate, format_bytes
 from ctui.model import Estimate, Finding, Severity
 from ctui.tui.safe import escape_controls
 
@@ -13,7 +13,7 @@ SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severi
 
 
 def estimate_text(estimate: Estimate | None, error: str | None = None, pending: bool = False) -> Text:
-    """`estimate 1.20 MB · $0.0000 · 1/90 partitions` or `FULL SCAN …`."""
+    """`estimate at most 1.20 MB · $0.0000 · 1/90 partitions` or `estimate FULL SCAN …`."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("estimate ", style="dim")
     if pending:
@@ -24,14 +24,8 @@ def estimate_text(estimate: Estimate | None, error: str | None = None, pending: 
         return text
     if estimate.full_scan:
         text.append("FULL SCAN ", style="bold red")
-    if not getattr(estimate, "known", True):  # the engine could not measure it (e.g. no s3:ListBucket)
-        note = getattr(estimate, "note", None) or "the engine could not measure it"
-        text.append(f"size unknown ({escape_controls(note)})", style="bold yellow")
-    elif getattr(estimate, "extrapolated", False):  # sampled: never shown as a bound
-        text.append(f"{describe_size(estimate)} · ≈{format_cost(estimate.cost_usd)}", style="bold yellow")
-    else:
-        bound = "" if estimate.exact else "≤ "
-        text.append(f"{bound}{format_bytes(estimate.bytes)} · {format_cost(estimate.cost_usd)}", style="bold")
+    measured = estimate.known and not estimate.extrapolated  # otherwise never shown as a bound
+    text.append(escape_controls(describe_estimate(estimate)), style="bold" if measured else "bold yellow")
     parts = [t for t in estimate.tables if t.partitions is not None]
     if parts:
         picked = sum(t.partitions or 0 for t in parts)
