@@ -97,14 +97,34 @@ class QueryStatus:
     cost_usd: float = 0.0
     error: QueryError | None = None
     files_read: int | None = None  # local engine only
-    files_skipped: int | None = None  # local engine only: broken or non-CloudTrail files
-    records_skipped: int | None = None  # local engine only: lines/records read that are not log records
+    files_skipped: int | None = None  # local engine only: files of which nothing was read
+    # local engine only: CloudTrail records that are not events, text-log lines that are not records
+    records_skipped: int | None = None
     estimated_bytes: int | None = None
     state_reason: str | None = None
+    odd_files: tuple[OddFile, ...] = ()  # local engine only: files read record by record, or skipped
 
     @property
     def finished(self) -> bool:
         return self.state.finished
+
+
+@dataclass(frozen=True)
+class OddFile:
+    """A log file the local engine could not read as it is, and what reading it record by record gave."""
+
+    path: str
+    reason: str  # what was odd about it, in words
+    records: int  # events read from it
+    records_skipped: int  # elements that are not events, or records cut off or malformed
+    skipped: bool  # nothing in it could be read
+
+    def describe(self) -> str:
+        """One line: the file, what happened to it and why."""
+        if self.skipped:
+            return f"{self.path}: skipped ({self.reason})"
+        lost = f", {self.records_skipped} skipped" if self.records_skipped else ""
+        return f"{self.path}: read record by record, {self.records} records{lost} ({self.reason})"
 
 
 @dataclass(frozen=True)

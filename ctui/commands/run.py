@@ -22,6 +22,7 @@ from ctui.model import Estimate, QueryHandle, QueryState, QueryStatus
 
 POLL_FIRST_S = 0.02
 POLL_MAX_S = 1.0
+ODD_FILES_SHOWN = 10  # odd files named on stderr (all of them in --format json)
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
@@ -124,13 +125,18 @@ def _summary(status: QueryStatus, estimate: Estimate) -> None:
     if status.files_read is not None:
         files = f"{status.files_read} files"
         if status.files_skipped:
-            files += f" ({status.files_skipped} skipped: broken or not CloudTrail)"
+            files += f" ({status.files_skipped} skipped: unreadable or not CloudTrail)"
+        if status.records_skipped:
+            files += f", {status.records_skipped} records or lines skipped"
         parts.append(files)
-    if status.records_skipped:
-        parts.append(f"{status.records_skipped} broken lines skipped")
     if estimate.full_scan:
         parts.append("full scan: the query constrains no partition")
     print("ctui: " + " · ".join(parts), file=sys.stderr)
+    for odd in status.odd_files[:ODD_FILES_SHOWN]:
+        print(f"ctui:   {results_format.safe_text(odd.describe())}", file=sys.stderr)
+    if len(status.odd_files) > ODD_FILES_SHOWN:
+        more = len(status.odd_files) - ODD_FILES_SHOWN
+        print(f"ctui:   … and {more} more odd files (--format json lists them all)", file=sys.stderr)
 
 
 def _stats(engine: Engine, status: QueryStatus, estimate: Estimate) -> dict[str, Any]:
@@ -147,6 +153,10 @@ def _stats(engine: Engine, status: QueryStatus, estimate: Estimate) -> dict[str,
     if status.files_read is not None:
         stats["files_scanned"] = status.files_read
         stats["files_skipped"] = status.files_skipped
-    if status.records_skipped is not None:
         stats["records_skipped"] = status.records_skipped
+        stats["odd_files"] = [
+            {"path": f.path, "reason": f.reason, "records": f.records, "records_skipped": f.records_skipped,
+             "skipped": f.skipped}
+            for f in status.odd_files
+        ]
     return stats

@@ -67,11 +67,18 @@ def make_engine(
 
     if kind == "local":
         root = Path(getattr(args, "local", None) or settings.local_path or "").expanduser()
-        return LocalEngine(root, aliases=aliases, price_per_tb=settings.price_per_tb)
+        return LocalEngine(root, aliases=aliases, price_per_tb=settings.price_per_tb, cache_dir=local_cache())
     from ctui.cloudtrail.demo import ensure_demo_dataset
 
     explicit = getattr(args, "demo", False) or settings.engine == "demo"
     if not explicit:  # said before a first-use generation, so its progress has a reason
         say(f"ctui: no engine configured, using the local engine on the demo dataset in {cache_dir()}")
     root = ensure_demo_dataset(progress=progress)
-    return LocalEngine(root, aliases=aliases, price_per_tb=settings.price_per_tb, demo=True)
+    return LocalEngine(
+        root, aliases=aliases, price_per_tb=settings.price_per_tb, demo=True, cache_dir=local_cache()
+    )
+
+
+def local_cache() -> Path:
+    """Where the local engine keeps what it learnt about log files (odd files, their clean copies)."""
+    return cache_dir() / "local"

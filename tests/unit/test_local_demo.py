@@ -12,6 +12,7 @@ import pytest
 
 from ctui.engines.local import LocalEngine
 from ctui.model import QueryState, QueryStatus
+from tests.unit.odd_tree import complete_records_before_cut
 
 T = "cloudtrail_logs"
 
@@ -42,16 +43,38 @@ def scalar(engine: LocalEngine, sql: str) -> Any:
     return next(iter(query(engine, sql)[1][0].values()))
 
 
-def test_full_scan_counts_every_record_and_skips_the_broken_file(engine: LocalEngine, demo_tree: Path,
-                                                                 manifest: dict[str, Any]) -> None:
+def test_full_scan_counts_every_record_and_reads_the_truncated_file_up_to_its_cut(
+    engine: LocalEngine, demo_tree: Path, manifest: dict[str, Any]
+) -> None:
     status, rows = query(engine, f"SELECT count(*) AS n FROM {T}")
-    assert rows[0]["n"] == manifest["records"]
-    broken = [b for b in manifest["broken_files"] if "truncated" in b["reason"]]
-    assert status.files_skipped == len(broken)
+    truncated = [b["path"] for b in manifest["broken_files"] if "truncated" in b["reason"]]
+    before_cut = sum(complete_records_before_cut((demo_tree / p).read_bytes()) for p in truncated)
+    assert before_cut > 0
+    assert rows[0]["n"] == manifest["records"] + before_cut
+    assert status.files_skipped == 0
+    assert [(Path(f.path).relative_to(demo_tree).as_posix(), f.records, f.records_skipped)
+            for f in status.odd_files] == [(p, before_cut, 1) for p in truncated]
     logs = [p for p in demo_tree.glob("AWSLogs/**/CloudTrail/*/*/*/*/*.json.gz")]
     assert status.bytes_scanned == sum(p.stat().st_size for p in logs)
-    assert status.files_read == len(logs) - len(broken)
+    assert status.files_read == len(logs)
     assert engine.description.startswith("DEMO ")
+
+
+def test_drill_over_the_day_of_the_truncated_file_streams_its_rows(
+    demo_tree: Path, manifest: dict[str, Any]
+) -> None:
+    """`SELECT * … LIMIT n` (a drill's shape) meets the truncated file while rows stream in."""
+    truncated = next(b["path"] for b in manifest["broken_files"] if "truncated" in b["reason"])
+    account, _, region, year, month, day = Path(truncated).parts[1:7]
+    fresh = LocalEngine(demo_tree, demo=True)  # knows nothing of the file yet
+    try:
+        status, rows = query(fresh, f"""
+            SELECT * FROM {T} WHERE account = '{account}' AND region = '{region}'
+              AND "timestamp" = '{year}/{month}/{day}' AND eventname <> 'x' LIMIT 100000""")
+    finally:
+        fresh.close()
+    assert rows and all(r["day"] == day for r in rows)
+    assert [Path(f.path).name for f in status.odd_files] == [Path(truncated).name]
 
 
 def test_one_day_reads_only_that_day(engine: LocalEngine, demo_tree: Path) -> None:

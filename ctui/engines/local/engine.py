@@ -17,16 +17,17 @@ import duckdb
 from ctui.cloudtrail import schema
 from ctui.engines.base import EngineError
 from ctui.engines.local import runner
+from ctui.engines.local.health import FileHealth
 from ctui.engines.local.layout import FileLister, Partition, find_partitions
 from ctui.engines.local.planner import QueryPlan, plan
 from ctui.engines.local.runner import QueryRun
 from ctui.engines.local.textlogs import TextLogSource, find_sources
-from ctui.engines.local.validate import FileHealth
 from ctui.engines.pricing import cost_usd
 from ctui.model import (
     Catalog,
     Database,
     Estimate,
+    OddFile,
     QueryHandle,
     QueryResult,
     QueryState,
@@ -52,6 +53,7 @@ class LocalEngine:
         price_per_tb: float = 5.0,
         demo: bool = False,
         row_cap: int = 100_000,
+        cache_dir: Path | None = None,
     ) -> None:
         self.root = Path(root).expanduser()
         self.demo = demo
@@ -68,7 +70,8 @@ class LocalEngine:
         self._con.execute("SET enable_progress_bar=false")
         self._queries: dict[str, QueryRun] = {}
         self._lock = threading.Lock()
-        self._health = FileHealth()
+        # What odd files hold, remembered across processes (None: this process only).
+        self._health = FileHealth(cache_dir)
         self._workers: list[threading.Thread] = []
 
     @property
@@ -132,6 +135,10 @@ class LocalEngine:
             charged = query.state is not QueryState.FAILED and query.plan.bytes > 0
             skipped = len(query.skipped) + query.plan.other_files
             files = query.plan.file_count
+            odd = tuple(
+                OddFile(path, v.reason, v.records, v.bad_records, skipped=v.status == "unreadable")
+                for path, v in sorted(query.odd_files.items())
+            )
             return QueryStatus(
                 query_id=handle.query_id,
                 state=query.state,
@@ -143,9 +150,10 @@ class LocalEngine:
                 error=query.error,
                 files_read=files - len(query.skipped),
                 files_skipped=skipped,
-                records_skipped=query.records_skipped,
                 estimated_bytes=query.plan.bytes,
                 state_reason="full scan: the query constrains no partition" if query.plan.full_scan else None,
+                records_skipped=(query.records_skipped or 0) + sum(f.records_skipped for f in odd),
+                odd_files=odd,
             )
 
     def results(self, handle: QueryHandle, limit: int = 10_000) -> QueryResult:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from ctui.cloudtrail.schema import RECORD_FIELDS, FieldType
@@ -20,8 +20,10 @@ from ctui.cloudtrail.schema import RECORD_FIELDS, FieldType
 PARTITION_FIELDS = ("account", "region", "year", "month", "day")
 PATH_RE = r"/([^/]+)/CloudTrail/([^/]+)/(\d{4})/(\d{2})/(\d{2})/[^/]*$"
 MAX_OBJECT_BYTES = 1 << 30  # a whole file is one JSON object; CloudTrail files reach 50 MB gzipped
-# Read when a query names no data column at all (count(*)): the cheapest field that every record has.
-FALLBACK_FIELD = "eventVersion"
+# Read by every query: a record without both is not a CloudTrail event as DuckDB reads it (null, a
+# string, keys in another letter case), and its file is read record by record instead.
+SENTINEL_COLUMNS = ("eventtime", "eventname")
+NEEDS_SALVAGE = "ctui: read record by record:"
 
 _FIELDS = {name.lower(): (name, ft) for name, ft in RECORD_FIELDS}
 DATA_COLUMNS = tuple(_FIELDS)
@@ -29,29 +31,33 @@ ALL_COLUMNS = DATA_COLUMNS + PARTITION_FIELDS + ("timestamp",)
 PATH_COLUMN = "$path"  # Athena's hidden column: served only to queries that name it
 
 
-def relation_sql(files: Iterable[str], columns: Collection[str] | None = None, *, path: bool = False) -> str:
+def relation_sql(
+    files: Iterable[str],
+    columns: Collection[str] | None = None,
+    *,
+    path: bool = False,
+    copies: Mapping[str, str] | None = None,
+) -> str:
     """A SELECT over `files` with the table's columns (all, or those in `columns`) and partitions.
 
-    `path` adds Athena's hidden `"$path"` column (here the local file path).
+    `copies` maps clean copies of repaired files (see `salvage`) to the file each stands for: they
+    are read too, and show the original's path and partitions. `path` adds Athena's hidden `"$path"`
+    column (here the local file path).
     """
     wanted = [c for c in DATA_COLUMNS if columns is None or c in columns]
-    declared = wanted or [FALLBACK_FIELD.lower()]
+    declared = wanted + [c for c in SENTINEL_COLUMNS if c not in wanted]
     fields = (f"{_quote(_FIELDS[c][0])} {_declared_type(_FIELDS[c][1])}" for c in declared)
     record_type = f"STRUCT({', '.join(fields)})"
     paths = list(files)
+    sources = []
     if paths:
-        source = (
-            # Partition values hang on Records too, so DuckDB cannot turn a condition on them into
-            # a per-file filename filter: the files are already pruned, and that filter costs seconds.
-            f"SELECT filename, CASE WHEN Records IS NOT NULL THEN "
-            f"regexp_extract(filename, {_literal(PATH_RE)}, {_list(PARTITION_FIELDS)}) END AS p, "
-            f"unnest(Records) AS r FROM read_json({_list(paths)}, format='unstructured', records=true, "
-            f"filename=true, columns={{'Records': {_literal(record_type + '[]')}}}, "
-            f"maximum_object_size={MAX_OBJECT_BYTES})"
-        )
-    else:
+        sources.append(_source(_read_json(paths, record_type), checked=True))
+    if copies:
+        mapping = " ".join(f"WHEN {_literal(c)} THEN {_literal(o)}" for c, o in copies.items())
+        sources.append(_source(_read_json(list(copies), record_type), checked=False, mapping=mapping))
+    if not sources:
         partition_type = "STRUCT(" + ", ".join(f"{f} VARCHAR" for f in PARTITION_FIELDS) + ")"
-        source = (
+        sources.append(
             f"SELECT CAST(NULL AS VARCHAR) AS filename, CAST(NULL AS {partition_type}) AS p, "
             f"CAST(NULL AS {record_type}) AS r WHERE false"
         )
@@ -60,7 +66,40 @@ def relation_sql(files: Iterable[str], columns: Collection[str] | None = None, *
     select.append("concat_ws('/', p.year, p.month, p.day) AS \"timestamp\"")
     if path:
         select.append(f"filename AS {_quote(PATH_COLUMN)}")
-    return f"SELECT {', '.join(select)} FROM ({source})"
+    return f"SELECT {', '.join(select)} FROM ({' UNION ALL '.join(sources)})"
+
+
+def _read_json(paths: list[str], record_type: str) -> str:
+    return (
+        f"read_json({_list(paths)}, format='unstructured', records=true, filename=true, "
+        f"columns={{'Records': {_literal(record_type + '[]')}}}, maximum_object_size={MAX_OBJECT_BYTES})"
+    )
+
+
+def _blame(column: str) -> str:
+    """An error naming the file in `column` as one to read record by record."""
+    prefix = _literal(NEEDS_SALVAGE + ' file "')
+    return f"error({prefix} || {column} || '\"')"
+
+
+def _source(read: str, *, checked: bool, mapping: str = "") -> str:
+    """Records with their file and partitions; `checked` raises a `NEEDS_SALVAGE` error naming any
+    file DuckDB would misread silently (no Records key, elements that are not events, other key case)."""
+    filename = f"CASE filename {mapping} ELSE filename END" if mapping else "filename"
+    records = "Records"
+    record = "r"
+    if checked:
+        records = f"CASE WHEN Records IS NULL THEN {_blame('filename')} ELSE Records END"
+        missing = " AND ".join(f"r.{_quote(_FIELDS[c][0])} IS NULL" for c in SENTINEL_COLUMNS)
+        record = f"CASE WHEN {missing} THEN {_blame('f')} ELSE r END"
+    # Partition values hang on Records too, so DuckDB cannot turn a condition on them into a
+    # per-file filename filter: the files are already pruned, and that filter costs seconds.
+    inner = (
+        f"SELECT {filename} AS f, filename AS read_from, CASE WHEN Records IS NOT NULL THEN "
+        f"regexp_extract({filename}, {_literal(PATH_RE)}, {_list(PARTITION_FIELDS)}) END AS p, "
+        f"unnest({records}) AS r FROM {read}"
+    )
+    return f"SELECT f AS filename, p, {record} AS r FROM ({inner})"
 
 
 def referenced_file(message: str, paths: Collection[str]) -> str | None:

@@ -1,12 +1,15 @@
 """One local query from start to finish, on its own DuckDB cursor in a worker thread.
 
 The worker creates the per-query views over the selected files, runs the SQL and keeps at most
-`row_cap` rows. A broken file fails DuckDB's whole scan: the worker skips it and runs again, after
-checking every other selected gzip stream once (cheaper than one rerun per broken file).
+`row_cap` rows. A file DuckDB cannot read as it is fails the whole scan (while running or while the
+rows stream in): the worker reads that file record by record into a clean copy (`salvage`), checks
+every other selected file once (cheaper than one rerun per odd file), and runs again. What each odd
+file kept and lost is remembered (`health`) and reported in the query's status.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -17,10 +20,11 @@ import pyarrow as pa
 
 from ctui.cloudtrail import schema
 from ctui.engines.local import reader
+from ctui.engines.local.health import FileHealth, FileKey, Verdict
 from ctui.engines.local.layout import LogFile
 from ctui.engines.local.planner import VIEW_PREFIX, QueryPlan, ScanPlan
 from ctui.engines.local.textlogs import TextLogSource
-from ctui.engines.local.validate import FileHealth
+from ctui.engines.local.validate import name_problem
 from ctui.model import QueryError, QueryHandle, QueryState
 
 SHARED_PREFIX = "__ctui_shared_"
@@ -37,7 +41,8 @@ class QueryRun:
     started: float | None = None
     finished: float | None = None
     error: QueryError | None = None
-    skipped: set[str] = field(default_factory=set)
+    skipped: set[str] = field(default_factory=set)  # files of which nothing could be read
+    odd_files: dict[str, Verdict] = field(default_factory=dict)  # repaired or skipped, with reasons
     records_skipped: int | None = None  # lines of text logs that are not records (None: not counted)
     table: pa.Table | None = None
     truncated: bool = False
@@ -95,29 +100,57 @@ Outcome = tuple[QueryState, "QueryError | None"]
 
 def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHealth, row_cap: int) -> Outcome:
     files = {f.path: f for scan in query.plan.scans for f in scan.files}
-    checked = False
+    # Text logs (VPC Flow Logs, S3 access logs) are read line by line by DuckDB already: a file
+    # that fails is skipped; CloudTrail files are read record by record instead.
+    text = {f.path for scan in query.plan.scans if scan.source is not None for f in scan.files}
+
+    def settle(path: str, reason: str) -> None:
+        if path in text:
+            health.remember(_key(files[path]), Verdict("unreadable", reason))
+        else:
+            health.repair(_key(files[path]), reason)
+
+    for path, f in files.items():
+        problem = name_problem(path)
+        if problem and path not in text and health.verdict(_key(f)) is None:
+            health.repair(_key(f), problem)
+    inspected = False
     while True:
-        readable = _readable(query, files, health)
+        copies, unread = _sources(query, files, health)
         try:
             cursor.execute("SET enable_progress_bar=false")  # it would write to the terminal
             cursor.execute("SET TimeZone='UTC'")
-            _create_views(cursor, query.plan, readable)
+            _create_views(cursor, query.plan, copies, unread)
             if query.cancel_requested:
                 return QueryState.CANCELLED, None
             cursor.execute(query.plan.sql)
             table, truncated = _fetch(cursor, row_cap)
-            broken_lines = _broken_lines(cursor, query.plan, readable)
-        except duckdb.Error as exc:
+            broken_lines = _broken_lines(cursor, query.plan, files, unread)
+        except (duckdb.Error, OSError, pa.ArrowException) as exc:
+            # A file's error may surface while the rows stream in: pyarrow raises it as OSError.
             if query.cancel_requested:
                 return QueryState.CANCELLED, None
-            broken = reader.referenced_file(str(exc), readable)
-            if broken is None:
-                return QueryState.FAILED, QueryError(_clean(str(exc)), category="USER")
-            health.mark_broken(_key(files[broken]), str(exc))
-            if not checked:
-                checked = True
-                others = (_key(files[p]) for p in readable if p != broken)
-                health.check(others, lambda: query.cancel_requested)
+            _finish_result(cursor)
+            message = str(exc)
+            raw = [p for p in files if p not in unread and p not in copies.values()]
+            culprit = reader.referenced_file(message, raw) if raw else None
+            if culprit is None:
+                copy = reader.referenced_file(message, list(copies))
+                if copy is not None:  # a clean copy that DuckDB still refuses: nothing to read
+                    health.remember(_key(files[copies[copy]]), Verdict("unreadable", _clean(message)))
+                    continue
+                if inspected or not _about_a_file(message):
+                    return QueryState.FAILED, QueryError(_clean(message), category="USER")
+            else:
+                settle(culprit, _reason(message))
+            if not inspected:
+                inspected = True
+                stop = lambda: query.cancel_requested  # noqa: E731
+                for kind in (True, False):
+                    others = [_key(files[p]) for p in raw if p != culprit and (p not in text) is kind]
+                    for path, reason in health.inspect(others, stop, cloudtrail=kind).items():
+                        settle(path, reason)
+            health.save()
             continue
         with query.lock:
             query.table = table.rename_columns([name.lower() for name in table.column_names])  # as Athena
@@ -126,24 +159,50 @@ def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHea
         return (QueryState.CANCELLED if query.cancel_requested else QueryState.SUCCEEDED), None
 
 
-def _create_views(cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, readable: set[str]) -> None:
+def _about_a_file(message: str) -> bool:
+    """DuckDB errors that come from a file without naming it (zeros after a gzip stream)."""
+    return "gzip" in message.lower() or "malformed json" in message.lower()
+
+
+def _reason(message: str) -> str:
+    if message.startswith(reader.NEEDS_SALVAGE) or reader.NEEDS_SALVAGE in message:
+        return "not read as CloudTrail records as it is"
+    first = message.splitlines()[0] if message else "unreadable"
+    return _clean(first)[:200]
+
+
+def _finish_result(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Leave the cursor ready for the next statement after a result failed half-way."""
+    abort = getattr(cursor, "abort", None)
+    if abort is not None:
+        with contextlib.suppress(duckdb.Error):
+            abort()
+
+
+def _create_views(
+    cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, copies: dict[str, str], unread: set[str]
+) -> None:
     """One view per read of the table; reads of the same files share one materialised copy.
 
     A UNION of many counts or a self-join then decompresses each file once, while `bytes_scanned`
-    still counts every read, as Athena does.
+    still counts every read, as Athena does. `copies` maps the clean copy of each repaired file to it;
+    `unread` files hold nothing readable.
     """
     groups: dict[tuple[str, tuple[str, ...]], list[ScanPlan]] = {}
     for scan in plan.scans:
-        paths = tuple(f.path for f in scan.files if f.path in readable)
+        paths = tuple(f.path for f in scan.files if f.path not in unread)
         groups.setdefault((scan.table.kind, paths), []).append(scan)
+    replaced = {original: copy for copy, original in copies.items()}
     for n, ((_, paths), scans) in enumerate(groups.items()):
         views = [scan.view for scan in scans]
         source = scans[0].source
         if source is not None:
-            files = [f for f in scans[0].files if f.path in readable]
+            files = [f for f in scans[0].files if f.path not in unread]
             relation = source.relation_sql(files, path=plan.path_column)
         else:
-            relation = reader.relation_sql(paths, plan.columns, path=plan.path_column)
+            raw = [p for p in paths if p not in replaced]
+            mine = {replaced[p]: p for p in paths if p in replaced}
+            relation = reader.relation_sql(raw, plan.columns, path=plan.path_column, copies=mine)
         if len(views) > 1:
             cursor.execute(f"CREATE OR REPLACE TEMP TABLE {SHARED_PREFIX}{n} AS {relation}")
             relation = f"SELECT * FROM {SHARED_PREFIX}{n}"
@@ -151,26 +210,38 @@ def _create_views(cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, readable: 
             cursor.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {relation}")
 
 
-def _broken_lines(cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, readable: set[str]) -> int | None:
+def _broken_lines(
+    cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, files: dict[str, LogFile], unread: set[str]
+) -> int | None:
     """Broken lines in the text-log files the query read (None when it read no text log)."""
     by_source: dict[int, tuple[TextLogSource, dict[str, LogFile]]] = {}
     for scan in plan.scans:
         if scan.source is not None:
-            _, files = by_source.setdefault(id(scan.source), (scan.source, {}))
-            files.update((f.path, f) for f in scan.files if f.path in readable)
+            _, read = by_source.setdefault(id(scan.source), (scan.source, {}))
+            read.update((f.path, f) for f in scan.files if f.path not in unread)
     if not by_source:
         return None
-    return sum(source.broken_lines(cursor, list(files.values())) for source, files in by_source.values())
+    return sum(source.broken_lines(cursor, list(read.values())) for source, read in by_source.values())
 
 
-def _readable(query: QueryRun, files: dict[str, LogFile], health: FileHealth) -> set[str]:
-    readable: set[str] = set()
-    skipped: set[str] = set()
+def _sources(
+    query: QueryRun, files: dict[str, LogFile], health: FileHealth
+) -> tuple[dict[str, str], set[str]]:
+    """Clean copies to read (copy → original) and files to leave out; records the odd files."""
+    copies: dict[str, str] = {}
+    odd: dict[str, Verdict] = {}
     for path, f in files.items():
-        (skipped if health.is_broken(_key(f)) else readable).add(path)
+        verdict = health.verdict(_key(f))
+        if verdict is None or verdict.status == "sound":
+            continue
+        odd[path] = verdict
+        if verdict.copy is not None:
+            copies[verdict.copy] = path
+    unread = {p for p, v in odd.items() if v.status == "unreadable"}
     with query.lock:
-        query.skipped = skipped
-    return readable
+        query.odd_files = odd
+        query.skipped = unread
+    return copies, unread
 
 
 def _fetch(cursor: duckdb.DuckDBPyConnection, cap: int) -> tuple[pa.Table, bool]:
@@ -187,7 +258,7 @@ def _fetch(cursor: duckdb.DuckDBPyConnection, cap: int) -> tuple[pa.Table, bool]
     return table.slice(0, cap), rows > cap
 
 
-def _key(f: LogFile) -> tuple[str, int, int]:
+def _key(f: LogFile) -> FileKey:
     return (f.path, f.size, f.mtime_ns)
 
 

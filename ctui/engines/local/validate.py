@@ -1,79 +1,92 @@
-"""Find broken gzip files (truncated downloads, not gzip at all) without parsing their JSON.
+"""Find the files DuckDB cannot read as they are, without parsing their JSON.
 
-DuckDB fails a whole scan on the first broken file. Once one is found, checking the gzip stream of
-every other selected file (zlib releases the GIL, so two threads use both cores) is cheaper than
-rerunning the scan once per broken file.
+DuckDB fails a whole scan on the first file it cannot read. Once one is found, inspecting every other
+selected file (zlib releases the GIL, so two threads use both cores) is cheaper than rerunning the
+scan once per problem file. A problem here does not mean the file is lost: `salvage` reads it record
+by record.
 """
 
 from __future__ import annotations
 
-import threading
+import re
 import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 CHUNK = 1 << 20
 WORKERS = 2
+SNIFF_BYTES = 1 << 16  # decompressed bytes looked at for the file's shape
+GZIP_MAGIC = b"\x1f\x8b"
+GLOB_CHARACTERS = re.compile(r"[*?\[\]{}]")
+# A CloudTrail log is one object with a `Records` key; its records name `eventTime` in camelCase.
+_RECORDS_KEY = re.compile(rb'"Records"\s*:')
+_LOWER_CASE_KEYS = re.compile(rb'"(?:eventtime|eventname|eventversion|eventsource|records)"\s*:')
 
 
-def gzip_problem(path: str) -> str | None:
-    """Why `path` is not a complete gzip stream, or None when it is (or is plain text, not `.gz`)."""
+def gzip_problem(path: str, *, cloudtrail: bool = True) -> str | None:
+    """Why DuckDB cannot read `path` as one gzip stream (of a CloudTrail log), or None when it can.
+
+    Several gzip members one after another are one valid stream (DuckDB reads them); bytes after the
+    last member (padding that `gzip -t` accepts) are not. `cloudtrail` also checks the file starts
+    like a CloudTrail log; a text log not named `.gz` is plain text (S3 access logs are delivered
+    uncompressed).
+    """
     if not path.endswith(".gz"):
-        return None  # S3 access logs are delivered uncompressed
+        return None
     decoder = zlib.decompressobj(31)
+    head = b""
     try:
         with open(path, "rb") as handle:
-            while chunk := handle.read(CHUNK):
-                decoder.decompress(chunk, 0)
-                while decoder.unconsumed_tail:
-                    decoder.decompress(decoder.unconsumed_tail, 0)
+            data = handle.read(CHUNK)
+            if not data:
+                return "empty file"
+            while data:
+                out = decoder.decompress(data)
+                if len(head) < SNIFF_BYTES:
+                    head += out[: SNIFF_BYTES - len(head)]
                 if decoder.eof:
-                    break
+                    rest = decoder.unused_data
+                    if len(rest) < len(GZIP_MAGIC):
+                        rest += handle.read(CHUNK)
+                    if not rest:
+                        break
+                    if not rest.startswith(GZIP_MAGIC):
+                        return "data after the gzip stream"
+                    decoder = zlib.decompressobj(31)  # the next gzip member
+                    data = rest
+                    continue
+                data = handle.read(CHUNK)
     except zlib.error as exc:
         return f"not a valid gzip file: {exc}"
     except OSError as exc:
         return f"cannot read: {exc.strerror}"
-    return None if decoder.eof else "truncated gzip"
+    if not decoder.eof:
+        return "truncated gzip"
+    return shape_problem(head) if cloudtrail else None
 
 
-def broken_files(paths: Iterable[str], stop: Callable[[], bool] = lambda: False) -> dict[str, str]:
-    """The broken files among `paths` with the reason; gives up early (partial answer) when `stop()`."""
+def shape_problem(head: bytes) -> str | None:
+    """What the start of a decompressed file says DuckDB would misread (None: a CloudTrail log)."""
+    text = head.lstrip()
+    if not text.startswith(b"{") or not _RECORDS_KEY.search(text):
+        return "not a CloudTrail log object (no Records key)"
+    if _LOWER_CASE_KEYS.search(text):
+        return "keys in another letter case"
+    return None
+
+
+def name_problem(path: str) -> str | None:
+    """A file name DuckDB would expand as a glob pattern (`*`, `?`, `[…]`)."""
+    return "file name is a glob pattern" if GLOB_CHARACTERS.search(path) else None
+
+
+def broken_files(
+    paths: Iterable[str], stop: Callable[[], bool] = lambda: False, *, cloudtrail: bool = True
+) -> dict[str, str]:
+    """The problem files among `paths` with the reason; gives up early (partial answer) when `stop()`."""
 
     def check(path: str) -> tuple[str, str | None]:
-        return path, None if stop() else gzip_problem(path)
+        return path, None if stop() else gzip_problem(path, cloudtrail=cloudtrail)
 
     with ThreadPoolExecutor(WORKERS) as pool:
         return {path: reason for path, reason in pool.map(check, paths, chunksize=32) if reason}
-
-
-class FileHealth:
-    """What the engine learnt about files this session: broken ones (skipped) and sound gzip streams.
-
-    Broken files are keyed by (path, size, mtime), so a file re-downloaded whole is read again.
-    """
-
-    def __init__(self) -> None:
-        self._broken: dict[tuple[str, int, int], str] = {}
-        self._sound: set[tuple[str, int, int]] = set()
-        self._lock = threading.Lock()
-
-    def is_broken(self, key: tuple[str, int, int]) -> bool:
-        with self._lock:
-            return key in self._broken
-
-    def mark_broken(self, key: tuple[str, int, int], reason: str) -> None:
-        with self._lock:
-            self._broken[key] = reason
-
-    def check(self, keys: Iterable[tuple[str, int, int]], stop: Callable[[], bool]) -> dict[str, str]:
-        """Check the gzip stream of every file not checked before; returns the broken ones by path."""
-        with self._lock:
-            unchecked = sorted(k for k in keys if k not in self._sound and k not in self._broken)
-        found = broken_files([k[0] for k in unchecked], stop)
-        with self._lock:
-            for key in unchecked:
-                if key[0] in found:
-                    self._broken[key] = found[key[0]]
-                elif not stop():
-                    self._sound.add(key)
-        return found

@@ -1,0 +1,144 @@
+"""Odd files a real bucket holds: every good record is read, every bad one counted and named."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ctui.engines.local import LocalEngine
+from ctui.engines.local.salvage import salvage
+from ctui.engines.local.validate import gzip_problem
+from ctui.model import QueryState, QueryStatus
+from tests.unit import odd_tree
+
+ODD = odd_tree.odd_files()
+GOOD = sum(f.good for f in ODD)
+BAD = sum(f.bad for f in ODD)
+UNREADABLE = {"norecords.json.gz", "records_null.json.gz", "plaintext.json.gz", "empty.json.gz"}
+
+
+@pytest.fixture(scope="module")
+def odd_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("odd")
+    odd_tree.write(root)
+    return root
+
+
+def run(engine: LocalEngine, sql: str) -> tuple[QueryStatus, list[dict[str, Any]]]:
+    handle = engine.submit(sql)
+    end = time.monotonic() + 60
+    while not (status := engine.poll(handle)).finished:
+        assert time.monotonic() < end
+        threading.Event().wait(0.01)
+    assert status.state is QueryState.SUCCEEDED, status.error
+    return status, engine.results(handle, 100_000).table.to_pylist()
+
+
+def test_python_json_reads_what_the_fixture_says() -> None:
+    """The fixture's counts are what Python's json module reads, record by record."""
+    for f in ODD:
+        if f.name in ("truncated.json.gz", "malformed.json.gz") or f.name in UNREADABLE:
+            continue
+        text = odd_tree.decompressed_text(f.data)
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError:  # newline-delimited
+            document = [json.loads(line) for line in text.splitlines()]
+        records = document if isinstance(document, list) else next(
+            v for k, v in document.items() if k.lower() == "records")
+        assert sum(isinstance(r, dict) for r in records) == f.good, f.name
+
+
+def test_every_good_record_is_read_and_every_odd_file_explained(odd_root: Path, tmp_path: Path) -> None:
+    engine = LocalEngine(odd_root, cache_dir=tmp_path / "cache")
+    try:
+        status, rows = run(engine, 'SELECT eventname, "$path" AS path FROM cloudtrail_logs')
+    finally:
+        engine.close()
+    assert len(rows) == GOOD
+    by_file = Counter(Path(r["path"]).name for r in rows)
+    for f in ODD:
+        assert by_file.get(f.name, 0) == f.good, f.name
+        if f.event_names:
+            names = sorted(r["eventname"] for r in rows if Path(r["path"]).name == f.name)
+            assert names == sorted(f.event_names), f.name  # lower-case keys read too
+    assert status.records_skipped == BAD
+    odd = {Path(o.path).name: o for o in status.odd_files}
+    assert {n for n, o in odd.items() if o.skipped} == UNREADABLE
+    assert status.files_skipped == len(UNREADABLE)
+    for f in ODD:
+        if f.name in odd:
+            assert odd[f.name].records == f.good and odd[f.name].records_skipped == f.bad, f.name
+            assert odd[f.name].reason, f.name
+    assert "plain.json.gz" not in odd and "members.json.gz" not in odd  # read by DuckDB as they are
+    assert "not events (1 list, 1 null, 1 number, 1 string)" in odd["scalars.json.gz"].reason
+    assert "after the gzip stream" in odd["padded.json.gz"].reason
+    assert "glob pattern" in odd["*.json.gz"].reason
+
+
+def test_partitions_and_struct_columns_of_repaired_files(odd_root: Path) -> None:
+    engine = LocalEngine(odd_root)
+    try:
+        _, rows = run(engine, """SELECT region, day, useridentity.sessioncontext.sessionissuer.arn AS issuer,
+                                 resources FROM cloudtrail_logs WHERE "$path" LIKE '%lowercase.json.gz'""")
+        _, strings = run(engine, """SELECT resources FROM cloudtrail_logs
+                                    WHERE "$path" LIKE '%resource_string.json.gz'""")
+    finally:
+        engine.close()
+    assert len(rows) == 2
+    assert all(r["region"] == odd_tree.REGION and r["day"] == odd_tree.DAY for r in rows)
+    assert all(r["issuer"].startswith("arn:aws:iam::") for r in rows)
+    assert all(r["resources"][0]["arn"].startswith("arn:aws:s3:::") for r in rows)
+    # A string where a resource object belongs: the record is kept, the element has no fields.
+    assert strings[0]["resources"] == [{"arn": None, "accountid": None, "type": None},
+                                       {"arn": "arn:aws:s3:::bucket-0/k/50", "accountid": odd_tree.ACCOUNT,
+                                        "type": "AWS::S3::Object"}]
+
+
+def test_a_second_process_gives_the_same_answer_from_what_the_first_remembered(
+    odd_root: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "CTUI_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "ctui", "run", "--local", str(odd_root), "--format", "json",
+               "SELECT count(*) AS n FROM cloudtrail_logs"]
+    outputs = []
+    for _ in range(2):
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        outputs.append(json.loads(done.stdout))
+    memory = tmp_path / "cache" / "local" / "file-health.json"
+    assert memory.is_file()
+    for out in outputs:
+        assert out["rows"] == [[GOOD]]
+        assert out["stats"]["records_skipped"] == BAD
+        assert out["stats"]["files_skipped"] == len(UNREADABLE)
+    first, second = (o["stats"]["odd_files"] for o in outputs)
+    assert first == second and len(first) == len(ODD) - 3  # plain, members, resource_string read as is
+
+
+def test_gzip_check_accepts_members_and_flags_padding(odd_root: Path) -> None:
+    day = odd_root / odd_tree.DAY_DIR
+    assert gzip_problem(str(day / "members.json.gz")) is None
+    assert gzip_problem(str(day / "plain.json.gz")) is None
+    assert gzip_problem(str(day / "padded.json.gz")) == "data after the gzip stream"
+    assert gzip_problem(str(day / "ndjson.json.gz")) == "not a CloudTrail log object (no Records key)"
+    assert gzip_problem(str(day / "lowercase.json.gz")) == "not a CloudTrail log object (no Records key)"
+
+
+def test_salvage_keeps_records_around_a_malformed_one(odd_root: Path, tmp_path: Path) -> None:
+    day = odd_root / odd_tree.DAY_DIR
+    result = salvage(str(day / "malformed.json.gz"), tmp_path / "copy.json")
+    assert (result.records, result.bad_records) == (3, 1)
+    copy = json.loads((tmp_path / "copy.json").read_text(encoding="utf-8"))
+    expected = next(f for f in ODD if f.name == "malformed.json.gz").event_names
+    assert [r["eventName"] for r in copy["Records"]] == list(expected)
