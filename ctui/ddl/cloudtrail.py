@@ -45,7 +45,7 @@ def cloudtrail_ddl(
 ) -> str:
     """CREATE EXTERNAL TABLE for a CloudTrail trail in `bucket`; raises ValueError on a bad option.
 
-    >>> "projection.region.type" in cloudtrail_ddl(bucket="b", account="123456789012")
+    >>> "projection.region.type" in cloudtrail_ddl(bucket="trail-bucket", account="123456789012")
     True
     """
     check("bucket", bucket, "--bucket")

@@ -6,7 +6,7 @@ sqlglot translates most of Trino; what it leaves wrong is fixed on the tree befo
 - `date_parse`/`date_format` (MySQL-style `%i`, `%s`) are already mapped by sqlglot.
 
 >>> to_duckdb(parse("SELECT format_datetime(t, 'yyyy-MM-dd HH:mm') FROM x"))
-"SELECT STRFTIME(t, '%Y-%m-%d %H:%M') FROM x"
+"SELECT STRFTIME(t, '%Y-%m-%d %H:%M') AS _col0 FROM x"
 """
 
 from __future__ import annotations
