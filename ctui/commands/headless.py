@@ -11,7 +11,7 @@ from ctui.engines import Engine, EngineError, make_engine
 from ctui.model import Catalog, Finding, Severity
 
 # Findings that stop a query before it reaches the engine.
-BLOCKING_RULES = ("syntax", "read-only")
+BLOCKING_RULES = ("syntax", "read-only", "local-file-access")
 
 
 class StderrProgress:
@@ -41,7 +41,7 @@ def open_engine(args: argparse.Namespace, settings: Settings) -> Engine:
 
 
 def blocking_findings(sql: str, catalog: Catalog | None, allow_write: bool) -> list[Finding]:
-    """Syntax and write findings, which stop the query (other rules only advise)."""
+    """Syntax, write and file-access findings, which stop the query (other rules only advise)."""
     try:
         from ctui.sql.lint import lint
     except ImportError:  # the linter is optional for running: fall back to a parse check

@@ -62,7 +62,8 @@ def make_engine(
     if kind == "athena":
         from ctui.engines.athena import AthenaEngine
 
-        return AthenaEngine(athena_profile(args, settings), price_per_tb=settings.price_per_tb)
+        profile = athena_profile(args, settings)
+        return AthenaEngine(profile, price_per_tb=settings.price_per_tb, allow_write=settings.allow_write)
     from ctui.engines.local import LocalEngine
 
     if kind == "local":

@@ -18,6 +18,7 @@ from ctui.sql.catalog import builtin_catalog
 from ctui.sql.parse import parse_script
 from ctui.sql.rules.common import RuleContext
 from ctui.sql.rules.constant_comparison import constant_comparison
+from ctui.sql.rules.local_file_access import local_file_access
 from ctui.sql.rules.partition_filter_missing import partition_filter_missing
 from ctui.sql.rules.partition_filter_unprunable import partition_filter_unprunable
 from ctui.sql.rules.read_only import read_only
@@ -30,6 +31,7 @@ Rule = Callable[[exp.Expr, RuleContext], Iterator[Finding]]
 
 RULES: tuple[Rule, ...] = (
     read_only,
+    local_file_access,
     unknown_table,
     unknown_column,
     constant_comparison,
@@ -41,6 +43,7 @@ RULES: tuple[Rule, ...] = (
 RULE_IDS = (
     "syntax",
     "read-only",
+    "local-file-access",
     "unknown-table",
     "unknown-column",
     "constant-comparison",
@@ -56,7 +59,7 @@ def lint(sql: str, catalog: Catalog | None = None, *, allow_write: bool = False)
     Args:
         sql: one or more statements separated by `;`.
         catalog: tables to check names and partitions against (default: the built-in CloudTrail table).
-        allow_write: do not flag statements that write or change the catalog.
+        allow_write: do not flag statements that are not reads (file access is flagged regardless).
     """
     catalog = catalog if catalog is not None else builtin_catalog()
     findings: list[Finding] = []

@@ -25,6 +25,7 @@ from ctui.engines.athena.status import poll_delay, status_from_execution
 from ctui.engines.base import EngineError
 from ctui.engines.pricing import DEFAULT_PRICE_PER_TB
 from ctui.model import Estimate, QueryHandle, QueryResult, QueryState, QueryStatus, TableInfo
+from ctui.sql import permitted
 
 MAX_QUERY_BYTES = 262_144  # StartQueryExecution's QueryString limit (UTF-8)
 _RETRYABLE_CODES = {"ThrottlingException", "TooManyRequestsException", "InternalServerException",
@@ -49,9 +50,15 @@ class AthenaEngine:
     name = "athena"
 
     def __init__(
-        self, profile: AthenaProfile, *, price_per_tb: float = DEFAULT_PRICE_PER_TB, session: Any = None
+        self,
+        profile: AthenaProfile,
+        *,
+        price_per_tb: float = DEFAULT_PRICE_PER_TB,
+        session: Any = None,
+        allow_write: bool = False,
     ) -> None:
         self.profile = profile
+        self.allow_write = allow_write  # statements other than reads reach Athena (config allow_write)
         self.price_per_tb = price_per_tb
         self._session = session
         self._clients: dict[str, Any] = {}
@@ -217,7 +224,15 @@ class AthenaEngine:
     # -- running ----------------------------------------------------------------------------------
 
     def submit(self, sql: str, *, estimated_bytes: int | None = None) -> QueryHandle:
-        """StartQueryExecution in the configured workgroup, database and catalog."""
+        """StartQueryExecution in the configured workgroup, database and catalog.
+
+        Refuses, before any AWS call, a statement that is not a read (unless writes are allowed)
+        or that names a table function or file path: the read-only promise does not rest on the
+        front end having linted.
+        """
+        refused = permitted.refusal(sql, allow_write=self.allow_write)
+        if refused is not None:
+            raise EngineError(refused)
         if len(sql.encode("utf-8")) > MAX_QUERY_BYTES:
             raise EngineError(
                 f"the query is {len(sql.encode('utf-8')):,} bytes long; Athena accepts at most "

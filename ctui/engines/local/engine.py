@@ -34,6 +34,7 @@ from ctui.model import (
     QueryStatus,
     TableEstimate,
 )
+from ctui.sql import permitted
 from ctui.sql.transpile import SqlError
 
 KEEP_QUERIES = 100  # finished queries whose status and rows stay available
@@ -206,6 +207,11 @@ class LocalEngine:
         return partitions
 
     def _plan(self, sql: str) -> QueryPlan:
+        # Reads only, whatever the front end checked: DuckDB would write files (COPY, SET
+        # log_query_path) and read any file it is given; the sandbox is the second wall.
+        refused = permitted.refusal(sql)
+        if refused is not None:
+            raise EngineError(refused)
         # Directories only: cheap, and new day directories from a running sync are seen.
         self._partitions = find_partitions(self.root) or self._partitions
         try:
