@@ -24,14 +24,6 @@ STARTER_COLUMNS = (
 
 def newest_day(engine: Any, table: TableInfo | None) -> dt.date:
     """The newest day the table has data for, as cheaply as can be known; today (UTC) otherwise."""
-    ask = getattr(engine, "newest_day", None)
-    if callable(ask):
-        try:
-            day = ask(table)
-            if isinstance(day, dt.date):
-                return day
-        except Exception:  # noqa: BLE001 - a hint only
-            pass
     root = getattr(engine, "root", None)
     if getattr(engine, "name", "") == "local" and root is not None:
         from ctui.engines.local.layout import find_partitions

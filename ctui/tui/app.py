@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import App
@@ -83,6 +83,8 @@ class CtuiApp(App[int]):
         self.call_after_refresh(self.build_engine)
 
     def _apply_requested_theme(self) -> None:
+        for error in themes.load_errors[:3]:  # a broken theme file is skipped, and said so
+            self.notify(escape_controls(f"theme not loaded: {error}"), severity="warning", markup=False)
         names = {t.name for t in self.loaded_themes} | set(self.available_themes)
         if self.requested_theme in names:
             self.theme = self.requested_theme
@@ -170,7 +172,7 @@ class CtuiApp(App[int]):
         self.notify(f"theme: {self.theme}", markup=False)
 
     def watch_theme(self, theme: str) -> None:
-        if theme != self.ui_state.theme and self.is_mounted(self):
+        if theme != self.ui_state.theme and self.is_running:  # not the theme set while starting
             self.ui_state = self.ui_state.with_theme(theme)
             self.ui_state.save()
         self._sync_editor_theme()
@@ -181,9 +183,6 @@ class CtuiApp(App[int]):
             self.main.editor.theme = "css" if dark else "github_light"
         except Exception:  # noqa: BLE001 - before the main screen exists
             pass
-
-    def is_mounted(self, node: Any) -> bool:
-        return bool(getattr(node, "_running", False))
 
     def on_unmount(self) -> None:
         engine = self.engine

@@ -98,26 +98,12 @@ class QueryFinished(Message):
 
 
 @dataclass
-class QueryFailedToStart(Message):
-    view_id: int
-    message: str
-
-
-@dataclass
 class ResultRowActivated(Message):
     """Enter on a result row: `row` maps column names to the row's original (unsanitised) values."""
 
     view: Any  # ctui.viewstack.View
     row_index: int
     row: dict[str, Any]
-
-
-@dataclass
-class SqlInsertRequested(Message):
-    """Something (catalog, library, history) wants text put into the editor."""
-
-    text: str
-    replace: bool = False
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Theme files (TOML in `themes/` and the user's `<config dir>/themes/`).
+"""Theme files (TOML in `themes/` and in the user's `themes/` beside the config file).
 
 A theme file:
 
@@ -26,7 +26,7 @@ from typing import Any
 
 from textual.theme import Theme
 
-from ctui.config import config_dir
+from ctui.config import config_path
 from ctui.resources import shipped_dir
 
 DEFAULT = "ctui-dark"
@@ -47,7 +47,7 @@ COLOR_KEYS = (
 
 def theme_dirs() -> list[Path]:
     """Shipped themes (the repository's `themes/`), then the user's, which win on a name clash."""
-    return [shipped_dir("themes"), config_dir() / "themes"]
+    return [shipped_dir("themes"), config_path().parent / "themes"]
 
 
 def parse_theme(raw: dict[str, object], source: str = "<theme>") -> Theme:

@@ -181,6 +181,20 @@ async def test_theme_switch_persists_and_flag_wins(make_tui, demo_tree) -> None:
         assert light.main.editor.theme == "github_light"
 
 
+async def test_a_broken_theme_file_is_skipped_and_said_so(make_tui) -> None:
+    from ctui.config import config_path
+
+    folder = config_path().parent / "themes"
+    folder.mkdir(parents=True)
+    (folder / "mine.toml").write_text('name = "mine"\n', encoding="utf-8")  # no primary colour
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app._notifications, "a notification")
+        said = [n.message for n in app._notifications]
+        assert any("theme not loaded" in s and "mine.toml" in s for s in said), said
+        assert app.theme == "ctui-dark"
+
+
 async def test_no_color_is_respected(monkeypatch, tui_settings) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(tui_settings, lambda **_: (_ for _ in ()).throw(RuntimeError("no engine here")))
