@@ -5,6 +5,7 @@
 -- window: 24h
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
 -- param: role string=*  Target role ARN (* for every role)
+-- incident: whois_intrusion
 SELECT
   coalesce(useridentity.arn, useridentity.invokedby) AS caller,
   json_extract_scalar(requestparameters, '$.roleArn') AS role_arn,

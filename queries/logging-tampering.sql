@@ -4,6 +4,7 @@
 -- tags: security, defense-evasion, logging
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
+-- incident: identity_center_session
 SELECT
   eventtime,
   eventsource,

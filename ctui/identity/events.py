@@ -159,7 +159,7 @@ def hop(row: Row, *, twin_event_id: str | None = None) -> Hop:
     if name == "GetFederationToken":
         role_arn = path(response, "federatedUser", "arn")
         session_name = path(request, "name")
-    elif name in ("Federate", "GetRoleCredentials"):
+    elif kind in ("sso", "sso-sign-in"):
         role_arn = path(request, "roleName")
         session_name = text(row, "user_name")
     caller_arn = text(row, "principal_arn")

@@ -22,6 +22,8 @@ INCIDENTS = (
     "failed_logins",
     "sg_open_and_access_key",
     "exfiltration",
+    "whois_intrusion",
+    "identity_center_session",
 )
 
 
@@ -156,7 +158,7 @@ def test_security_group_opened_and_access_key_created(demo_tree: Path) -> None:
     perm = sg["requestParameters"]["ipPermissions"]["items"][0]
     assert sg["requestParameters"]["groupId"] == inc["group_id"]
     assert perm["fromPort"] == inc["port"] and perm["ipRanges"]["items"][0]["cidrIp"] == inc["cidr"]
-    keys = [r for r in records if r["eventName"] == "CreateAccessKey"]
+    keys = [r for r in records if r["eventName"] == "CreateAccessKey" and arn(r) == inc["principal_arn"]]
     assert len(keys) == 1
     assert keys[0]["requestParameters"]["userName"] == inc["new_user_name"]
     assert keys[0]["responseElements"]["accessKey"]["accessKeyId"] == inc["access_key_id"]

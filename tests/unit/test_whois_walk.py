@@ -14,6 +14,7 @@ from ctui.engines.local import LocalEngine
 from ctui.history import History
 from ctui.identity import Start, Walker
 from ctui.identity.chain import AWS_SERVICE, FEDERATED, IAM_USER, IDENTITY_CENTER, NOT_FOUND, ROOT, Chain
+from ctui.identity.report import cloudtrail_table
 from ctui.identity.runner import engine_runner
 from tests.unit.identity_records import A, B, assume_role, event, parse, session, user, write
 
@@ -44,7 +45,7 @@ def whois(
     at: str | None = None,
     history: History | None = None,
 ) -> Chain:
-    table = engine.catalog().tables[0]
+    table = cloudtrail_table(engine.catalog())
     walker = Walker(table, engine_runner(engine, GuardSettings(), history=history))
     return walker.walk(
         Start(kind, value, parse(at) if at else None, exact=kind == "event" and at is not None)
@@ -329,7 +330,7 @@ def test_hostile_values_are_literals(engine_for: Any) -> None:
 def test_guard_refusal_stops_the_walk(engine_for: Any) -> None:
     last = event("2024-06-10T09:00:00", session("deploy", "s1", K1), "RunInstances", event_id="last")
     engine = engine_for([last])
-    walker = Walker(engine.catalog().tables[0], engine_runner(engine, GuardSettings(), max_bytes=1))
+    walker = Walker(cloudtrail_table(engine.catalog()), engine_runner(engine, GuardSettings(), max_bytes=1))
     chain = walker.walk(Start("event", "last", dt.datetime(2024, 6, 10, 9, tzinfo=dt.UTC), exact=True))
     assert not chain.complete and chain.queries[0].state == "REFUSED"
     assert chain.reason is not None and "max-bytes" in chain.reason

@@ -12,7 +12,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ctui.cloudtrail.demo import accesslogs, control, exfiltration, flowlogs, hostile, incidents, intrusion
+from ctui.cloudtrail.demo import (
+    accesslogs,
+    chains,
+    control,
+    exfiltration,
+    flowlogs,
+    hostile,
+    incidents,
+    intrusion,
+)
 from ctui.cloudtrail.demo.noise import Noise
 from ctui.cloudtrail.demo.planter import Planter
 from ctui.cloudtrail.demo.records import Event, FastRandom, RecordMaker
@@ -29,7 +38,7 @@ from ctui.cloudtrail.demo.writer import TreeWriter, prefix
 MANIFEST_NAME = "ctui-demo.json"
 CACHE_NAME = "demo-v1"
 DEFAULT_EVENTS_PER_DAY = 16_000
-GENERATOR = "ctui-demo/3"
+GENERATOR = "ctui-demo/4"  # 4: identity chains for whois
 
 Progress = Callable[[str, float], None]
 
@@ -95,6 +104,7 @@ def _write(
     hostile_found = hostile.plant(planter)
     exfil = exfiltration.plant(planter)
     found["exfiltration"] = exfil.summary
+    found.update(chains.plant(planter, seed))  # own generator: the events above stay as they were
 
     events: list[Event] = planter.events
     noise = Noise(mk, world)
