@@ -1,8 +1,10 @@
-"""VPC Flow Logs table DDL (S3 delivery, plain text) with partition projection on account, region, day.
+"""VPC Flow Logs table DDL (S3 delivery, plain text), projected on account, region and "timestamp".
 
 Layout: `s3://B/[P/]AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/…log.gz`. The columns follow
 the AWS documentation's table (every version-5 field, in that order): a flow log with a custom
-format must list its fields in the same order; the default format fills the first 14.
+format must list its fields in the same order; the default format fills the first 14. The partition
+keys are those of the CloudTrail table (`account`, `region`, `"timestamp"` as `yyyy/MM/dd`), which
+the local engine's `vpc_flow_logs` has too, so one query runs on both.
 """
 
 from __future__ import annotations
@@ -60,10 +62,10 @@ def vpcflow_ddl(
     properties = {
         "skip.header.line.count": "1",
         "projection.enabled": "true",
-        **enum_projection("accid", account_list),
+        **enum_projection("account", account_list),
         **enum_projection("region", region_list),
-        **date_projection("day", start),
-        "storage.location.template": f"{location}${{accid}}/vpcflowlogs/${{region}}/${{day}}",
+        **date_projection("timestamp", start),
+        "storage.location.template": f"{location}${{account}}/vpcflowlogs/${{region}}/${{timestamp}}",
     }
     return create_table(
         TableSpec(
@@ -71,7 +73,7 @@ def vpcflow_ddl(
             table=table or TABLE_NAME,
             comment="VPC Flow Logs (ctui ddl vpcflow)",
             columns=COLUMNS,
-            partitions=("accid", "region", "day"),
+            partitions=("account", "region", "timestamp"),
             row_format=ROW_FORMAT,
             location=location,
             properties=properties,

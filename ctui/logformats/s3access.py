@@ -27,6 +27,7 @@ import re
 from typing import Any
 
 from ctui.ddl.s3access import COLUMNS, INPUT_REGEX
+from ctui.model import Column, TableInfo
 
 TABLE_NAME = "s3_access_logs"
 KIND = "s3access"
@@ -36,8 +37,24 @@ PATTERN = INPUT_REGEX.replace("\\\\", "\\")
 LINE = re.compile(PATTERN)
 COLUMN_NAMES = tuple(name for name, _ in COLUMNS)
 INTEGER_COLUMNS = frozenset(name for name, kind in COLUMNS if kind == "bigint")
+# Both partition styles: year/month/day and "timestamp" (`ctui ddl s3access`), from the key's date.
+PARTITION_KEYS = ("year", "month", "day", "timestamp")
 # `YYYY-mm-DD-HH-MM-SS-UNIQUE` (UNIQUE: 16 upper-case hex characters as AWS writes them).
 FILE_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-\d{2}-\d{2}-\d{2}-[0-9A-Za-z]{8,32}$")
+
+
+def table_info(location: str | None = None, partition_count: int | None = None) -> TableInfo:
+    """The local `default.s3_access_logs` table: the DDL's columns, both partition styles."""
+    return TableInfo(
+        database="default",
+        name=TABLE_NAME,
+        columns=tuple(Column(name, kind) for name, kind in COLUMNS),
+        partition_keys=tuple(Column(k, "string", partition=True) for k in PARTITION_KEYS),
+        location=location,
+        kind=KIND,
+        partition_count=partition_count,
+        properties={"classification": "S3 server access logs"},
+    )
 
 
 def parse_line(line: str) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 from ctui.ddl.vpcflow import COLUMNS
+from ctui.model import Column, TableInfo
 
 TABLE_NAME = "vpc_flow_logs"
 KIND = "vpcflow"
@@ -34,6 +35,22 @@ COLUMN_TYPES = dict(COLUMNS)
 INTEGER_TYPES = ("int", "bigint")
 FILE_NAME = re.compile(r"^[0-9]{12}_vpcflowlogs_[a-z0-9-]+_[^_/]+_[0-9]{8}T[0-9]{4}Z_[0-9a-f]+\.log(\.gz)?$")
 LOG_SUFFIXES = (".log.gz", ".log")
+# Both partition styles users have: year/month/day (the write-ups) and "timestamp" (`ctui ddl vpcflow`).
+PARTITION_KEYS = ("account", "region", "year", "month", "day", "timestamp")
+
+
+def table_info(location: str | None = None, partition_count: int | None = None) -> TableInfo:
+    """The local `default.vpc_flow_logs` table: the DDL's columns, both partition styles."""
+    return TableInfo(
+        database="default",
+        name=TABLE_NAME,
+        columns=tuple(Column(name, kind) for name, kind in COLUMNS),
+        partition_keys=tuple(Column(k, "string", partition=True) for k in PARTITION_KEYS),
+        location=location,
+        kind=KIND,
+        partition_count=partition_count,
+        properties={"classification": "VPC Flow Logs (text)"},
+    )
 
 
 def column_of(field: str) -> str:

@@ -79,9 +79,11 @@ def test_vpcflow_and_s3access_parse_with_projection() -> None:
     columns, keys, location, props = parts(
         generate("vpcflow", bucket="flows", accounts=f"{ACCOUNT}", regions="eu-west-1")
     )
-    assert keys == ["accid", "region", "day"] and columns[11] == ("end", "BIGINT") and len(columns) == 28
-    assert props["storage.location.template"] == "s3://flows/AWSLogs/${accid}/vpcflowlogs/${region}/${day}"
-    assert props["skip.header.line.count"] == "1" and props["projection.day.format"] == "yyyy/MM/dd"
+    assert keys == ["account", "region", "timestamp"]
+    assert columns[11] == ("end", "BIGINT") and len(columns) == 28
+    template = "s3://flows/AWSLogs/${account}/vpcflowlogs/${region}/${timestamp}"
+    assert props["storage.location.template"] == template
+    assert props["skip.header.line.count"] == "1" and props["projection.timestamp.format"] == "yyyy/MM/dd"
     s3 = generate(
         "s3access", bucket="logs", account=ACCOUNT, regions="us-east-2", source_bucket="web", prefix="s3"
     )

@@ -32,7 +32,8 @@ def engine(demo_tree: Path) -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def incidents(demo_tree: Path) -> dict[str, dict[str, Any]]:
-    return json.loads((demo_tree / "ctui-demo.json").read_text(encoding="utf-8"))["incidents"]
+    manifest = json.loads((demo_tree / "ctui-demo.json").read_text(encoding="utf-8"))
+    return {**manifest["incidents"], **manifest["other_logs"]["incidents"]}  # CloudTrail, then other logs
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from ctui.cloudtrail.demo.planter import Planter
 from ctui.cloudtrail.demo.records import tls
 from ctui.cloudtrail.demo.world import DATA_BUCKET, MAIN_ACCOUNT
 
-EXFIL_IP = "203.0.113.66"
+EXFIL_IP = "198.51.100.77"
 EXFIL_USER_AGENT = "aws-cli/2.13.0 Python/3.11.4 Linux/5.15.0 exe/x86_64.kali.2023 prompt/off command/s3.cp"
 INSTANCE_IP = "10.0.12.34"  # the EKS node whose instance-role credentials were taken
 INSTANCE_ENI = "eni-0e7a3c5d9b1f24680"

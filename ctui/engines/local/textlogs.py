@@ -22,10 +22,9 @@ from sqlglot import exp
 
 from ctui.engines.local.layout import Listing, LogFile
 from ctui.logformats import s3access, vpcflow
-from ctui.model import Column, TableInfo
+from ctui.model import TableInfo
 from ctui.sql import partitions as partition_analysis
 
-DATABASE = "default"
 MAX_SEARCH_DEPTH = 8  # prefix/ACCOUNT/REGION/BUCKET/YYYY/MM/DD below the root, and some slack
 _YEAR = re.compile(r"\d{4}")
 _TWO_DIGITS = re.compile(r"\d{2}")
@@ -56,7 +55,6 @@ class TextLogSource:
     kind: str
     table_name: str
     partition_keys: tuple[str, ...]
-    description: str
 
     def __init__(self, root: Path) -> None:
         self.root = os.path.abspath(root)
@@ -79,22 +77,10 @@ class TextLogSource:
         """SELECT filename, count of the lines of `files` that are not records (headers excluded)."""
         raise NotImplementedError
 
-    def columns(self) -> tuple[Column, ...]:
-        raise NotImplementedError
-
     # -- shared ---------------------------------------------------------------------------------
 
     def table_info(self, partition_count: int | None = None) -> TableInfo:
-        return TableInfo(
-            database=DATABASE,
-            name=self.table_name,
-            columns=self.columns(),
-            partition_keys=tuple(Column(k, "string", partition=True) for k in self.partition_keys),
-            location=self.root,
-            kind=self.kind,
-            partition_count=partition_count,
-            properties={"classification": self.description},
-        )
+        raise NotImplementedError
 
     def listing(self, partition: TextPartition) -> Listing:
         """The log files of a partition (cached until its directory's mtime changes)."""
@@ -162,15 +148,14 @@ class VpcFlowLogs(TextLogSource):
 
     kind = vpcflow.KIND
     table_name = vpcflow.TABLE_NAME
-    partition_keys = ("account", "region", "year", "month", "day", "timestamp")
-    description = "VPC Flow Logs (text)"
+    partition_keys = vpcflow.PARTITION_KEYS
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
         self._headers: dict[tuple[str, int, int], tuple[str, ...]] = {}
 
-    def columns(self) -> tuple[Column, ...]:
-        return tuple(Column(name, kind) for name, kind in vpcflow.COLUMNS)
+    def table_info(self, partition_count: int | None = None) -> TableInfo:
+        return vpcflow.table_info(self.root, partition_count)
 
     def is_log(self, name: str) -> bool:
         return name.endswith(vpcflow.LOG_SUFFIXES)
@@ -261,11 +246,10 @@ class S3AccessLogs(TextLogSource):
 
     kind = s3access.KIND
     table_name = s3access.TABLE_NAME
-    partition_keys = ("year", "month", "day", "timestamp")
-    description = "S3 server access logs"
+    partition_keys = s3access.PARTITION_KEYS
 
-    def columns(self) -> tuple[Column, ...]:
-        return tuple(Column(name, kind) for name, kind in s3access.COLUMNS)
+    def table_info(self, partition_count: int | None = None) -> TableInfo:
+        return s3access.table_info(self.root, partition_count)
 
     def is_log(self, name: str) -> bool:
         return s3access.file_date(name) is not None
