@@ -2,13 +2,19 @@
 
 Subcommands call the core (never the TUI); each lives in `ctui/commands/<name>.py` as
 `main(args, settings) -> int` and is imported only when used, so `ctui lint` never loads Textual
-or boto3. Exit codes: 0 success, 1 query/lint failure, 2 usage or input error.
+or boto3. Exit codes: 0 success (also when the reader of standard output closed it early, as
+`ctui run … | head` does), 1 query/lint failure or an output that cannot be written (a full disk),
+2 usage or input error, 130 interrupted, 70 an internal error (one line, no traceback; set
+CTUI_DEBUG=1 to see it).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -143,16 +149,34 @@ def read_sql(args: argparse.Namespace) -> str:
     if getattr(args, "file", None):
         if args.sql:
             raise UsageError("give the SQL either as an argument or with -f, not both")
-        try:
-            with open(args.file, encoding="utf-8") as handle:
-                return handle.read()
-        except OSError as exc:
-            raise UsageError(f"cannot read {args.file}: {exc.strerror}") from exc
+        return read_text(args.file)
     if args.sql is None:
         raise UsageError("no SQL given: pass it as an argument, with -f FILE, or - for standard input")
     if args.sql == "-":
-        return sys.stdin.read()
+        return read_text("-")
     return str(args.sql)
+
+
+def read_text(path: str) -> str:
+    """A UTF-8 text file, or standard input for `-`; UsageError when it cannot be read as such."""
+    name = "standard input" if path == "-" else path
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read()
+    except IsADirectoryError:
+        raise UsageError(f"cannot read {name}: it is a directory") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}): "
+            "save the query as UTF-8"
+        ) from None
 
 
 class UsageError(Exception):
@@ -160,6 +184,27 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ctui; never lets a traceback reach the user (CTUI_DEBUG=1 shows internal errors)."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _stdout_closed()
+    except KeyboardInterrupt:
+        print("ctui: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            return _stdout_closed()
+        return _say(f"cannot write: {exc.strerror or exc}{_where(exc)}", 1)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one paragraph, no traceback
+        if os.environ.get("CTUI_DEBUG"):
+            raise
+        return _say(f"internal error: {type(exc).__name__}: {exc} (set CTUI_DEBUG=1 to see where)", 70)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from ctui import config
@@ -176,9 +221,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"ctui: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("ctui: interrupted", file=sys.stderr)
-        return 130
+
+
+def _stdout_closed() -> int:
+    """The reader of our output went away (`| head`): that is its right, not our error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python flushes stdout at exit: let that succeed
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _where(exc: OSError) -> str:
+    return f" ({exc.filename})" if exc.filename else ""
+
+
+def _say(message: str, code: int) -> int:
+    with contextlib.suppress(OSError):
+        print(f"ctui: {message}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

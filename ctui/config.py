@@ -7,6 +7,7 @@ message naming them, so a typo never silently falls back to a default.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -148,7 +149,7 @@ def from_dict(raw: dict[str, Any]) -> Settings:
         local_path=_opt(local_raw, "path", str),
         aliases=_strings(raw, "aliases"),
         theme=_opt(raw, "theme", str) or "ctui-dark",
-        price_per_tb=float(_opt(raw, "price_per_tb", (int, float)) or 5.0),
+        price_per_tb=_price(raw),
         guard=GuardSettings(
             warn_bytes=_threshold(guard_raw, "warn_bytes", GuardSettings.warn_bytes),
             block_bytes=_threshold(guard_raw, "block_bytes", GuardSettings.block_bytes),
@@ -159,6 +160,14 @@ def from_dict(raw: dict[str, Any]) -> Settings:
         allow_write=bool(_opt(raw, "allow_write", bool) or False),
         result_row_limit=_opt(raw, "result_row_limit", int) or 100_000,
     )
+
+
+def _price(raw: dict[str, Any]) -> float:
+    """Dollars per TB scanned: a finite number, 0 or more (0: a free engine, costs show $0)."""
+    value = _opt(raw, "price_per_tb", (int, float), 5.0)
+    if not math.isfinite(value) or value < 0:
+        raise ConfigError(f"'price_per_tb' must be a number of dollars, 0 or more, got {value!r}")
+    return float(value)
 
 
 def _profile(name: str, values: Any) -> AthenaProfile:
@@ -202,6 +211,8 @@ def apply_env(settings: Settings, env: Any) -> Settings:
     """`CTUI_ENGINE`, `CTUI_LOCAL_PATH`, `CTUI_THEME` override the file."""
     changes: dict[str, Any] = {}
     if env.get("CTUI_ENGINE"):
+        if env["CTUI_ENGINE"] not in ENGINES:
+            raise ConfigError(f"CTUI_ENGINE must be one of {', '.join(ENGINES)}, got {env['CTUI_ENGINE']!r}")
         changes["engine"] = env["CTUI_ENGINE"]
     if env.get("CTUI_LOCAL_PATH"):
         changes["local_path"] = env["CTUI_LOCAL_PATH"]

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,9 +92,12 @@ class History:
     """The history database; `session` tags the queries of this run of ctui."""
 
     def __init__(self, path: Path | None = None, *, session: str | None = None) -> None:
+        """Open (or create) the history; sqlite3.DatabaseError when the file is not a usable history."""
         self.path = path or data_dir() / FILE_NAME
         self.session = session or f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if self.path.is_dir():
+            raise sqlite3.DatabaseError(f"{self.path} is a directory")
         if not self.path.exists():
             # Create it owner-only before SQLite opens it (SQL text can be sensitive).
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
@@ -102,6 +105,13 @@ class History:
         with self._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
+            problem = con.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if problem != "ok":
+                raise sqlite3.DatabaseError(f"the database is damaged: {problem}")
+            have = {row[1] for row in con.execute("PRAGMA table_info(queries)")}
+            missing = sorted(set(HistoryEntry.__dataclass_fields__) - have)
+            if missing:
+                raise sqlite3.DatabaseError(f"not a ctui history (no column {', '.join(missing)})")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -199,3 +209,47 @@ class History:
                 (since,),
             ).fetchall()
         return [Totals(r[0], int(r[1]), int(r[2] or 0), float(r[3] or 0)) for r in rows]
+
+
+def open_history(path: Path | None = None, say: Callable[[str], None] | None = None) -> History | None:
+    """The history, or None when it cannot be had; never raises (the history is a convenience).
+
+    A file that is not a usable history (damaged, truncated, another schema, a directory) is moved
+    aside to `<name>.broken-<time>` and a new one started; a full or read-only disk disables it.
+    `say` receives one paragraph for the user each time something was done about it.
+    """
+    tell = say or (lambda text: None)
+    target = path or data_dir() / FILE_NAME
+    try:
+        return History(target)
+    except sqlite3.DatabaseError as exc:
+        if _disk_trouble(exc):
+            tell(f"history disabled: {exc}")
+            return None
+        aside = target.with_name(f"{target.name}.broken-{time.strftime('%Y%m%dT%H%M%S')}")
+        try:
+            target.rename(aside)
+            for suffix in ("-wal", "-shm"):
+                side = target.with_name(target.name + suffix)
+                if side.exists():
+                    side.rename(aside.with_name(aside.name + suffix))
+        except OSError as move_error:
+            tell(f"history disabled: {target} is not a usable history ({exc}) and could not be "
+                 f"moved aside ({move_error.strerror or move_error})")
+            return None
+        tell(f"the history file {target} was not usable ({exc}); moved it to {aside} and started a new one")
+        try:
+            return History(target)
+        except (sqlite3.Error, OSError) as again:
+            tell(f"history disabled: {again}")
+            return None
+    except (sqlite3.Error, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        tell(f"history disabled: {reason} ({target})")
+        return None
+
+
+def _disk_trouble(exc: sqlite3.Error) -> bool:
+    """Errors of the disk, not of the file: moving the file aside would not help."""
+    text = str(exc).lower()
+    return any(words in text for words in ("disk is full", "disk i/o", "readonly", "read-only", "locked"))

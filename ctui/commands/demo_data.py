@@ -1,9 +1,14 @@
-"""`ctui demo-data PATH`: write the synthetic CloudTrail tree; progress to stderr, a summary to stdout."""
+"""`ctui demo-data PATH`: write the synthetic CloudTrail tree; progress to stderr, a summary to stdout.
+
+Exit codes: 0 written, 1 the disk failed (full, I/O error; nothing half-written is left), 2 a bad
+option or a path that cannot hold the dataset.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import shutil
 import sys
 import time
@@ -14,6 +19,11 @@ from ctui.cli import UsageError
 from ctui.config import Settings
 
 MAX_DAYS = 366
+MIN_YEAR = 1970
+
+
+# Errors of the disk rather than of the path the user gave.
+_DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
@@ -21,9 +31,23 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
 
     root = Path(args.path).expanduser()
     options = _options(args)
-    _prepare(root, MANIFEST_NAME)
-    began = time.perf_counter()
-    manifest = generate(root, progress=_progress_printer(), **options)
+    existed = root.is_dir()
+    _prepare(root, MANIFEST_NAME)  # refuses a foreign directory before anything is written
+    try:
+        began = time.perf_counter()
+        manifest = generate(root, progress=_progress_printer(), **options)
+    except OSError as exc:
+        # Leave no half-written dataset behind (it would look like a foreign directory next time).
+        if existed:
+            _clear(root)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+        where = f" ({exc.filename})" if exc.filename else ""
+        message = f"cannot write the demo dataset to {root}: {exc.strerror or exc}{where}"
+        if exc.errno in _DISK_ERRORS:
+            print(f"ctui: {message}", file=sys.stderr)
+            return 1
+        raise UsageError(message) from None
     elapsed = time.perf_counter() - began
     print(_summary(root, manifest, elapsed))
     return 0
@@ -32,12 +56,21 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     if not 1 <= args.days <= MAX_DAYS:
         raise UsageError(f"--days must be between 1 and {MAX_DAYS}, got {args.days}")
-    start = None
+    # The window ends yesterday at the latest: the last day's late deliveries sit in the next
+    # day's folder, and no folder may be dated after today.
+    last_allowed = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    start = last_allowed - dt.timedelta(days=args.days - 1)
     if args.start:
         try:
             start = dt.date.fromisoformat(args.start)
         except ValueError:
             raise UsageError(f"--start must be a date as YYYY-MM-DD, got {args.start!r}") from None
+        end = start + dt.timedelta(days=args.days - 1) if start <= last_allowed else None
+        if start.year < MIN_YEAR or end is None or end > last_allowed:
+            raise UsageError(
+                f"--start {args.start} with --days {args.days}: the window must lie between "
+                f"{MIN_YEAR}-01-01 and yesterday ({last_allowed}), so that no folder is dated in the future"
+            )
     if args.events_per_day is not None and args.events_per_day < 0:
         raise UsageError(f"--events-per-day must not be negative, got {args.events_per_day}")
     regions = None
@@ -61,8 +94,16 @@ def _prepare(root: Path, manifest_name: str) -> None:
         return
     if not (root / manifest_name).is_file():
         raise UsageError(f"{root} is not empty and holds no demo dataset: choose a new or empty directory")
-    shutil.rmtree(root / "AWSLogs", ignore_errors=True)
-    (root / manifest_name).unlink()
+    _clear(root)
+
+
+def _clear(root: Path) -> None:
+    """Remove a demo dataset's contents (every log tree the generator writes, and the manifest)."""
+    for child in root.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def _progress_printer() -> Any:

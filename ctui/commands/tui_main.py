@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from functools import partial
+from pathlib import Path
 
 from ctui.config import Settings
 
@@ -14,21 +15,42 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     from ctui.engines import EngineError, engine_kind, make_engine
 
     try:
-        engine_kind(args, settings)  # configuration errors are reported before the screen opens
+        kind = engine_kind(args, settings)  # configuration errors are reported before the screen opens
     except EngineError as exc:
         print(f"ctui: {exc}", file=sys.stderr)
         return 2
-    from ctui.history import History
-    from ctui.tui.app import make_app
-
-    try:
-        history: History | None = History()
-    except OSError as exc:  # a read-only home must not stop an incident
-        print(f"ctui: history disabled: {exc}", file=sys.stderr)
-        history = None
-    factory = partial(make_engine, args, settings)
+    if kind == "local":
+        root = Path(getattr(args, "local", None) or settings.local_path or "").expanduser()
+        if not root.is_dir():
+            print(f"ctui: {root} is not a directory: --local needs a CloudTrail tree as "
+                  "`aws s3 sync s3://BUCKET/AWSLogs ./AWSLogs` leaves it", file=sys.stderr)
+            return 2
     # --theme and CTUI_THEME win over the theme last chosen in the UI; the config file's does not.
     theme = getattr(args, "theme", None) or os.environ.get("CTUI_THEME") or None
+    unknown = _unknown_theme(theme)
+    if unknown:
+        print(f"ctui: {unknown}", file=sys.stderr)
+        return 2
+    from ctui.history import open_history
+    from ctui.tui.app import make_app
+
+    # A broken history file is moved aside and a full disk disables it: it must not stop an incident.
+    history = open_history(say=lambda text: print(f"ctui: {text}", file=sys.stderr))
+    factory = partial(make_engine, args, settings)
     app = make_app(settings, factory, history=history, theme=theme)
     result = app.run()
     return int(result or 0)
+
+
+def _unknown_theme(name: str | None) -> str | None:
+    """Why `name` (from --theme or CTUI_THEME) is not a theme, or None when it is one (or not given)."""
+    if not name:
+        return None
+    from textual.theme import BUILTIN_THEMES
+
+    from ctui.tui.themes import load_themes
+
+    names = {t.name for t in load_themes()} | set(BUILTIN_THEMES)
+    if name in names:
+        return None
+    return f"unknown theme {name!r}; themes: {', '.join(sorted(names))}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -20,19 +21,29 @@ def default_path(title: str, fmt: str, directory: Path | None = None) -> Path:
 
 
 def export(table: pa.Table, path: Path, fmt: str) -> int:
-    """Write `table` to `path`; nested columns become JSON text in CSV. Returns the row count."""
+    """Write `table` to `path`; nested columns become JSON text in CSV. Returns the row count.
+
+    The rows go to a temporary file beside `path`, renamed into place once whole: a full disk
+    leaves no empty or partial file (and an existing file at `path` untouched).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     path = path.expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "parquet":
-        pq.write_table(table, path)
-    elif fmt == "csv":
-        pacsv.write_csv(_flat(table), path)
-    elif fmt == "json":
-        with path.open("w", encoding="utf-8") as out:
-            json.dump(table.to_pylist(), out, default=str, indent=1)
-            out.write("\n")
-    else:
-        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        if fmt == "parquet":
+            pq.write_table(table, temporary)
+        elif fmt == "csv":
+            pacsv.write_csv(_flat(table), temporary)
+        else:
+            with temporary.open("w", encoding="utf-8") as out:
+                json.dump(table.to_pylist(), out, default=str, indent=1)
+                out.write("\n")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return table.num_rows
 
 
