@@ -262,3 +262,12 @@ def session_sql(
     return _select(
         table, [condition], since, until, default_database=default_database, limit=limit, columns=columns
     )
+
+
+def record_sql(
+    table: TableInfo, event_id: str, event_time: dt.datetime, default_database: str = "default"
+) -> str:
+    """The whole record of one event of the chain (its second, its day and one delivery day)."""
+    condition = exp.column("eventid").eq(_lit(event_id))
+    return _select(table, [condition], event_time, event_time, default_database=default_database,
+                   limit=5, columns=[exp.Star()])  # fmt: skip
