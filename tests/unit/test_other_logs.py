@@ -10,6 +10,7 @@ import gzip
 import json
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -361,3 +362,39 @@ def test_drill_down_returns_exactly_the_groups_count(
     for group in (groups[0], groups[len(groups) // 2], groups[-1]):
         _, events = _run(demo_engine, filter_in(sql, group, limit=None))
         assert len(events) == group[row_key]
+
+
+def test_broken_and_glob_named_files_are_skipped_and_named(tmp_path: Path) -> None:
+    good = _flow_file(tmp_path, "15", "f6", DEFAULT_HEADER, [
+        f"2 {ACCOUNT} eni-1 10.0.0.5 198.51.100.7 443 50000 6 10 1000 1718409600 1718409660 ACCEPT OK",
+    ])  # fmt: skip
+    truncated = _flow_file(tmp_path, "15", "g7", DEFAULT_HEADER, [
+        f"2 {ACCOUNT} eni-1 10.0.0.6 198.51.100.7 443 50000 6 10 {n} 1718409600 1718409660 ACCEPT OK"
+        for n in range(2000)
+    ])
+    truncated.write_bytes(truncated.read_bytes()[:300])
+    starred = good.with_name(good.name.replace("f6", "*"))
+    starred.write_bytes(good.read_bytes())  # a name DuckDB would expand to every file of the day
+    simple = tmp_path / "s3logs"
+    simple.mkdir()
+    (simple / "2024-06-15-10-20-30-0123456789ABCDEF").write_text(_s3_line(1) + "\n")
+    # what a reader gets from the cut file: the lines before the cut, the last one broken
+    header, *lines = zlib.decompressobj(31).decompress(truncated.read_bytes()).decode().splitlines()
+    kept = [r for r in (vpcflow.parse_line(vpcflow.parse_header(header), line) for line in lines) if r]
+    assert 0 < len(kept) < len(lines)
+    engine = LocalEngine(tmp_path)
+    try:
+        status, rows = _run(engine, "SELECT count(*) AS n, sum(bytes) AS b FROM vpc_flow_logs")
+        assert rows == [{"n": 1 + len(kept), "b": 1000 + sum(r["bytes"] for r in kept)}]
+        assert status.records_skipped == len(lines) - len(kept)
+        odd = {f.path: f for f in status.odd_files}
+        assert set(odd) == {str(truncated), str(starred)} and status.files_skipped == 1
+        assert odd[str(starred)].skipped and "glob" in odd[str(starred)].reason
+        cut = odd[str(truncated)]
+        assert not cut.skipped and "truncated gzip" in cut.reason and cut.records == len(kept)
+        status, _ = _run(engine, "SELECT count(*) AS n FROM vpc_flow_logs")  # remembered, said again
+        assert {f.path for f in status.odd_files} == {str(truncated), str(starred)}
+        status, rows = _run(engine, "SELECT count(*) AS n FROM s3_access_logs")
+        assert rows == [{"n": 1}] and status.records_skipped == 0
+    finally:
+        engine.close()

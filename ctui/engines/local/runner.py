@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from ctui.cloudtrail import schema
 from ctui.engines.local import reader
-from ctui.engines.local.health import FileHealth, FileKey, Verdict
+from ctui.engines.local.health import SOUND, FileHealth, FileKey, Verdict
 from ctui.engines.local.layout import LogFile
 from ctui.engines.local.planner import VIEW_PREFIX, QueryPlan, ScanPlan
 from ctui.engines.local.textlogs import TextLogSource
@@ -112,8 +112,11 @@ def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHea
 
     for path, f in files.items():
         problem = name_problem(path)
-        if problem and path not in text and health.verdict(_key(f)) is None:
-            health.repair(_key(f), problem)
+        if problem and health.verdict(_key(f)) is None:
+            if path in text:  # read as lines, a glob-like name would be expanded: leave it out, say why
+                health.remember(_key(f), Verdict("unreadable", problem))
+            else:
+                health.repair(_key(f), problem)
     inspected = False
     while True:
         copies, unread = _sources(query, files, health)
@@ -125,7 +128,7 @@ def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHea
                 return QueryState.CANCELLED, None
             cursor.execute(query.plan.sql)
             table, truncated = _fetch(cursor, row_cap)
-            broken_lines = _broken_lines(cursor, query.plan, files, unread)
+            broken_lines = _broken_lines(cursor, query, files, unread, health)
         except (duckdb.Error, OSError, pa.ArrowException) as exc:
             # A file's error may surface while the rows stream in: pyarrow raises it as OSError.
             if query.cancel_requested:
@@ -211,17 +214,40 @@ def _create_views(
 
 
 def _broken_lines(
-    cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, files: dict[str, LogFile], unread: set[str]
+    cursor: duckdb.DuckDBPyConnection,
+    query: QueryRun,
+    files: dict[str, LogFile],
+    unread: set[str],
+    health: FileHealth,
 ) -> int | None:
-    """Broken lines in the text-log files the query read (None when it read no text log)."""
+    """Broken lines in the text-log files the query read (None when it read no text log).
+
+    DuckDB reads a truncated gzip text log up to the cut without an error: the first time a file is
+    read its gzip stream is checked too, and a cut file is reported with the lines it gave.
+    """
     by_source: dict[int, tuple[TextLogSource, dict[str, LogFile]]] = {}
-    for scan in plan.scans:
+    for scan in query.plan.scans:
         if scan.source is not None:
             _, read = by_source.setdefault(id(scan.source), (scan.source, {}))
             read.update((f.path, f) for f in scan.files if f.path not in unread)
     if not by_source:
         return None
-    return sum(source.broken_lines(cursor, list(read.values())) for source, read in by_source.values())
+    broken = 0
+    for source, read in by_source.values():
+        counts = source.line_counts(cursor, list(read.values()))
+        keys = [_key(f) for f in read.values() if f.path.endswith(".gz")]
+        problems = health.inspect(keys, lambda: query.cancel_requested, cloudtrail=False)
+        for path, reason in problems.items():
+            count = counts[path]
+            health.remember(_key(read[path]), Verdict("repaired", f"{reason}: read up to the cut",
+                                                      count.records, count.broken))
+        if problems:
+            health.save()
+            _sources(query, files, health)  # report them with this query
+        # an odd file's broken lines are counted with its verdict (QueryStatus adds those)
+        plain = (c for path, c in counts.items() if health.verdict(_key(read[path])) in (None, SOUND))
+        broken += sum(c.broken for c in plain)
+    return broken
 
 
 def _sources(

@@ -4,7 +4,7 @@ Each kind is a `TextLogSource`: it finds its partitions under the root (director
 simple access-log layout, whose dates are in the key names), lists a partition's files (cached until
 the directory changes), selects partitions with the same predicate evaluation as the CloudTrail
 table, and writes the DuckDB SELECT that reads explicit files as lines and parses them (the line
-formats are `ctui.logformats`). Broken lines are left out of the table; `broken_lines_sql` counts them.
+formats are `ctui.logformats`). Broken lines are left out of the table; `line_counts` counts them.
 """
 
 from __future__ import annotations
@@ -30,6 +30,12 @@ _YEAR = re.compile(r"\d{4}")
 _TWO_DIGITS = re.compile(r"\d{2}")
 _ACCOUNT = re.compile(r"\d{12}")
 HEADER_BYTES = 64 * 1024  # a header line longer than this is no flow-log header
+
+
+@dataclass(frozen=True)
+class LineCount:
+    records: int
+    broken: int  # lines that are not records (headers excluded)
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ class TextLogSource:
     def __init__(self, root: Path) -> None:
         self.root = os.path.abspath(root)
         self._listings: dict[str, tuple[int, list[LogFile], int]] = {}
-        self._broken: dict[tuple[str, int, int], int] = {}  # broken lines per file, once counted
+        self._counts: dict[tuple[str, int, int], LineCount] = {}  # per file version, once counted
         self._lock = threading.Lock()
 
     # -- what subclasses define ----------------------------------------------------------------
@@ -73,8 +79,8 @@ class TextLogSource:
     def relation_sql(self, files: Sequence[LogFile], *, path: bool = False) -> str:
         raise NotImplementedError
 
-    def broken_lines_sql(self, files: Sequence[LogFile]) -> str:
-        """SELECT filename, count of the lines of `files` that are not records (headers excluded)."""
+    def line_counts_sql(self, files: Sequence[LogFile]) -> str:
+        """SELECT filename, records, broken: the lines of `files` that are and are not records."""
         raise NotImplementedError
 
     # -- shared ---------------------------------------------------------------------------------
@@ -101,18 +107,21 @@ class TextLogSource:
         ]
         return [p for p in partitions if any(test(dict(p.values)) for test in tests)]
 
-    def broken_lines(self, cursor: duckdb.DuckDBPyConnection, files: Sequence[LogFile]) -> int:
-        """How many lines of `files` are not records (counted once per file version, then remembered)."""
+    def line_counts(
+        self, cursor: duckdb.DuckDBPyConnection, files: Sequence[LogFile]
+    ) -> dict[str, LineCount]:
+        """Records and broken lines of each file (counted once per file version, then remembered)."""
         keys = {(f.path, f.size, f.mtime_ns): f for f in files}
         with self._lock:
-            missing = [f for k, f in keys.items() if k not in self._broken]
+            missing = [f for k, f in keys.items() if k not in self._counts]
         if missing:
-            counted = dict(cursor.execute(self.broken_lines_sql(missing)).fetchall())
+            counted = {row[0]: LineCount(int(row[1]), int(row[2]))
+                       for row in cursor.execute(self.line_counts_sql(missing)).fetchall()}
             with self._lock:
                 for f in missing:
-                    self._broken[(f.path, f.size, f.mtime_ns)] = int(counted.get(f.path, 0))
+                    self._counts[(f.path, f.size, f.mtime_ns)] = counted.get(f.path, LineCount(0, 0))
         with self._lock:
-            return sum(self._broken.get(k, 0) for k in keys)
+            return {k[0]: self._counts.get(k, LineCount(0, 0)) for k in keys}
 
     def _directory(self, directory: str) -> tuple[list[LogFile], int]:
         try:
@@ -221,14 +230,15 @@ class VpcFlowLogs(TextLogSource):
             )
         return " UNION ALL ".join(parts) if parts else self._empty(path)
 
-    def broken_lines_sql(self, files: Sequence[LogFile]) -> str:
+    def line_counts_sql(self, files: Sequence[LogFile]) -> str:
         parts = [
-            "SELECT filename, count(*) FILTER "
-            f"(WHERE len(string_split(coalesce(line, ''), ' ')) <> {len(header)}) AS broken "
-            f"FROM {_lines(paths)} GROUP BY filename"
+            "SELECT filename, count(*) FILTER (WHERE ok) AS records, "
+            "count(*) FILTER (WHERE NOT ok) AS broken "
+            f"FROM (SELECT filename, len(string_split(coalesce(line, ''), ' ')) = {len(header)} AS ok "
+            f"FROM {_lines(paths)}) GROUP BY filename"
             for header, paths in self._groups(files).items()
         ]
-        return " UNION ALL ".join(parts) if parts else "SELECT '' AS filename, 0 AS broken WHERE false"
+        return " UNION ALL ".join(parts) if parts else _NO_COUNTS
 
     def _empty(self, path: bool) -> str:
         select = [
@@ -291,14 +301,15 @@ class S3AccessLogs(TextLogSource):
             f"WHERE regexp_full_match(coalesce(line, ''), {pattern}))"
         )
 
-    def broken_lines_sql(self, files: Sequence[LogFile]) -> str:
+    def line_counts_sql(self, files: Sequence[LogFile]) -> str:
         if not files:
-            return "SELECT '' AS filename, 0 AS broken WHERE false"
+            return _NO_COUNTS
         pattern = _literal(s3access.PATTERN)
         return (
-            f"SELECT filename, count(*) FILTER (WHERE NOT regexp_full_match(coalesce(line, ''), {pattern})) "
-            "AS broken "
-            f"FROM {_lines((f.path for f in files), skip=0)} GROUP BY filename"
+            "SELECT filename, count(*) FILTER (WHERE ok) AS records, "
+            "count(*) FILTER (WHERE NOT ok) AS broken "
+            f"FROM (SELECT filename, regexp_full_match(coalesce(line, ''), {pattern}) AS ok "
+            f"FROM {_lines((f.path for f in files), skip=0)}) GROUP BY filename"
         )
 
 
@@ -313,6 +324,7 @@ def find_sources(root: Path) -> dict[str, TextLogSource]:
 
 # -- DuckDB SQL ----------------------------------------------------------------------------------
 
+_NO_COUNTS = "SELECT '' AS filename, 0 AS records, 0 AS broken WHERE false"
 _DATE_PATH = r"/(\d{4})/(\d{2})/(\d{2})/[^/]*$"
 _SIMPLE_DATE = r"/(\d{4})-(\d{2})-(\d{2})-[^/]*$"
 

@@ -37,7 +37,7 @@ def status_text(status: QueryStatus, elapsed_ms: int | None = None, rows: int | 
         skipped = f", {status.files_skipped} skipped" if status.files_skipped is not None else ""
         parts.append(f"files {status.files_read} read{skipped}")
     if status.records_skipped:
-        parts.append(f"{status.records_skipped} broken lines")
+        parts.append(f"{status.records_skipped} records skipped")
     text.append(" · ".join(parts))
     if status.query_id:
         text.append(f"  id {escape_controls(status.query_id)}", style="dim")
