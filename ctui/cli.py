@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="ISO time (UTC): the event's time, or the latest use to look back from (default: now)",
     )
     whois.add_argument("--format", choices=("text", "json"), default="text")
+    whois.add_argument("--table", metavar="[DB.]NAME", help="the CloudTrail table (default: the first one)")
     whois.add_argument("--max-bytes", type=int, metavar="N", help="refuse hop queries above N bytes")
     whois.add_argument("--yes", action="store_true", help="run hop queries above the guard's warning level")
 

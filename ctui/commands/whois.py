@@ -58,9 +58,9 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
             catalog = engine.catalog()
         except EngineError as exc:
             return fail(str(exc))
-        table = report.cloudtrail_table(catalog)
+        table = report.cloudtrail_table(catalog, args.table)
         if table is None:
-            return fail("no CloudTrail table in the catalog")
+            return fail(f"no table {args.table}" if args.table else "no CloudTrail table in the catalog")
         history = _history()
         progress = None if args.format == "json" else _progress
         run = engine_runner(

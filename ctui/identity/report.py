@@ -28,8 +28,11 @@ def inert(value: object, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def cloudtrail_table(catalog: Catalog) -> TableInfo | None:
-    """The CloudTrail table whois reads: the catalog's first CloudTrail table."""
+def cloudtrail_table(catalog: Catalog, name: str | None = None) -> TableInfo | None:
+    """The CloudTrail table whois reads: `name` ([db.]table) when given, else the first CloudTrail table."""
+    if name:
+        database, _, bare = name.rpartition(".")
+        return catalog.lookup(bare, database or None)
     return next((t for t in catalog.tables if t.kind == "cloudtrail"), None)
 
 

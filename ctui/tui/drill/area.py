@@ -182,7 +182,7 @@ class DrillArea(Vertical):
 
     def action_drill_whois(self) -> None:
         if (target := self._row_or_warn()) is not None:
-            self.controller.whois(target.row, target.column)
+            self.controller.whois(target.view, target.row, target.column)
 
     def action_drill_context_resize(self, factor: float) -> None:
         view = self.controller.host.view_stack.top

@@ -154,8 +154,9 @@ class DrillController:
         return new
 
     # -- who is this really? -------------------------------------------------------------------
-    def whois(self, row: Mapping[str, Any], column: str | None) -> None:
+    def whois(self, view: View, row: Mapping[str, Any], column: str | None) -> None:
         """`w`: the identity chain behind this row's event, principal or access key."""
+        from ctui.drilldown import source_table
         from ctui.identity.start import start_for
         from ctui.tui.screens.whois import WhoisScreen
 
@@ -163,19 +164,16 @@ class DrillController:
         if start is None:
             self.app.notify("w needs an event, a principal ARN or an access key", severity="warning")
             return
-        self.app.push_screen(WhoisScreen(start), self._whois_closed)
+        self.app.push_screen(WhoisScreen(start, source_table(view.sql)), self._whois_closed)
 
     def _whois_closed(self, outcome: Any) -> None:
         """Enter on a hop: fetch and open its event; `t`: the session timeline, as a view."""
         if outcome is None:
             return
-        if outcome.action == "timeline" and outcome.sql:
-            self.host.run_view(View(outcome.sql, outcome.title, ViewKind.EVENTS))
-            return
-        view = self._build(lambda: _event_view(self.catalog, outcome.event_id, outcome.event_time))
-        if view is not None:
+        view = View(outcome.sql, outcome.title, ViewKind.EVENTS)
+        if outcome.action == "event":
             self._detail_pending.add(view.id)
-            self.host.run_view(view)
+        self.host.run_view(view)
 
     # -- back navigation -----------------------------------------------------------------------
     def back(self) -> bool:
@@ -212,14 +210,3 @@ class DrillController:
         # drill errors quote row values, which come from the logs
         self.app.notify(f"cannot drill: {escape_controls(text)[:300]}", severity="error", markup=False)
 
-
-def _event_view(catalog: Catalog | None, event_id: str, event_time: str) -> View:
-    """The whole record of one event of a chain, read from its own partitions."""
-    from ctui.identity import hopsql, report
-    from ctui.identity.events import parse_time
-
-    table = report.cloudtrail_table(catalog) if catalog is not None else None
-    if table is None or catalog is None:
-        raise ValueError("no CloudTrail table in the catalog")
-    sql = hopsql.record_sql(table, event_id, parse_time(event_time), catalog.default_database)
-    return View(sql, f"event {event_id[:8]}", ViewKind.EVENTS)

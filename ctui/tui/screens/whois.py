@@ -21,24 +21,23 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, Tree
 
 from ctui.engines.pricing import format_bytes, format_cost
-from ctui.identity import Start, Walker, report
+from ctui.identity import Start, Walker, hopsql, report
 from ctui.identity.chain import Chain, Hop, QueryRun
+from ctui.identity.events import parse_time
 from ctui.identity.runner import run_query
 from ctui.tui.safe import plain
 
 if TYPE_CHECKING:
-    from ctui.model import Estimate
+    from ctui.model import Estimate, TableInfo
 
 
 @dataclass(frozen=True)
 class WhoisOutcome:
-    """What to show after the chain: an event (`event_id` at `event_time`) or the session timeline."""
+    """What to show after the chain: the SQL of a hop's event or of the session timeline."""
 
-    action: str  # "event" | "timeline"
-    event_id: str | None = None
-    event_time: str | None = None
-    sql: str | None = None
-    title: str = ""
+    action: str  # "event" (its record, opened in the detail) | "timeline"
+    sql: str
+    title: str
 
 
 @dataclass
@@ -75,9 +74,10 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
         ),
     ]
 
-    def __init__(self, start: Start) -> None:
+    def __init__(self, start: Start, table_name: str | None = None) -> None:
         super().__init__()
         self.start = start
+        self.table_name = table_name  # the table of the view `w` was pressed on
         self.chain: Chain | None = None
         self._stop = threading.Event()
         self._spent = (0, 0.0)
@@ -103,8 +103,7 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="whois")
     def _walk(self) -> None:
         app: Any = self.app
-        engine, catalog = app.engine, app.catalog
-        table = report.cloudtrail_table(catalog) if catalog is not None else None
+        engine, catalog, table = app.engine, app.catalog, self._table()
         if engine is None or table is None:
             self.post_message(WhoisFinished(None, "no engine or CloudTrail table yet"))
             return
@@ -178,25 +177,36 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
         for line in lines:
             node.add_leaf(plain(line.strip(), max_chars=300), data=("event", hop.event_id, hop.event_time))
 
+    def _table(self) -> TableInfo | None:
+        """The view's own table when it is a CloudTrail table, else the catalog's first one."""
+        catalog = getattr(self.app, "catalog", None)
+        if catalog is None:
+            return None
+        named = report.cloudtrail_table(catalog, self.table_name) if self.table_name else None
+        return named if named is not None and named.kind == "cloudtrail" else report.cloudtrail_table(catalog)
+
+    def _database(self) -> str:
+        return str(getattr(getattr(self.app, "catalog", None), "default_database", "default"))
+
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[Any]) -> None:
         data = event.node.data
-        if isinstance(data, tuple) and data[0] == "event" and data[1]:
-            self.dismiss(WhoisOutcome("event", data[1], data[2], title=f"event {str(data[1])[:8]}"))
+        table = self._table()
+        if not (isinstance(data, tuple) and data[0] == "event" and data[1] and data[2]) or table is None:
+            return
+        sql = hopsql.record_sql(table, data[1], parse_time(data[2]), self._database())
+        self.dismiss(WhoisOutcome("event", sql, f"event {str(data[1])[:8]}"))
 
     def action_timeline(self) -> None:
         if self.chain is None:
             self.notify("the chain is still being followed", severity="warning", timeout=2)
             return
-        app: Any = self.app
-        table = report.cloudtrail_table(app.catalog) if app.catalog is not None else None
-        sql = (
-            report.session_sql(self.chain, table, app.catalog.default_database) if table is not None else None
-        )
+        table = self._table()
+        sql = report.session_sql(self.chain, table, self._database()) if table is not None else None
         if sql is None:
             self.notify("the chain has no access key to follow", severity="warning", timeout=2)
             return
-        self.dismiss(WhoisOutcome("timeline", sql=sql, title="session timeline"))
+        self.dismiss(WhoisOutcome("timeline", sql, "session timeline"))
 
     def action_close(self) -> None:
         self.dismiss(None)
