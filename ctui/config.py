@@ -85,6 +85,8 @@ class Settings:
     """Allow statements that write or change the catalog (lint `read-only` becomes silent)."""
     result_row_limit: int = 100_000
     """Rows fetched into the results grid; more is flagged as truncated."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """The user's keymap (`[keys]`): binding id (`query.run`, as F1 lists them) -> keys (`ctrl+g,f5`)."""
     path: Path | None = None
     """Where these settings were read from (None: defaults only)."""
 
@@ -123,7 +125,7 @@ def load(path: Path | None = None) -> Settings:
 
 TOP_LEVEL_KEYS = {
     "engine", "theme", "price_per_tb", "aliases", "query_dirs", "allow_write", "result_row_limit",
-    "guard", "local", "athena",
+    "guard", "local", "athena", "keys",
 }  # fmt: skip
 ENGINES = ("demo", "local", "athena")
 
@@ -159,6 +161,7 @@ def from_dict(raw: dict[str, Any]) -> Settings:
         query_dirs=_strings(raw, "query_dirs"),
         allow_write=bool(_opt(raw, "allow_write", bool) or False),
         result_row_limit=_opt(raw, "result_row_limit", int) or 100_000,
+        keys=_keymap(_table(raw, "keys")),
     )
 
 
@@ -168,6 +171,14 @@ def _price(raw: dict[str, Any]) -> float:
     if not math.isfinite(value) or value < 0:
         raise ConfigError(f"'price_per_tb' must be a number of dollars, 0 or more, got {value!r}")
     return float(value)
+
+
+def _keymap(raw: dict[str, Any]) -> dict[str, str]:
+    """`[keys]`: binding ids to non-empty key strings (Textual's syntax: `ctrl+g`, `f5,ctrl+r`)."""
+    for binding_id, keys in raw.items():
+        if not isinstance(keys, str) or not keys.strip() or any(not k.strip() for k in keys.split(",")):
+            raise ConfigError(f"[keys] '{binding_id}' must be a key string such as 'ctrl+g' or 'f5,ctrl+r'")
+    return {binding_id: keys.replace(" ", "") for binding_id, keys in raw.items()}
 
 
 def _profile(name: str, values: Any) -> AthenaProfile:

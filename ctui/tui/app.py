@@ -12,6 +12,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
 from ctui.config import Settings
@@ -68,6 +69,8 @@ class CtuiApp(App[int]):
         self.loaded_themes = themes.load_themes()
         for loaded in self.loaded_themes:
             self.register_theme(loaded)
+        self._clashes_said: set[str] = set()
+        self.set_keymap(settings.keys)  # `[keys]` in the config: binding id -> keys
 
     @property
     def main(self) -> MainScreen:
@@ -79,6 +82,8 @@ class CtuiApp(App[int]):
         self.install_screen(MainScreen(), "main")
         self.push_screen("main")
         self._sync_editor_theme()
+        if self.settings.keys:
+            self.call_after_refresh(self._check_keymap)
         # After the first frame: importing DuckDB or boto3 in the worker would compete with it for the GIL.
         self.call_after_refresh(self.build_engine)
 
@@ -97,6 +102,21 @@ class CtuiApp(App[int]):
                 markup=False,
             )
             self.theme = themes.DEFAULT if themes.DEFAULT in names else "textual-dark"
+
+    def _check_keymap(self) -> None:
+        from ctui.tui.keymap import problems
+
+        for problem in problems(self.settings.keys)[:3]:
+            self.notify(escape_controls(f"[keys]: {problem}"), severity="warning", markup=False)
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """A `[keys]` entry took a key another binding of the same pane had: say which, once."""
+        names = sorted({b.id or b.action for b in clashed_bindings})
+        said = f"{node.__class__.__name__}: {', '.join(names)}"
+        if said not in self._clashes_said:
+            self._clashes_said.add(said)
+            self.notify(escape_controls(f"[keys] clash, the user's key wins over {said}"), severity="warning",
+                        markup=False)  # fmt: skip
 
     # -- engine ----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="engine", name="engine")

@@ -224,6 +224,35 @@ async def test_help_lists_every_key_and_esc_backs_out(make_tui) -> None:
         assert app.screen is app.main and "?" in app.main.editor.text
 
 
+async def test_a_user_keymap_moves_a_binding(make_tui) -> None:
+    """`[keys]` in the config: the new key does what the old one did, the old one no longer does."""
+    app = make_tui(keys={"app.help": "f12", "query.run": "f11", "no.such": "f3"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await wait_for(pilot, lambda: any("no.such" in n.message for n in app._notifications), "a warning")
+        assert not any("is also the key" in n.message for n in app._notifications)  # f12, f11 are free
+        app.main.editor.focus()
+        await pilot.press("f1")
+        assert app.screen is app.main
+        await pilot.press("f12")
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(
+            s.text for s in app.screen.query_one("#help-keys").render_lines(Region(0, 0, 200, 80))
+        )
+        assert any("f12" in line and "app.help" in line for line in text.splitlines())
+        await pilot.press("escape")
+        await pilot.press("f11")
+        await wait_for(pilot, lambda: app.main.queries_run == 1 and not app.main.busy, "the starter query")
+        assert app.main.view_stack.top.status.state == QueryState.SUCCEEDED
+
+
+async def test_a_keymap_clash_is_said(make_tui) -> None:
+    app = make_tui(keys={"app.help": "f2"})  # f2 focuses the editor
+    async with app.run_test(size=(100, 30)) as pilot:
+        said = "f2 of app.help is also the key of layout.focus_editor"
+        await wait_for(pilot, lambda: any(said in n.message for n in app._notifications), "the clash")
+
+
 async def test_palette_has_area_verb_commands(make_tui) -> None:
     from ctui.tui.commands import COMMANDS
 

@@ -44,6 +44,7 @@ def test_the_readme_example_loads_with_every_value(tmp_path: Path, monkeypatch: 
         "adaptive",
     )
     assert prod.output_location == "s3://my-athena-results/ctui/" and prod.poll_max_interval == 5.0
+    assert settings.keys == {"query.run": "ctrl+r,f11", "app.help": "f12"}
 
 
 def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,6 +66,8 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         ("aliases = [1]", "'aliases' must be a list of strings"),
         ("[guard]\nblock_bytes = -1", "'block_bytes' must be 0 or more"),
         ("guard = 3", "'guard' must be a table"),
+        ('[keys]\n"query.run" = 5', "[keys] 'query.run' must be a key string"),
+        ('[keys]\n"query.run" = "f5,"', "[keys] 'query.run' must be a key string"),
     ],
 )
 def test_mistakes_are_named(text: str, needle: str) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.table import Table
 from rich.text import Text
@@ -11,6 +12,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from ctui.tui.app import CtuiApp
 
 
 def _areas() -> list[tuple[str, list[BindingType]]]:
@@ -31,19 +35,21 @@ def _areas() -> list[tuple[str, list[BindingType]]]:
     ]
 
 
-def keys_table() -> Table:
+def keys_table(keymap: Mapping[str, str] | None = None) -> Table:
+    """Every key by area, as the user's `[keys]` (`keymap`) set them; the last column is the binding id."""
+    keymap = keymap or {}
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
     table.add_column("area", style="dim")
     table.add_column("key", style="bold")
     table.add_column("action")
+    table.add_column("id", style="dim")
     for area, bindings in _areas():
         for binding in bindings:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
-            keys = ", ".join(
-                k.replace("question_mark", "?").replace("slash", "/") for k in binding.key.split(",")
-            )
-            table.add_row(area, keys, binding.tooltip or binding.description)
+            key = keymap.get(binding.id or "", binding.key)
+            keys = ", ".join(k.replace("question_mark", "?").replace("slash", "/") for k in key.split(","))
+            table.add_row(area, keys, binding.tooltip or binding.description, binding.id or "")
     table.add_row("results", "esc", "close the filter (then: back, with drill-down)")
     table.add_row("editor", "esc", "leave the editor (focus the next pane)")
     table.add_row("any", "ctrl+p", 'command palette: every action as "area: Verb"')
@@ -61,4 +67,5 @@ class HelpScreen(ModalScreen[None]):
                 Text("Keys · Esc closes · ctrl+p finds any command", style="bold"), classes="modal-title"
             )
             with VerticalScroll():
-                yield Static(keys_table(), id="help-keys")
+                app = cast("CtuiApp", self.app)
+                yield Static(keys_table(app.settings.keys), id="help-keys")
