@@ -66,7 +66,14 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         run = engine_runner(
             engine, settings.guard, history=history, yes=args.yes, max_bytes=args.max_bytes, progress=progress
         )
-        chain = Walker(table, run, catalog.default_database).walk(start)
+        walker = Walker(table, run, catalog.default_database)
+        if args.format != "json":
+            from ctui.identity.runner import estimate_chain
+
+            before = estimate_chain(engine, walker, start)
+            if before is not None:
+                print(f"ctui: before running: {before.describe()}", file=sys.stderr)
+        chain = walker.walk(start)
         session = report.session_sql(chain, table, catalog.default_database)
         if args.format == "json":
             out = chain.to_json()

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ctui import guard
 from ctui.engines.base import Engine, EngineError
+from ctui.engines.pricing import format_bytes, format_cost
 from ctui.identity.chain import QueryRun
+from ctui.identity.walker import Start, Walker
 from ctui.model import Estimate, QueryError, QueryState, QueryStatus, Severity
 
 POLL_FIRST_S = 0.01
@@ -159,3 +162,45 @@ def _safely(call: Callable[[], Any]) -> Any:
         return call()
     except Exception:  # noqa: BLE001
         return None
+
+
+@dataclass(frozen=True)
+class ChainEstimate:
+    """What a chain costs before it runs: finding the start, and one hop at its longest reach.
+
+    A hop's window starts from the time of the hop found before it, so the total is known only as
+    `start + hops × hop` (about: each hop reads the days of its own window).
+    """
+
+    start_bytes: int
+    start_cost_usd: float
+    hop_bytes: int
+    hop_cost_usd: float
+    exact: bool  # the engine's estimates are exact (local) rather than upper bounds
+
+    def total(self, hops: int) -> tuple[int, float]:
+        return self.start_bytes + hops * self.hop_bytes, self.start_cost_usd + hops * self.hop_cost_usd
+
+    def describe(self, hops: int = 3) -> str:
+        size, cost = self.total(hops)
+        return (
+            f"finding the start reads {format_bytes(self.start_bytes)} ({format_cost(self.start_cost_usd)}); "
+            f"a hop up to about {format_bytes(self.hop_bytes)} ({format_cost(self.hop_cost_usd)}); "
+            f"a chain of {hops} hops about {format_bytes(size)} ({format_cost(cost)})"
+        )
+
+
+def estimate_chain(engine: Engine, walker: Walker, start: Start) -> ChainEstimate | None:
+    """The chain's cost before running it, when the engine can tell (None otherwise)."""
+    found = walker.start_query(start)
+    if found is None:
+        return ChainEstimate(0, 0.0, 0, 0.0, True)
+    _, sql, _, until = found
+    try:
+        first = engine.estimate(sql)
+        hop = engine.estimate(walker.hop_query(until))
+    except EngineError:
+        return None
+    if not (first.known and hop.known):
+        return None
+    return ChainEstimate(first.bytes, first.cost_usd, hop.bytes, hop.cost_usd, first.exact and hop.exact)

@@ -102,38 +102,50 @@ class Walker:
         return list(done.rows)
 
     # -- the starting point --------------------------------------------------------------------
-    def _resolve(self, start: Start) -> tuple[Subject, Caller]:
+    def start_query(self, start: Start) -> tuple[str, str, dt.datetime, dt.datetime] | None:
+        """(purpose, sql, since, until) of the query that finds the start; None for a user or root ARN."""
         at = start.at or self.now()
         if start.kind == "event":
             since, until = (at, at) if start.exact else (at - dt.timedelta(days=1), at + dt.timedelta(days=1))
             if start.at is None:
                 since, until = at - START_LOOKBACK, at
             sql = hopsql.event_sql(self.table, start.value, since, until, self.default_database)
-            rows = self._query(f"find event {start.value}", sql)
-            if not rows:
-                raise Incomplete(
-                    f"event {start.value} is not between {hopsql.iso(since)} and {hopsql.iso(until)}"
-                )
-            row = _best(rows)
-            return events.subject(row), events.caller(row)
-        if start.kind == "arn":
-            origin = _direct_origin(start.value)
-            if origin is not None:  # an IAM user or root: it is its own origin
-                raise _Known(origin)
-            since = at - START_LOOKBACK
-            sql = hopsql.arn_use_sql(self.table, start.value, since, at, self.default_database)
-            rows = self._query(f"find a call by {start.value}", sql)
-            if not rows:
-                raise Incomplete(f"no call by {start.value} between {hopsql.iso(since)} and {hopsql.iso(at)}")
-            return events.subject(rows[0]), events.caller(rows[0])
+            return f"find event {start.value}", sql, since, until
         since = at - START_LOOKBACK
+        if start.kind == "arn":
+            if _direct_origin(start.value) is not None:
+                return None
+            sql = hopsql.arn_use_sql(self.table, start.value, since, at, self.default_database)
+            return f"find a call by {start.value}", sql, since, at
         sql = hopsql.key_use_sql(self.table, start.value, since, at, self.default_database)
-        rows = self._query(f"find a call with key {start.value}", sql)
+        return f"find a call with key {start.value}", sql, since, at
+
+    def hop_query(self, at: dt.datetime) -> str:
+        """A hop's query at its longest reach (36 hours before `at`), for estimating a chain's cost."""
+        return hopsql.issuing_sql(
+            self.table, "ASIA0000000000000000", at - TOKEN_REACH, at, self.default_database
+        )
+
+    def _resolve(self, start: Start) -> tuple[Subject, Caller]:
+        found = self.start_query(start)
+        if found is None:  # an IAM user or root: it is its own origin
+            origin = _direct_origin(start.value)
+            assert origin is not None
+            raise _Known(origin)
+        purpose, sql, since, until = found
+        rows = self._query(purpose, sql)
         if not rows:
-            raise Incomplete(
-                f"key {start.value} was not used between {hopsql.iso(since)} and {hopsql.iso(at)}"
-            )
-        return events.subject(rows[0]), events.caller(rows[0])
+            what = {
+                "event": f"event {start.value} is not",
+                "arn": f"no call by {start.value} is",
+                "key": f"key {start.value} was not used",
+            }[start.kind]
+            raise Incomplete(f"{what} between {hopsql.iso(since)} and {hopsql.iso(until)}")
+        row = _best(rows)
+        try:
+            return events.subject(row), events.caller(row)
+        except (KeyError, ValueError) as exc:
+            raise Incomplete(f"the start event's record is unreadable ({exc})") from exc
 
     # -- hop by hop ----------------------------------------------------------------------------
     def _follow(self, who: Caller) -> Origin:
@@ -211,9 +223,9 @@ class Walker:
             if full:
                 twin, row = row, full[0]
                 hop = events.hop(row, twin_event_id=events.text(twin, "eventid"))
-                return _with_issued(hop, who.access_key), events.caller(row)
+                return _with_issued(hop, who.access_key), _caller(row)
         hop = events.hop(row, twin_event_id=events.text(twin, "eventid") if twin is not None else None)
-        return _with_issued(hop, who.access_key), events.caller(row)
+        return _with_issued(hop, who.access_key), _caller(row)
 
     def _unissued(self, who: Caller) -> Origin:
         """No STS call issued the key in the window: Identity Center, a user's own session, or a gap."""
@@ -262,7 +274,7 @@ class Walker:
         self.hops.insert(0, events.hop(portal))
         if sign_in is not None:
             self.hops.insert(0, events.hop(sign_in))
-        who = events.caller(portal)
+        who = _caller(portal)
         store_account = events.text(portal, "recipientaccountid") or who.account
         return Origin(IDENTITY_CENTER, _store_user(who.on_behalf_of_user), store_account, user_name)
 
@@ -292,6 +304,14 @@ def _direct_origin(arn: str) -> Origin | None:
     if arn.endswith(":root"):
         return Origin(ROOT, arn, account, "root")
     return None
+
+
+def _caller(row: Row) -> Caller:
+    """The caller of a hop's record; a record without a readable eventtime ends the chain."""
+    try:
+        return events.caller(row)
+    except (KeyError, ValueError) as exc:
+        raise Incomplete(f"event {events.text(row, 'eventid')} has an unreadable eventtime ({exc})") from exc
 
 
 def _store_user(user_id: str | None) -> str | None:

@@ -334,3 +334,35 @@ def test_guard_refusal_stops_the_walk(engine_for: Any) -> None:
     chain = walker.walk(Start("event", "last", dt.datetime(2024, 6, 10, 9, tzinfo=dt.UTC), exact=True))
     assert not chain.complete and chain.queries[0].state == "REFUSED"
     assert chain.reason is not None and "max-bytes" in chain.reason
+
+
+def test_role_account_copy_alone_is_incomplete(engine_for: Any) -> None:
+    role_side = assume_role(
+        "2024-06-10T08:10:00",
+        {"type": "AWSAccount", "principalId": "AROADEPLOY:s1", "accountId": A},
+        CROSS,
+        "x",
+        K2,
+        shared="shared-2",
+        account=B,
+    )
+    last = event("2024-06-10T08:30:00", session("admin", "x", K2, account=B), "CreateUser", event_id="last")
+    chain = whois(engine_for([role_side, last]), "event", "last", "2024-06-10T08:30:00")
+    assert not chain.complete and chain.reason is not None and A in chain.reason
+    assert [h.event_id for h in chain.hops] == [role_side["eventID"]]
+
+
+def test_chain_cost_is_estimated_before_running(engine_for: Any) -> None:
+    from ctui.identity.runner import estimate_chain
+
+    hop = assume_role("2024-06-10T08:00:00", user("build", LEAKED), ROLE, "s1", K1)
+    last = event("2024-06-10T09:00:00", session("deploy", "s1", K1), "RunInstances", event_id="last")
+    engine = engine_for([hop, last])
+    walker = Walker(cloudtrail_table(engine.catalog()), engine_runner(engine, GuardSettings()))
+    start = Start("event", "last", parse("2024-06-10T09:00:00"), exact=True)
+    before = estimate_chain(engine, walker, start)
+    chain = walker.walk(start)
+    assert before is not None and before.exact
+    assert before.start_bytes == chain.queries[0].bytes_scanned > 0
+    assert before.hop_bytes >= chain.queries[1].bytes_scanned > 0
+    assert before.total(1)[0] >= chain.bytes_scanned

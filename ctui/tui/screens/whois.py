@@ -24,7 +24,7 @@ from ctui.engines.pricing import format_bytes, format_cost
 from ctui.identity import Start, Walker, hopsql, report
 from ctui.identity.chain import Chain, Hop, QueryRun
 from ctui.identity.events import parse_time
-from ctui.identity.runner import run_query
+from ctui.identity.runner import estimate_chain, run_query
 from ctui.tui.safe import plain
 
 if TYPE_CHECKING:
@@ -124,7 +124,11 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
             )
 
         try:
-            chain = Walker(table, run, catalog.default_database).walk(self.start)
+            walker = Walker(table, run, catalog.default_database)
+            before = estimate_chain(engine, walker, self.start)
+            if before is not None:
+                self.post_message(WhoisProgressed(f"before running: {before.describe()}"))
+            chain = walker.walk(self.start)
         except Exception as exc:  # noqa: BLE001 - shown, the app stays up
             self.post_message(WhoisFinished(None, f"{type(exc).__name__}: {exc}"))
             return
