@@ -140,8 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     queries.add_argument("name", nargs="?")
     queries.add_argument("--param", action="append", default=[], metavar="K=V", help="parameter value")
     queries.add_argument(
-        "--table", metavar="[DB.]NAME", help="(show) query this table instead of cloudtrail_logs"
+        "--table",
+        metavar="[DB.]NAME",
+        help="(show) the CloudTrail table to query; with an engine option, its partition scheme is used",
     )
+    add_engine_options(queries)
     return parser
 
 

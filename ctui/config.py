@@ -57,6 +57,11 @@ class AthenaProfile:
     """Seconds between the first GetQueryExecution polls; grows as the query runs."""
     poll_max_interval: float = 5.0
     """Longest wait between polls of a long-running query."""
+    table: str | None = None
+    """The CloudTrail table generated queries read (`db.name`); the TUI asks once when there are several."""
+    result_reuse_minutes: int = 60
+    """Athena result reuse: a read query re-run within this many minutes returns the stored result
+    for $0 (Athena allows up to 10080, 7 days); 0 turns reuse off."""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ from ctui import library_params as lp
 from ctui import resources
 from ctui.config import Settings, config_path
 from ctui.library_params import ANY, WINDOW_PRESETS, check_value  # noqa: F401 (re-exported)
+from ctui.model import TableInfo
+from ctui.sql.partition_dates import window_predicate
 
 HEADER_KEYS = ("name", "title", "description", "tags", "window", "param", "incident")
 _REQUIRED = ("name", "title", "description")
@@ -266,10 +268,14 @@ def render(
     *,
     now: datetime | None = None,
     table: str | None = None,
+    table_info: TableInfo | None = None,
 ) -> str:
     """The query's SQL with parameters filled (defaults for those not given).
 
-    `table` (`[db.]name`, e.g. `security.cloudtrail_logs_pp`) replaces `cloudtrail_logs`.
+    `table` (`[db.]name`, e.g. `security.cloudtrail_logs_pp`) replaces `cloudtrail_logs`;
+    `table_info` (the chosen CloudTrail table) does too, and writes the window's partition
+    condition in that table's own scheme (`ctui.sql.partition_dates`): `"timestamp"`,
+    year/month/day, `dt`..., or none at all for an unpartitioned table.
     Raises ValueError with a clear message for an unknown parameter or a bad value.
     """
     values = dict(values or {})
@@ -293,9 +299,25 @@ def render(
             literals[param.name] = int(value)
         else:
             literals[param.name] = value
+    scheme = None
     if query.has_window:
-        literals.update(lp.resolve_window(merged, now).literals())
-    return lp.fill(query.sql, literals, table)
+        window = lp.resolve_window(merged, now)
+        literals.update(window.literals())
+        if table_info is not None:
+            days = window_predicate(table_info, window.start, window.end)
+            keys = frozenset(c.name.lower() for c in table_info.partition_keys)
+            scheme = lp.TableScheme(days, keys)
+    elif table_info is not None:
+        scheme = lp.TableScheme(None, frozenset(c.name.lower() for c in table_info.partition_keys))
+    if table_info is not None and table is None:
+        table = table_ref_text(table_info)
+    return lp.fill(query.sql, literals, table, scheme)
+
+
+def table_ref_text(table: TableInfo) -> str:
+    """`db.name` as a query names it (`name` alone in the `default` database)."""
+    database = None if table.database.lower() == "default" else table.database
+    return exp.table_(table.name, db=database).sql(dialect="athena")
 
 
 def _line_in(text: str, needle: str) -> int:

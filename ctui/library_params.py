@@ -139,16 +139,38 @@ def region_values(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def fill(sql: str, literals: Mapping[str, str | list[str] | int | None], table: str | None = None) -> str:
+@dataclass(frozen=True)
+class TableScheme:
+    """The chosen table's partitions, for rewriting the library's `"timestamp"`/`region` conditions.
+
+    `days`: the window's partition predicate in the table's own scheme (from
+    `ctui.sql.partition_dates`; None when the table has no date partition: the condition goes);
+    `keys`: its partition key names (lower case).
+    """
+
+    days: exp.Expr | None
+    keys: frozenset[str]
+
+
+def fill(
+    sql: str,
+    literals: Mapping[str, str | list[str] | int | None],
+    table: str | None = None,
+    scheme: TableScheme | None = None,
+) -> str:
     """Parse `sql` (Athena), replace each `:name` placeholder, and print it back.
 
     A value of None removes the predicate holding the placeholder; a list turns `x = :name` into
     `x IN (...)` (and `<>` into NOT IN); an int becomes a number literal. `table` (`[db.]name`)
-    replaces the library's table, `cloudtrail_logs`.
+    replaces the library's table, `cloudtrail_logs`; `scheme` rewrites the day-partition condition
+    (`:start_day`/`:end_day`) into the table's scheme, and a `region = :region` condition on a
+    table without a `region` partition into one on `awsregion`.
     """
     tree = sqlglot.parse_one(sql, read="athena")
     if table:
         _rename_table(tree, table)
+    if scheme is not None:
+        _rewrite_partitions(tree, scheme)
     for placeholder in list(tree.find_all(exp.Placeholder)):
         if placeholder.root() is not tree:
             continue  # inside a predicate already removed
@@ -166,6 +188,32 @@ def fill(sql: str, literals: Mapping[str, str | list[str] | int | None], table: 
             placeholder.replace(exp.Literal.string(value))
     text = tree.sql(dialect="athena", pretty=True)
     return _ORDINALS_RE.sub(lambda m: "GROUP BY " + ", ".join(re.findall(r"\d+", m.group(1))), text)
+
+
+def _condition_of(node: Any) -> Any:
+    """The comparison holding `node`: climb to the child of the nearest AND/OR/WHERE/parenthesis."""
+    while node.parent is not None and not isinstance(node.parent, (exp.And, exp.Or, exp.Where, exp.Paren)):
+        node = node.parent
+    return node
+
+
+def _rewrite_partitions(tree: exp.Expr, scheme: TableScheme) -> None:
+    days_done = False
+    for placeholder in list(tree.find_all(exp.Placeholder)):
+        if placeholder.root() is not tree:
+            continue
+        if placeholder.name in ("start_day", "end_day"):
+            condition = _condition_of(placeholder)
+            if days_done or scheme.days is None:
+                _drop_predicate(condition, placeholder.name)
+                continue
+            days = scheme.days.copy()
+            condition.replace(exp.paren(days) if isinstance(days, exp.Or) else days)
+            days_done = True
+        elif placeholder.name == "region" and "region" not in scheme.keys:
+            for column in _condition_of(placeholder).find_all(exp.Column):
+                if column.name.lower() == "region":
+                    column.set("this", exp.to_identifier("awsregion"))
 
 
 def _rename_table(tree: exp.Expr, table: str) -> None:

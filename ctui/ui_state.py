@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ctui.config import data_dir
@@ -16,6 +17,8 @@ class UiState:
 
     theme: str | None = None
     path: Path | None = None
+    tables: Mapping[str, str] = field(default_factory=dict)
+    """The CloudTrail table (`db.name`) picked for each connection (`ctui.tables.connection_key`)."""
 
     @classmethod
     def load(cls, path: Path | None = None) -> UiState:
@@ -25,10 +28,16 @@ class UiState:
         except (OSError, ValueError):
             return cls(path=path)
         theme = raw.get("theme") if isinstance(raw, dict) else None
-        return cls(theme=theme if isinstance(theme, str) else None, path=path)
+        tables = raw.get("tables") if isinstance(raw, dict) else None
+        tables = tables if isinstance(tables, dict) else {}
+        picked = {str(k): v for k, v in tables.items() if isinstance(v, str)}
+        return cls(theme=theme if isinstance(theme, str) else None, path=path, tables=picked)
 
     def with_theme(self, theme: str) -> UiState:
         return replace(self, theme=theme)
+
+    def with_table(self, connection: str, table: str) -> UiState:
+        return replace(self, tables={**self.tables, connection: table})
 
     def save(self) -> None:
         if self.path is None:
@@ -36,7 +45,10 @@ class UiState:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"theme": self.theme}), encoding="utf-8")
+            document: dict[str, object] = {"theme": self.theme}
+            if self.tables:
+                document["tables"] = dict(self.tables)
+            tmp.write_text(json.dumps(document), encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError:
-            pass  # remembering the theme is a convenience
+            pass  # remembering the theme and tables is a convenience

@@ -42,7 +42,7 @@ def athena_profile(args: argparse.Namespace, settings: Settings) -> AthenaProfil
     base = settings.athena_profiles.get(name, AthenaProfile()) if name else AthenaProfile()
     overrides = {
         key: getattr(args, key)
-        for key in ("profile", "region", "workgroup", "catalog", "database", "output_location")
+        for key in ("profile", "region", "workgroup", "catalog", "database", "output_location", "table")
         if getattr(args, key, None)
     }
     return AthenaProfile(**{**base.__dict__, **overrides})

@@ -1,4 +1,13 @@
-"""Partition predicates for a range of event dates, in the table's scheme (`"timestamp"` or year/month/day).
+"""Partition predicates for a range of event dates, in the table's own scheme: the one builder.
+
+Every generator (library, starter, preview, drill, context, session, whois) asks here, with the
+table (or just its partition key names) and the event dates or window:
+- a date-projected key (`"timestamp"`, `dt`, `day`, `date`, ...): a range of strings in the key's
+  projection format (`yyyy/MM/dd`, `yyyy-MM-dd`, `yyyyMMdd`, hourly `yyyy/MM/dd/HH` ...);
+- `year`/`month`/`day` keys (Glue partitions or projection; `region`, `account` beside them are
+  left to the query): a sound year/month/day predicate;
+- a lone `timestamp`, `dt`, `date` or `day` key without projection: its conventional format;
+- no date key: None, and the caller says the query reads every partition.
 
 CloudTrail files sit under the *delivery* date, which is the event's date or a later one, so the
 partitions of events dated `first`..`last` are the days `first`..`last + 1`.
@@ -13,14 +22,74 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlglot import exp
 
+from ctui.model import TableInfo
+from ctui.sql.date_patterns import DatePatternError, joda_to_strftime
+
 Bound = dt.date | None
+Source = TableInfo | Iterable[str]  # a table, or only its partition key names
+# Single date keys recognised without projection, with the format their values conventionally use.
+DATE_KEYS = {"timestamp": "%Y/%m/%d", "dt": "%Y-%m-%d", "date": "%Y-%m-%d", "day": "%Y/%m/%d"}
+
+
+@dataclass(frozen=True)
+class DateScheme:
+    """How a table's partitions encode the delivery day.
+
+    `kind`: `date` (one key, `key`, holding a date string in strftime `format`), `ymd` (`year`,
+    `month`, `day`), or `none` (no date partition: every query reads all partitions).
+    """
+
+    kind: str
+    key: str | None = None
+    format: str = "%Y/%m/%d"
+
+    @property
+    def describe(self) -> str:
+        if self.kind == "date":
+            name = f'"{self.key}"' if self.key == "timestamp" else self.key
+            return f"{name} ({self.format})"
+        return "year/month/day" if self.kind == "ymd" else "no date partition"
+
+
+def date_scheme(source: Source, *, prefer_timestamp: bool = True) -> DateScheme:
+    """The table's date-partition scheme (see the module docstring for the order of preference).
+
+    >>> date_scheme({"region", "year", "month", "day"}).kind
+    'ymd'
+    """
+    if isinstance(source, TableInfo):
+        keys = [c.name.lower() for c in source.partition_keys]
+        props = source.properties if source.projection_enabled else {}
+    else:
+        keys, props = [k.lower() for k in source], {}
+    ymd = {"year", "month", "day"} <= set(keys)
+    projected = [k for k in keys if props.get(f"projection.{k}.type", "").lower() == "date"]
+    projected.sort(key=lambda k: k != "timestamp")
+    for key in projected:
+        if key == "day" and ymd:
+            continue
+        try:
+            fmt = joda_to_strftime(props.get(f"projection.{key}.format", "yyyy-MM-dd"))
+        except DatePatternError:
+            continue
+        if "%d" in fmt or "%j" in fmt:
+            return DateScheme("date", key, fmt)
+    if "timestamp" in keys and (prefer_timestamp or not ymd):
+        return DateScheme("date", "timestamp", DATE_KEYS["timestamp"])
+    if ymd:
+        return DateScheme("ymd")
+    for key in ("dt", "date", "day", "timestamp"):
+        if key in keys:
+            return DateScheme("date", key, DATE_KEYS[key])
+    return DateScheme("none")
 
 
 def partition_predicate(
-    keys: Iterable[str],
+    keys: Source,
     first: Bound,
     last: Bound,
     *,
@@ -32,8 +101,21 @@ def partition_predicate(
     return delivery_days_predicate(keys, first, end, prefer_timestamp=prefer_timestamp, table=table)
 
 
+def window_predicate(
+    source: Source, start: dt.datetime, end: dt.datetime, *, table: str | None = None
+) -> exp.Expr | None:
+    """Partitions of the events in the window [`start`, `end`) (UTC), in the table's scheme.
+
+    >>> w = window_predicate({"timestamp"}, dt.datetime(2024, 6, 10, 8), dt.datetime(2024, 6, 11))
+    >>> print(w.sql())
+    "timestamp" BETWEEN '2024/06/10' AND '2024/06/11'
+    """
+    last = (end - dt.timedelta(microseconds=1)).date() if end > start else start.date()
+    return partition_predicate(source, start.date(), last, prefer_timestamp=True, table=table)
+
+
 def delivery_days_predicate(
-    keys: Iterable[str],
+    keys: Source,
     first: Bound,
     last: Bound,
     *,
@@ -45,14 +127,20 @@ def delivery_days_predicate(
     >>> print(delivery_days_predicate({"timestamp"}, dt.date(2024, 6, 10), dt.date(2024, 6, 10)).sql())
     "timestamp" = '2024/06/10'
     """
-    keys = {k.lower() for k in keys}
-    ymd = {"year", "month", "day"} <= keys
-    if "timestamp" in keys and (prefer_timestamp or not ymd):
-        column = exp.column(exp.to_identifier("timestamp", quoted=True), table=table)
-        return _range(column, _fmt(first, "%Y/%m/%d"), _fmt(last, "%Y/%m/%d"))
-    if ymd:
+    scheme = date_scheme(keys, prefer_timestamp=prefer_timestamp or isinstance(keys, TableInfo))
+    if scheme.kind == "date" and scheme.key is not None:
+        column = exp.column(exp.to_identifier(scheme.key, quoted=scheme.key == "timestamp"), table=table)
+        low = first.strftime(scheme.format) if first is not None else None
+        high = _last_value(last, scheme.format) if last is not None else None
+        return _range(column, low, high)
+    if scheme.kind == "ymd":
         return _ymd(first, last, table)
     return None
+
+
+def _last_value(day: dt.date, fmt: str) -> str:
+    """The greatest value of `day` in `fmt` (its last hour/minute for finer formats)."""
+    return dt.datetime.combine(day, dt.time(23, 59, 59)).strftime(fmt)
 
 
 def _fmt(day: Bound, pattern: str) -> str | None:

@@ -18,7 +18,8 @@ from textual.worker import Worker, WorkerState
 from ctui.config import Settings
 from ctui.engines.base import Engine
 from ctui.history import History
-from ctui.model import Catalog
+from ctui.model import Catalog, TableInfo
+from ctui.tables import TableChoice
 from ctui.tui import jobs, themes
 from ctui.tui import messages as m
 from ctui.tui.commands import CtuiCommands
@@ -63,6 +64,8 @@ class CtuiApp(App[int]):
         self.history = history
         self.engine: Engine | None = None
         self.catalog: Catalog | None = None
+        self.table: TableInfo | None = None  # the CloudTrail table generated queries read
+        self.table_choice: TableChoice | None = None
         self.initial_sql = initial_sql
         self.ui_state = state or UiState.load()
         self.requested_theme = theme or self.ui_state.theme or settings.theme
@@ -139,14 +142,51 @@ class CtuiApp(App[int]):
         )
 
     def on_catalog_loaded(self, message: m.CatalogLoaded) -> None:
-        from ctui.starter import main_table, newest_day, starter_sql
+        from ctui.tables import choose_table, connection_key
 
         self.catalog = message.catalog
+        configured = getattr(getattr(self.engine, "profile", None), "table", None)
+        remembered = self.ui_state.tables.get(connection_key(self.engine))
+        self.table_choice = choose_table(message.catalog, configured, remembered)
+        if self.table_choice.problem:
+            self.notify(
+                escape_controls(self.table_choice.problem), severity="warning", markup=False, timeout=10
+            )
+        self._use_table(self.table_choice.table)
+        self.main.catalog_loaded(message.catalog)
+
+    def with_table(self, then: Callable[[TableInfo | None], None]) -> None:
+        """Call `then` with the CloudTrail table; asks first (once) when the catalog has several."""
+        choice = self.table_choice
+        if self.table is not None or choice is None or not choice.needs_asking:
+            then(self.table)
+            return
+        from ctui.tui.screens.table_choice import TableChoiceScreen
+
+        def chosen(name: str | None) -> None:
+            self._table_chosen(name)
+            then(self.table)
+
+        self.push_screen(TableChoiceScreen(choice.candidates), chosen)
+
+    def _table_chosen(self, name: str | None) -> None:
+        from ctui.tables import connection_key, lookup
+
+        table = lookup(self.catalog, name) if name and self.catalog is not None else None
+        if table is not None:
+            self.ui_state = self.ui_state.with_table(connection_key(self.engine), table.qualified_name)
+            self.ui_state.save()
+            self.table = table
+
+    def _use_table(self, table: TableInfo | None) -> None:
+        """Generated queries read `table` (None: not chosen yet); an empty editor gets the starter query."""
+        from ctui.starter import main_table, newest_day, starter_sql
+
+        self.table = table
         main = self.main
         if not main.editor.text.strip():
-            table = main_table(message.catalog)
-            main.editor.load_text(starter_sql(table, newest_day(self.engine, table), message.catalog))
-        main.catalog_loaded(message.catalog)
+            chosen = table or main_table(self.catalog)
+            main.editor.load_text(starter_sql(chosen, newest_day(self.engine, chosen), self.catalog))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker errors are shown (workers catch what they expect themselves)."""

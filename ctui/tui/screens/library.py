@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from ctui.config import Settings
 from ctui.library import LibraryQuery, Param, load_library, render, user_query_dirs
 from ctui.library_params import WINDOW_PRESETS
+from ctui.model import TableInfo
 from ctui.tui.safe import escape_controls, plain
 from ctui.tui.screens.picker import PickerKeys
 
@@ -28,8 +29,9 @@ class LibraryScreen(PickerKeys, ModalScreen[str | None]):
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, table: TableInfo | None = None) -> None:
         super().__init__()
+        self.table = table  # the chosen CloudTrail table: queries are written for its partitions
         self.queries, self.errors = load_library(user_query_dirs(settings))  # as `ctui queries list`
         self.shown: list[LibraryQuery] = []
         self.picked: LibraryQuery | None = None  # the query whose SQL was inserted
@@ -87,9 +89,9 @@ class LibraryScreen(PickerKeys, ModalScreen[str | None]):
             return
         self.picked = query
         if not query.params:
-            self.dismiss(render(query))
+            self.dismiss(render(query, table_info=self.table))
             return
-        self.app.push_screen(ParamsScreen(query), self._filled)
+        self.app.push_screen(ParamsScreen(query, self.table), self._filled)
 
     def _filled(self, sql: str | None) -> None:
         if sql:
@@ -128,9 +130,10 @@ class ParamsScreen(ModalScreen[str | None]):
         Binding("escape", "dismiss_none", "Back", id="params.back"),
     ]
 
-    def __init__(self, query: LibraryQuery) -> None:
+    def __init__(self, query: LibraryQuery, table: TableInfo | None = None) -> None:
         super().__init__()
         self.library_query = query
+        self.table = table
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -190,7 +193,7 @@ class ParamsScreen(ModalScreen[str | None]):
 
     def action_submit(self) -> None:
         try:
-            sql = render(self.library_query, self.values())
+            sql = render(self.library_query, self.values(), table_info=self.table)
         except ValueError as exc:
             self.query_one("#params-error", Static).update(plain(str(exc), style="bold red"))
             return

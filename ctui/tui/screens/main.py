@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from ctui.model import Catalog, Finding
+from ctui.model import Catalog, Finding, TableInfo
 from ctui.tui import messages as m
 from ctui.tui.drill.area import DrillArea
 from ctui.tui.drill.commands import DrillCommands
@@ -290,9 +290,12 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
             self.put_sql(sql, replace=True)
 
     def action_library(self) -> None:
+        self.app.with_table(self._open_library)
+
+    def _open_library(self, table: TableInfo | None) -> None:
         from ctui.tui.screens.library import LibraryScreen
 
-        library = LibraryScreen(self.app.settings)
+        library = LibraryScreen(self.app.settings, table)
 
         def inserted(sql: str | None) -> None:
             if sql and library.picked is not None:
