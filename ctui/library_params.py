@@ -167,10 +167,10 @@ def fill(
     table without a `region` partition into one on `awsregion`.
     """
     tree = sqlglot.parse_one(sql, read="athena")
-    if table:
-        _rename_table(tree, table)
     if scheme is not None:
         _rewrite_partitions(tree, scheme)
+    if table:
+        _rename_table(tree, table)
     for placeholder in list(tree.find_all(exp.Placeholder)):
         if placeholder.root() is not tree:
             continue  # inside a predicate already removed
@@ -197,19 +197,29 @@ def _condition_of(node: Any) -> Any:
     return node
 
 
+def _reads_library_table(node: exp.Expression) -> bool:
+    """True when the SELECT holding `node` reads the library's CloudTrail table (`cloudtrail_logs`)."""
+    select = node.find_ancestor(exp.Select)
+    source = select.args.get("from_") if select is not None else None
+    table = source.find(exp.Table) if source is not None else None
+    return table is not None and table.name.lower() == LIBRARY_TABLE and table.db.lower() in ("", "default")
+
+
 def _rewrite_partitions(tree: exp.Expr, scheme: TableScheme) -> None:
-    days_done = False
+    """The CloudTrail SELECTs' day and region conditions in the chosen table's scheme (before renaming)."""
+    done: set[int] = set()  # SELECTs whose day condition was replaced already
     for placeholder in list(tree.find_all(exp.Placeholder)):
-        if placeholder.root() is not tree:
+        if placeholder.root() is not tree or not _reads_library_table(placeholder):
             continue
+        select_id = id(placeholder.find_ancestor(exp.Select))
         if placeholder.name in ("start_day", "end_day"):
             condition = _condition_of(placeholder)
-            if days_done or scheme.days is None:
+            if select_id in done or scheme.days is None:
                 _drop_predicate(condition, placeholder.name)
                 continue
             days = scheme.days.copy()
             condition.replace(exp.paren(days) if isinstance(days, exp.Or) else days)
-            days_done = True
+            done.add(select_id)
         elif placeholder.name == "region" and "region" not in scheme.keys:
             for column in _condition_of(placeholder).find_all(exp.Column):
                 if column.name.lower() == "region":
