@@ -105,7 +105,7 @@ async def test_library_form_enter_inserts_and_arrows_step_the_window(make_tui) -
     app = make_tui()
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
-        await pilot.press("f8", *"throttling", "enter")
+        await pilot.press("f8", *"throttling-culprits", "enter")
         form = app.screen
         assert isinstance(form, ParamsScreen)
         window = form.query_one("#param-last", ChoiceField)
