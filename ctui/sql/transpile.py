@@ -44,7 +44,7 @@ def parse(sql: str) -> exp.Expression:
 
 def to_duckdb(tree: exp.Expression) -> str:
     """DuckDB SQL for an Athena statement tree (the tree itself is not modified)."""
-    fixed = tree.copy().transform(_fix)
+    fixed = tree.copy().transform(_fix, copy=False)
     _name_outputs(fixed)
     return fixed.sql(dialect="duckdb")
 

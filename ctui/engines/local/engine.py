@@ -19,7 +19,7 @@ from ctui.engines.base import EngineError
 from ctui.engines.local import runner
 from ctui.engines.local.health import FileHealth
 from ctui.engines.local.layout import FileLister, Partition, find_partitions
-from ctui.engines.local.planner import QueryPlan, plan
+from ctui.engines.local.planner import QueryPlan, paused_gc, plan
 from ctui.engines.local.runner import QueryRun
 from ctui.engines.local.textlogs import TextLogSource, find_sources
 from ctui.engines.pricing import cost_usd
@@ -209,7 +209,8 @@ class LocalEngine:
     def _plan(self, sql: str) -> QueryPlan:
         # Reads only, whatever the front end checked: DuckDB would write files (COPY, SET
         # log_query_path) and read any file it is given; the sandbox is the second wall.
-        refused = permitted.refusal(sql)
+        with paused_gc():  # a huge query's trees: see planner.paused_gc
+            refused = permitted.refusal(sql)
         if refused is not None:
             raise EngineError(refused)
         # Directories only: cheap, and new day directories from a running sync are seen.
