@@ -1,7 +1,7 @@
 -- name: s3-errors-by-requester
 -- title: S3 access logs: errors by requester
 -- description: Failed requests (HTTP 4xx and 5xx) by requester, address, operation and error: 403s, throttling (503 SlowDown).
--- tags: s3, errors, throttling
+-- tags: s3, errors, availability
 -- window: 24h
 -- param: bucket string=*  Bucket name (* for every bucket)
 -- incident: s3_slowdown
