@@ -68,6 +68,13 @@ def odd_files() -> list[OddFile]:
     lower = [_lower_keys(r) for r in recs]
     files.append(OddFile("lowercase.json.gz", _gz({"records": lower}), 2, 0, _names(recs)))
 
+    # CloudTrail's own top-level keys, nested keys in lower case (`resources[].arn`, `sessionissuer`).
+    recs = _records(45, 2)
+    for r in recs:
+        r["resources"] = _lower_keys(r["resources"])
+        r["userIdentity"]["sessionContext"] = _lower_keys(r["userIdentity"]["sessionContext"])
+    files.append(OddFile("nested_lowercase.json.gz", _gz({"Records": recs}), 2, 0, _names(recs)))
+
     # A string inside resources[] beside a resource object.
     recs = _records(50, 1)
     recs[0]["resources"] = ["arn:aws:s3:::loose-string", recs[0]["resources"][0]]

@@ -51,7 +51,7 @@ def relation_sql(
     paths = list(files)
     sources = []
     if paths:
-        sources.append(_source(_read_json(paths, record_type), checked=True))
+        sources.append(_source(_read_json(paths, record_type), checked=True, columns=wanted))
     if copies:
         mapping = " ".join(f"WHEN {_literal(c)} THEN {_literal(o)}" for c, o in copies.items())
         sources.append(_source(_read_json(list(copies), record_type), checked=False, mapping=mapping))
@@ -82,7 +82,7 @@ def _blame(column: str) -> str:
     return f"error({prefix} || {column} || '\"')"
 
 
-def _source(read: str, *, checked: bool, mapping: str = "") -> str:
+def _source(read: str, *, checked: bool, mapping: str = "", columns: Collection[str] = ()) -> str:
     """Records with their file and partitions; `checked` raises a `NEEDS_SALVAGE` error naming any
     file DuckDB would misread silently (no Records key, elements that are not events, other key case)."""
     filename = f"CASE filename {mapping} ELSE filename END" if mapping else "filename"
@@ -90,8 +90,13 @@ def _source(read: str, *, checked: bool, mapping: str = "") -> str:
     record = "r"
     if checked:
         records = f"CASE WHEN Records IS NULL THEN {_blame('filename')} ELSE Records END"
-        missing = " AND ".join(f"r.{_quote(_FIELDS[c][0])} IS NULL" for c in SENTINEL_COLUMNS)
-        record = f"CASE WHEN {missing} THEN {_blame('f')} ELSE r END"
+        odd = "(" + " AND ".join(f"r.{_quote(_FIELDS[c][0])} IS NULL" for c in SENTINEL_COLUMNS) + ")"
+        for column in columns:  # nested keys in another letter case (`resources[].arn`)
+            keys = _other_case_keys(_FIELDS[column][1])
+            if keys:
+                pattern = '"(?:' + "|".join(sorted(keys)) + ')"\\s*:'
+                odd += f" OR regexp_matches(r.{_quote(_FIELDS[column][0])}, {_literal(pattern)})"
+        record = f"CASE WHEN {odd} THEN {_blame('f')} ELSE r END"
     # Partition values hang on Records too, so DuckDB cannot turn a condition on them into a
     # per-file filename filter: the files are already pruned, and that filter costs seconds.
     inner = (
@@ -110,6 +115,18 @@ def referenced_file(message: str, paths: Collection[str]) -> str | None:
             return candidate
     hits = [p for p in paths if p in message]
     return max(hits, key=len) if hits else None
+
+
+def _other_case_keys(ft: FieldType) -> set[str]:
+    """Lower-case spellings of the nested keys of `ft` that CloudTrail spells otherwise."""
+    if ft.kind == "array" and ft.item is not None:
+        return _other_case_keys(ft.item)
+    keys: set[str] = set()
+    for name, sub in ft.fields:
+        if name.lower() != name:
+            keys.add(re.escape(name.lower()))
+        keys |= _other_case_keys(sub)
+    return keys
 
 
 def _column_sql(column: str) -> str:
