@@ -56,7 +56,7 @@ class Window:
 def resolve_window(values: Mapping[str, str], now: datetime | None = None) -> Window:
     """The window from `last` (relative to now) or `start`/`end` (which win over `last`).
 
-    A date-only `end` includes that whole day. Raises ValueError with a clear message.
+    A window of whole days (`7d`) starts at midnight UTC. A date-only `end` includes that whole day. Raises ValueError with a clear message.
     """
     now = _utc(now or datetime.now(UTC))
     start_text = (values.get("start") or "").strip()
@@ -65,7 +65,12 @@ def resolve_window(values: Mapping[str, str], now: datetime | None = None) -> Wi
     if start_text:
         start = _parse_time("start", start_text, end_of_day=False)
     else:
-        start = end - parse_last(values.get("last") or "24h")
+        last = values.get("last") or "24h"
+        start = end - parse_last(last)
+        if last.strip().endswith("d"):
+            # Partitions are days: `7d` starts at midnight, so it reads the same partitions (and
+            # finds the same events early on its first day) whatever the hour it is resolved at.
+            start = datetime.combine(start.date(), time(), UTC)
     if start >= end:
         raise ValueError(f"empty window: start {start:%Y-%m-%d %H:%M} is not before {end:%Y-%m-%d %H:%M}")
     return Window(start, end)

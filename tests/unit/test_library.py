@@ -98,8 +98,10 @@ def test_last_window_relative_to_now(shipped: list[LibraryQuery]) -> None:
     sql = render(query(shipped, "top-error-codes"), {"last": "7d"}, now=NOW)
     parts = conjuncts(sql)
     assert "\"timestamp\" BETWEEN '2024/06/05' AND '2024/06/13'" in parts
-    assert "eventtime >= '2024-06-05T15:30:05Z'" in parts
+    assert "eventtime >= '2024-06-05T00:00:00Z'" in parts  # whole days start at midnight
     assert "eventtime < '2024-06-12T15:30:05Z'" in parts
+    hours = conjuncts(render(query(shipped, "top-error-codes"), {"last": "24h"}, now=NOW))
+    assert "eventtime >= '2024-06-11T15:30:05Z'" in hours
 
 
 def test_start_end_dates_include_the_end_day_and_one_delivery_day(shipped: list[LibraryQuery]) -> None:

@@ -8,6 +8,7 @@ are never read.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import threading
@@ -144,3 +145,46 @@ def _subdirs(path: str, pattern: re.Pattern[str] | None = None) -> list[str]:
     if pattern is not None:
         names = [n for n in names if pattern.fullmatch(n)]
     return sorted(names)
+
+
+_DELIVERED = re.compile(r"_(\d{8}T\d{4})Z_")
+
+
+def newest_delivery(root: Path) -> dt.datetime | None:
+    """When the newest log file of the tree was delivered (UTC), from the file names; None if none.
+
+    CloudTrail names each file after its delivery (`…_20240610T0105Z_…`), after all its events, so
+    this bounds the newest event. Only the newest day directories are listed.
+    """
+    partitions = find_partitions(root)
+    if not partitions:
+        return None
+    newest_day = max((p.year, p.month, p.day) for p in partitions)
+    found: dt.datetime | None = None
+    for partition in partitions:
+        if (partition.year, partition.month, partition.day) != newest_day:
+            continue
+        for log in _list_day(partition.path).files:
+            match = _DELIVERED.search(os.path.basename(log.path))
+            if match is None:
+                continue
+            try:
+                stamp = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M").replace(tzinfo=dt.UTC)
+            except ValueError:
+                continue
+            found = stamp if found is None or stamp > found else found
+    if found is None:  # files not named the CloudTrail way: the end of the newest day
+        year, month, day = (int(v) for v in newest_day)
+        return dt.datetime(year, month, day, tzinfo=dt.UTC) + dt.timedelta(days=1)
+    return found + dt.timedelta(minutes=1)  # the name is cut to the minute
+
+
+def delivery_days(root: Path) -> set[dt.date]:
+    """The delivery days the tree has a directory for."""
+    days: set[dt.date] = set()
+    for p in find_partitions(root):
+        try:
+            days.add(dt.date(int(p.year), int(p.month), int(p.day)))
+        except ValueError:
+            continue
+    return days
