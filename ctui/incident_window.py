@@ -59,16 +59,14 @@ class IncidentWindow:
             b = self.bounds(anchor)
         except ValueError as exc:
             return f"window: {exc}"
-        if self.explicit:
-            head = "window"
-        else:
-            head = f"{self.preset} to {'newest data' if at_data else 'now'}"
+        head = "window" if self.explicit else f"{self.preset} to {'newest data' if at_data else 'now'}"
         return f"{head} · {b.start:%m-%d %H:%M} → {b.end:%m-%d %H:%M} UTC"
 
 
 def with_bounds(start_text: str, end_text: str, preset: str = DEFAULT_PRESET) -> IncidentWindow:
     """A window from text bounds as the user typed them (ValueError with a clear message)."""
-    check = resolve_window({"last": preset, "start": start_text, "end": end_text}, now=dt.datetime.now(dt.UTC))
+    values = {"last": preset, "start": start_text, "end": end_text}
+    check = resolve_window(values, now=dt.datetime.now(dt.UTC))
     return IncidentWindow(
         preset,
         check.start if start_text.strip() else None,
@@ -127,3 +125,42 @@ def notes(anchor: dt.datetime, available: Iterable[dt.date] | None) -> dict[str,
 
 def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class WindowContext:
+    """The session's window with where its presets end and which delivery days the table has."""
+
+    window: IncidentWindow
+    anchor: dt.datetime
+    at_data: bool
+    days: frozenset[dt.date] | None = None  # None: unknown (Athena)
+
+    def bounds(self) -> Window:
+        return self.window.bounds(self.anchor)
+
+    def label(self) -> str:
+        return self.window.label(self.anchor, at_data=self.at_data)
+
+    def notes(self) -> dict[str, str]:
+        return notes(self.anchor, self.days)
+
+    def params(self) -> dict[str, str]:
+        return self.window.params()
+
+    def with_window(self, window: IncidentWindow) -> WindowContext:
+        return WindowContext(window, self.anchor, self.at_data, self.days)
+
+
+def context_for(
+    engine: Any, window: IncidentWindow | None = None, now: dt.datetime | None = None
+) -> WindowContext:
+    """The window context of `engine`: its anchor, its delivery days, `window` or the engine's default."""
+    anchor, at_data = anchor_for(engine, now)
+    days: frozenset[dt.date] | None = None
+    root = getattr(engine, "root", None)
+    if at_data and root is not None:
+        from ctui.engines.local.layout import delivery_days
+
+        days = frozenset(delivery_days(root))
+    return WindowContext(window or default_for(engine), anchor, at_data, days)

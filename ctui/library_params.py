@@ -56,7 +56,8 @@ class Window:
 def resolve_window(values: Mapping[str, str], now: datetime | None = None) -> Window:
     """The window from `last` (relative to now) or `start`/`end` (which win over `last`).
 
-    A window of whole days (`7d`) starts at midnight UTC. A date-only `end` includes that whole day. Raises ValueError with a clear message.
+    A window of whole days (`7d`) starts at midnight UTC. A date-only `end` includes that whole day.
+    Raises ValueError with a clear message.
     """
     now = _utc(now or datetime.now(UTC))
     start_text = (values.get("start") or "").strip()

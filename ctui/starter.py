@@ -10,15 +10,17 @@ from typing import Any
 
 from sqlglot import exp
 
+from ctui.library_params import Window
 from ctui.model import Catalog, TableInfo
 
-STARTER_COLUMNS = (
+STARTER_COLUMNS = (  # the order the results show raw events in (ctui.event_columns)
     "eventtime",
-    "eventsource",
     "eventname",
     "useridentity.arn",
     "sourceipaddress",
     "errorcode",
+    "eventsource",
+    "awsregion",
 )
 
 
@@ -67,6 +69,23 @@ def recent_filter(table: TableInfo, newest: dt.date) -> exp.Expr | None:
     return partition_predicate(keys, previous, previous, prefer_timestamp=True)
 
 
+def window_filter(table: TableInfo, window: Window) -> exp.Expr | None:
+    """The window's partitions (one delivery day past its end) and its eventtime bounds."""
+    from ctui.sql.partition_dates import partition_predicate
+
+    last_event_day = (window.end - dt.timedelta(seconds=1)).date()
+    keys = [c.name for c in table.partition_keys]
+    conditions: list[exp.Expr] = []
+    days = partition_predicate(keys, window.start.date(), last_event_day, prefer_timestamp=True)
+    if days is not None:
+        conditions.append(days)
+    if "eventtime" in {c.name.lower() for c in table.all_columns}:
+        literals = window.literals()
+        conditions.append(exp.column("eventtime") >= exp.Literal.string(literals["start"]))
+        conditions.append(exp.column("eventtime") < exp.Literal.string(literals["end"]))
+    return exp.and_(*conditions) if conditions else None
+
+
 def table_ref(table: TableInfo, catalog: Catalog | None) -> exp.Table:
     default = catalog.default_database if catalog else "default"
     if table.database.lower() == default.lower():
@@ -83,9 +102,17 @@ def preview_sql(table: TableInfo, day: dt.date, catalog: Catalog | None = None, 
     return query.limit(limit).sql(dialect="athena", pretty=True)
 
 
-def starter_sql(table: TableInfo | None, day: dt.date, catalog: Catalog | None = None) -> str:
-    """A query over the newest day of data, with a comment saying how to run it."""
+def starter_sql(
+    table: TableInfo | None, day: dt.date, catalog: Catalog | None = None, window: Window | None = None
+) -> str:
+    """The newest events of the incident `window` (else of the newest days), with how to run it."""
     head = "-- The newest events. ctrl+r or F5 runs the statement under the cursor.\n"
+    if window is not None:
+        head = (
+            f"-- The newest events of the incident window ({window.start:%Y-%m-%d %H:%M} to "
+            f"{window.end:%Y-%m-%d %H:%M} UTC; F6 changes it).\n"
+            "-- ctrl+r or F5 runs the statement under the cursor.\n"
+        )
     if table is None:
         return head + "SELECT 1"
     names = {c.name.lower() for c in table.all_columns}
@@ -96,9 +123,10 @@ def starter_sql(table: TableInfo | None, day: dt.date, catalog: Catalog | None =
     ]
     lines = _wrap("SELECT ", [c.sql(dialect="athena") for c in columns])
     lines.append(f"FROM {table_ref(table, catalog).sql(dialect='athena')}")
-    condition = recent_filter(table, day)
+    condition = recent_filter(table, day) if window is None else window_filter(table, window)
     if condition is not None:
-        lines.append(f"WHERE {condition.sql(dialect='athena')}")
+        parts = list(condition.flatten()) if isinstance(condition, exp.And) else [condition]
+        lines.append("WHERE " + "\n  AND ".join(p.sql(dialect="athena") for p in parts))
     if "eventtime" in names:
         lines.append("ORDER BY eventtime DESC")
     lines.append("LIMIT 100")

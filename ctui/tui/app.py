@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
+from ctui import incident_window
 from ctui.config import Settings
 from ctui.engines.base import Engine
 from ctui.history import History
@@ -66,6 +67,8 @@ class CtuiApp(App[int]):
         self.catalog: Catalog | None = None
         self.table: TableInfo | None = None  # the CloudTrail table generated queries read
         self.table_choice: TableChoice | None = None
+        self.window_context: incident_window.WindowContext | None = None  # set with the catalog
+        self.starter = ""  # the starter query as last put in the editor
         self.initial_sql = initial_sql
         self.ui_state = state or UiState.load()
         self.requested_theme = theme or self.ui_state.theme or settings.theme
@@ -180,13 +183,33 @@ class CtuiApp(App[int]):
 
     def _use_table(self, table: TableInfo | None) -> None:
         """Generated queries read `table` (None: not chosen yet); an empty editor gets the starter query."""
-        from ctui.starter import main_table, newest_day, starter_sql
-
         self.table = table
         main = self.main
+        kept = self.window_context.window if self.window_context is not None else None
+        self.window_context = incident_window.context_for(self.engine, kept)
+        main.header_bar.window_text = self.window_context.label()
         if not main.editor.text.strip():
-            chosen = table or main_table(self.catalog)
-            main.editor.load_text(starter_sql(chosen, newest_day(self.engine, chosen), self.catalog))
+            main.editor.load_text(self.starter_text())
+
+    def starter_text(self) -> str:
+        """The starter query over the incident window (newest events first)."""
+        from ctui.starter import main_table, newest_day, starter_sql
+
+        table = self.table or main_table(self.catalog)
+        window = self.window_context.bounds() if self.window_context is not None else None
+        self.starter = starter_sql(table, newest_day(self.engine, table), self.catalog, window)
+        return self.starter
+
+    def set_window(self, window: incident_window.IncidentWindow) -> None:
+        """The user picked a new incident window: header, and the starter query if still untouched."""
+        if self.window_context is None:
+            return
+        self.window_context = self.window_context.with_window(window)
+        main = self.main
+        main.header_bar.window_text = self.window_context.label()
+        if main.editor.text == self.starter:
+            main.editor.load_text(self.starter_text())
+        main.notify_user(f"incident window: {self.window_context.label()}")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker errors are shown (workers catch what they expect themselves)."""

@@ -35,7 +35,9 @@ async def test_starts_focused_on_a_starter_query_of_the_newest_day(make_tui, dem
         await wait_ready(pilot)
         text = app.main.editor.text
         assert "FROM cloudtrail_logs" in text
-        assert "'2024/06/13'" in text  # the newest day directory of the tree (delivery day)
+        # the incident window: 7 days ending at the newest delivered file (just after the last day)
+        assert "eventtime < '2024-06-13T00:10:00Z'" in text and "'2024/06/06'" in text
+        assert "7d to newest data" in app.main.header_bar.window_text
         assert str(demo_tree) in app.main.header_bar.engine_text
         assert app.focused is app.main.editor
 
@@ -200,3 +202,31 @@ async def test_selection_runs_and_truncation_is_honest(make_tui) -> None:
         assert view.sql == COUNT_BY_NAME and view.result.truncated and view.result.table.num_rows == 5
         info = str(main.results.query_one("#results-info").render())
         assert "5 rows" in info and "TRUNCATED" in info
+
+
+async def test_f6_sets_the_incident_window_for_the_header_starter_and_library(make_tui) -> None:
+    from ctui.tui.screens.library import ParamsScreen
+    from ctui.tui.screens.window import WindowScreen
+
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, WindowScreen), "the window picker")
+        presets = app.screen.query_one("#window-presets")
+        assert "same 4 days of data as 7d" in str(presets.get_option("30d").prompt)
+        await pilot.press("up", "enter")  # 7d → 24h
+        await wait_for(pilot, lambda: app.screen is app.main, "the main screen")
+        assert app.main.header_bar.window_text.startswith("24h to newest data · 06-12 00:10")
+        assert "eventtime >= '2024-06-12T00:10:00Z'" in app.main.editor.text  # the untouched starter follows
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, WindowScreen), "the window picker")
+        await pilot.press("tab", *"2024-06-10", "tab", *"2024-06-10", "enter")
+        await wait_for(pilot, lambda: app.screen is app.main, "the main screen")
+        assert app.main.header_bar.window_text.startswith("window · 06-10 00:00 → 06-11 00:00")
+        await pilot.press("f8", *"top-error", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ParamsScreen), "the parameters")
+        assert app.screen.query_one("#param-start").value == "2024-06-10T00:00:00Z"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is app.main, "the main screen")
+        assert "eventtime < '2024-06-11T00:00:00Z'" in app.main.editor.text

@@ -15,7 +15,6 @@ import pytest
 from ctui import incident_window as iw
 from ctui.engines.local.layout import delivery_days, newest_delivery
 from ctui.library import load_library, render
-from ctui.library_params import resolve_window
 from tests.unit.test_library_engine import run_sql
 
 UTC = dt.UTC
@@ -55,7 +54,7 @@ def test_explicit_bounds_win_over_the_preset() -> None:
         dt.datetime(2024, 6, 12, tzinfo=UTC),  # a date-only end includes that day
     )
     assert window.params()["start"] == "2024-06-10T00:00:00Z"
-    assert "window · 06-10 00:00 → 06-12 00:00 UTC" == window.label(bounds.end, at_data=True)
+    assert window.label(bounds.end, at_data=True) == "window · 06-10 00:00 → 06-12 00:00 UTC"
     with pytest.raises(ValueError, match="empty window"):
         iw.with_bounds("2024-06-12", "2024-06-10")
 

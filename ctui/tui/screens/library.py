@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from ctui.config import Settings
+from ctui.incident_window import WindowContext
 from ctui.library import LibraryQuery, Param, load_library, render, user_query_dirs
 from ctui.library_params import WINDOW_PRESETS
 from ctui.model import TableInfo
@@ -29,9 +30,12 @@ class LibraryScreen(PickerKeys, ModalScreen[str | None]):
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
-    def __init__(self, settings: Settings, table: TableInfo | None = None) -> None:
+    def __init__(
+        self, settings: Settings, table: TableInfo | None = None, window: WindowContext | None = None
+    ) -> None:
         super().__init__()
         self.table = table  # the chosen CloudTrail table: queries are written for its partitions
+        self.window = window  # the incident window: the parameters' defaults, and where presets end
         self.queries, self.errors = load_library(user_query_dirs(settings))  # as `ctui queries list`
         self.shown: list[LibraryQuery] = []
         self.picked: LibraryQuery | None = None  # the query whose SQL was inserted
@@ -91,7 +95,7 @@ class LibraryScreen(PickerKeys, ModalScreen[str | None]):
         if not query.params:
             self.dismiss(render(query, table_info=self.table))
             return
-        self.app.push_screen(ParamsScreen(query, self.table), self._filled)
+        self.app.push_screen(ParamsScreen(query, self.table, self.window), self._filled)
 
     def _filled(self, sql: str | None) -> None:
         if sql:
@@ -130,10 +134,17 @@ class ParamsScreen(ModalScreen[str | None]):
         Binding("escape", "dismiss_none", "Back", id="params.back"),
     ]
 
-    def __init__(self, query: LibraryQuery, table: TableInfo | None = None) -> None:
+    def __init__(
+        self, query: LibraryQuery, table: TableInfo | None = None, window: WindowContext | None = None
+    ) -> None:
         super().__init__()
         self.library_query = query
         self.table = table
+        self.window = window
+        # the incident window's values replace the query's own window defaults
+        self.defaults = {p.name: p.default for p in query.params}
+        if window is not None and query.has_window:
+            self.defaults.update(window.params())
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -150,19 +161,26 @@ class ParamsScreen(ModalScreen[str | None]):
             )
             with VerticalScroll():
                 for param in q.params:
-                    yield Label(plain(f"{param.name} ({param.kind}) {param.description}"))
+                    yield Label(plain(f"{param.name} ({param.kind}) {self._describe(param)}"))
                     yield self._field(param)
             yield Static("", id="params-error")
         yield Footer()
 
+    def _describe(self, param: Param) -> str:
+        if param.kind == "window" and self.window is not None:
+            end = "the newest data" if self.window.at_data else "now"
+            return f"from the incident window (F6), ending at {end}; start/end win over it"
+        return param.description
+
     def _field(self, param: Param) -> Input | Select[str]:
         field_id = f"param-{param.name}"
+        default = self.defaults.get(param.name, param.default)
         if param.kind == "window":
             # in their natural order, so the arrows step shorter / longer
-            presets = list(dict.fromkeys([*WINDOW_PRESETS, *([param.default] if param.default else [])]))
+            presets = list(dict.fromkeys([*WINDOW_PRESETS, *([default] if default else [])]))
             return ChoiceField(
                 [(p, p) for p in presets],
-                value=param.default or presets[0],
+                value=default or presets[0],
                 allow_blank=False,
                 id=field_id,
                 compact=True,
@@ -172,7 +190,7 @@ class ParamsScreen(ModalScreen[str | None]):
             return ChoiceField(
                 [(c, c) for c in param.choices], value=default, allow_blank=False, id=field_id, compact=True
             )
-        return Input(param.default, placeholder=param.description, id=field_id, compact=True)
+        return Input(default, placeholder=param.description, id=field_id, compact=True)
 
     def on_mount(self) -> None:
         first = self.query("Input, Select")
@@ -192,8 +210,9 @@ class ParamsScreen(ModalScreen[str | None]):
         self.action_submit()
 
     def action_submit(self) -> None:
+        anchor = self.window.anchor if self.window is not None else None
         try:
-            sql = render(self.library_query, self.values(), table_info=self.table)
+            sql = render(self.library_query, self.values(), now=anchor, table_info=self.table)
         except ValueError as exc:
             self.query_one("#params-error", Static).update(plain(str(exc), style="bold red"))
             return

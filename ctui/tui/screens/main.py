@@ -32,6 +32,7 @@ from ctui.tui.widgets.status import StatusLine
 from ctui.viewstack import View
 
 if TYPE_CHECKING:
+    from ctui.incident_window import IncidentWindow
     from ctui.tui.app import CtuiApp
 
 LAYOUTS = ("normal", "editor", "results")
@@ -75,6 +76,14 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
             "f8,ctrl+l", "library", "Library", id="library.open", tooltip="Pick a query from the library"
         ),
         Binding("f9", "history", "History", id="history.open", tooltip="Reopen a query from the history"),
+        Binding(
+            "f6",
+            "window",
+            "Window",
+            priority=True,  # over the editor's own F6 (select line)
+            id="window.open",
+            tooltip="The incident window the starter and library queries read",
+        ),
         Binding(
             "ctrl+b",
             "toggle_catalog",
@@ -289,13 +298,27 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         if sql:
             self.put_sql(sql, replace=True)
 
+    def action_window(self) -> None:
+        from ctui.tui.screens.window import WindowScreen
+
+        context = self.app.window_context
+        if context is None:
+            self.notify_user("The engine is not ready yet.", "warning")
+            return
+
+        def picked(window: IncidentWindow | None) -> None:
+            if window is not None:
+                self.app.set_window(window)
+
+        self.app.push_screen(WindowScreen(context), picked)
+
     def action_library(self) -> None:
         self.app.with_table(self._open_library)
 
     def _open_library(self, table: TableInfo | None) -> None:
         from ctui.tui.screens.library import LibraryScreen
 
-        library = LibraryScreen(self.app.settings, table)
+        library = LibraryScreen(self.app.settings, table, self.app.window_context)
 
         def inserted(sql: str | None) -> None:
             if sql and library.picked is not None:

@@ -11,12 +11,13 @@ from ctui.tui.safe import escape_controls
 
 
 class EngineHeader(Static):
-    """`ctui  session $0.0001 · 12.00 MB · 3 queries │ DEMO /path` (spend first: never cut off)."""
+    """`ctui  session $0.0001 · 12.00 MB · 3 queries │ 7d to newest data · … │ DEMO /path` (spend first)."""
 
     engine_text: reactive[str] = reactive("starting…")
     spent_usd: reactive[float] = reactive(0.0)
     spent_bytes: reactive[int] = reactive(0)
     queries: reactive[int] = reactive(0)
+    window_text: reactive[str] = reactive("")  # the incident window (ctui.incident_window)
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -25,6 +26,9 @@ class EngineHeader(Static):
         text.append(format_cost(self.spent_usd), style="bold")
         noun = "query" if self.queries == 1 else "queries"
         text.append(f" · {format_bytes(self.spent_bytes)} · {self.queries} {noun}", style="dim")
+        if self.window_text:
+            text.append("  │  ", style="dim")
+            text.append(escape_controls(self.window_text), style="bold")
         text.append("  │  ", style="dim")
         text.append(escape_controls(self.engine_text))
         return text
