@@ -36,7 +36,9 @@ async def test_starts_focused_on_a_starter_query_of_the_newest_day(make_tui, dem
         text = app.main.editor.text
         assert "FROM cloudtrail_logs" in text
         # the incident window: 7 days ending at the newest delivered file (just after the last day)
-        assert "eventtime < '2024-06-13T00:10:00Z'" in text and "'2024/06/06'" in text
+        anchor = app.window_context.anchor
+        assert anchor.date().isoformat() == "2024-06-13"  # minutes after the last day of data
+        assert f"eventtime < '{anchor:%Y-%m-%dT%H:%M:%SZ}'" in text and "'2024/06/06'" in text
         assert "7d to newest data" in app.main.header_bar.window_text
         assert str(demo_tree) in app.main.header_bar.engine_text
         assert app.focused is app.main.editor
@@ -217,8 +219,10 @@ async def test_f6_sets_the_incident_window_for_the_header_starter_and_library(ma
         assert "same 4 days of data as 7d" in str(presets.get_option("30d").prompt)
         await pilot.press("up", "enter")  # 7d → 24h
         await wait_for(pilot, lambda: app.screen is app.main, "the main screen")
-        assert app.main.header_bar.window_text.startswith("24h to newest data · 06-12 00:10")
-        assert "eventtime >= '2024-06-12T00:10:00Z'" in app.main.editor.text  # the untouched starter follows
+        anchor = app.window_context.anchor
+        assert app.main.header_bar.window_text.startswith(f"24h to newest data · 06-12 {anchor:%H:%M}")
+        # the untouched starter follows
+        assert f"eventtime >= '2024-06-12T{anchor:%H:%M}:00Z'" in app.main.editor.text
         await pilot.press("f6")
         await wait_for(pilot, lambda: isinstance(app.screen, WindowScreen), "the window picker")
         await pilot.press("tab", *"2024-06-10", "tab", *"2024-06-10", "enter")

@@ -80,7 +80,6 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
             "f6",
             "window",
             "Window",
-            priority=True,  # over the editor's own F6 (select line)
             id="window.open",
             tooltip="The incident window the starter and library queries read",
         ),

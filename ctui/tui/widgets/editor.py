@@ -36,6 +36,8 @@ class SqlEditor(TextArea):
             id="editor.complete",
             tooltip="Complete tables, columns, struct fields and CloudTrail values",
         ),
+        # F6 is the incident window everywhere (TextArea binds it to "select line")
+        Binding("f6", "screen.window", "Window", show=False, id="editor.window"),
     ]
 
     @dataclass
