@@ -94,10 +94,17 @@ IDENTITY = {
     "access_denied_burst": "principal_arn",
     "failed_logins": "source_ip",
     "sg_open_and_access_key": "principal_arn",
+    "exfiltration": "source_ip",
+    "whois_intrusion": "source_ip",
+    "identity_center_session": "principal_arn",
+    "exfiltration_flows": "dstaddr",
+    "port_scan": "srcaddr",
+    "exfiltration_requests": "remoteip",
+    "s3_slowdown": "errorcode",
 }
 # A value the user carries in from an earlier result (F8 on a cell pre-fills it); other parameters keep
 # their defaults. Without it `access-key-activity` lists every key, and the incident's is far down.
-CARRIED = {"access_key": "access_key_id", "ip": "source_ip"}
+CARRIED = {"access_key": "access_key_id", "ip": "source_ip", "srcaddr": "srcaddr", "dstaddr": "dstaddr"}
 # Opened at several hours: before the first day's early incidents would fall out of a clock-relative
 # window (03:41), after, and days later (a tree synced once and investigated later).
 CLOCKS = [(0, 0, 5), (0, 3, 30), (0, 3, 55), (0, 12, 0), (0, 23, 59), (1, 9, 0), (6, 18, 30)]
@@ -107,6 +114,7 @@ def test_every_incident_is_found_by_its_query_with_default_parameters(
     engine: Any, demo_tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     manifest = json.loads((demo_tree / "ctui-demo.json").read_text())
+    planted = {**manifest["incidents"], **manifest.get("other_logs", {}).get("incidents", {})}
     end = dt.date.fromisoformat(manifest["end"]) + dt.timedelta(days=1)
     monkeypatch.setattr("ctui.library_params.datetime", FixedNow)
     queries = [q for q in load_library()[0] if q.incident]
@@ -118,13 +126,17 @@ def test_every_incident_is_found_by_its_query_with_default_parameters(
         assert at_data
         window = iw.default_for(engine)
         for query in queries:
-            incident = manifest["incidents"][query.incident]
-            carried = {p.name: incident[CARRIED[p.name]] for p in query.params if p.name in CARRIED}
+            incident = planted[query.incident]
+            carried = {
+                p.name: incident[CARRIED[p.name]]
+                for p in query.params
+                if p.name in CARRIED and CARRIED[p.name] in incident
+            }
             rendered[query.name].add(render(query, {**window.params(), **carried}, now=anchor))
     for query in queries:
         assert len(rendered[query.name]) == 1, f"{query.name} depends on the clock"
         rows = run_sql(engine, rendered[query.name].pop())
-        wanted = manifest["incidents"][query.incident][IDENTITY[query.incident]]
+        wanted = planted[query.incident][IDENTITY[query.incident]]
         found = [r for r in rows if any(isinstance(v, str) and wanted in v for v in r.values())]
         assert found, f"{query.name} does not find {query.incident} ({wanted})"
 
