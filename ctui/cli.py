@@ -195,9 +195,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except BrokenPipeError:
         return _stdout_closed()
-    except KeyboardInterrupt:
-        print("ctui: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP where a command raises them
+        from ctui.session.signals import exit_code
+
+        _say("interrupted", 0)
+        return exit_code(exc)
     except OSError as exc:
         if exc.errno == errno.EPIPE:
             return _stdout_closed()

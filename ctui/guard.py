@@ -9,9 +9,9 @@ An *unknown* size (Athena, when the identity may not list the log bucket) cannot
 - with `--max-bytes`: refused (nothing proves the scan is under the limit);
 - a partition-constrained query: treated as above the warning level (confirm / `--yes`); the
   message says why the size is unknown and how many partitions the query selects;
-- a full scan: refused unless `--yes` (the TUI refuses it: add a partition condition). It is only
-  a warning when the workgroup's per-query cutoff is at or below the block level, because Athena
-  then cancels the query before it can cost more than the block level allows;
+- a full scan: the same, with a message saying it may scan past the block level (the TUI asks,
+  `ctui run` needs `--yes`); unless the workgroup's per-query cutoff is at or below the block
+  level, since Athena then cancels the query before it can cost more than the block level allows;
 - with both thresholds disabled the guard stays out of the way, as it does for measured sizes.
 Measured tables still count: if they alone exceed the block level, the query is blocked.
 
@@ -107,9 +107,9 @@ def _check_unknown(
         message = (
             f"{size}; {cap}, so it may scan past the guard's block level "
             f'{format_bytes(guard.block_bytes)}: add a partition condition (day or "timestamp"), '
-            "or run it with `ctui run --yes`"
+            "or confirm (`ctui run --yes`)"
         )
-        return GuardDecision(WARN, message, confirmed=True) if yes else GuardDecision(BLOCK, message)
+        return GuardDecision(WARN, message, confirmed=yes)
     return GuardDecision(WARN, f"{size}; treated as above the warning level ({cap})", confirmed=yes)
 
 

@@ -45,10 +45,13 @@ CREATE TABLE IF NOT EXISTS queries (
     engine_ms INTEGER,
     elapsed_ms INTEGER,
     rows INTEGER,
-    error TEXT
+    error TEXT,
+    pid INTEGER
 );
 CREATE INDEX IF NOT EXISTS queries_started ON queries (started_at);
 """
+UNFINISHED = ("RUNNING", "QUEUED")
+INTERRUPTED = "INTERRUPTED"  # the process ended before the query did, and its final state is unknown
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,11 @@ class HistoryEntry:
     elapsed_ms: int | None
     rows: int | None
     error: str | None
+    pid: int | None = None  # the ctui process that ran it (finds entries a killed process left open)
+
+    @property
+    def unfinished(self) -> bool:
+        return self.state in UNFINISHED
 
     @property
     def started(self) -> dt.datetime:
@@ -109,6 +117,9 @@ class History:
             if problem != "ok":
                 raise sqlite3.DatabaseError(f"the database is damaged: {problem}")
             have = {row[1] for row in con.execute("PRAGMA table_info(queries)")}
+            if "pid" not in have and "sql" in have:  # a history written before ctui recorded its process
+                con.execute("ALTER TABLE queries ADD COLUMN pid INTEGER")
+                have.add("pid")
             missing = sorted(set(HistoryEntry.__dataclass_fields__) - have)
             if missing:
                 raise sqlite3.DatabaseError(f"not a ctui history (no column {', '.join(missing)})")
@@ -139,9 +150,9 @@ class History:
         with self._connect() as con:
             cur = con.execute(
                 "INSERT INTO queries (session, started_at, engine, engine_description, query_id, sql, state,"
-                " estimated_bytes) VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?)",
+                " estimated_bytes, pid) VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?)",
                 (self.session, started_at or time.time(), engine, engine_description, query_id, sql,
-                 estimated_bytes),
+                 estimated_bytes, os.getpid()),
             )
             return int(cur.lastrowid or 0)
 
@@ -170,6 +181,23 @@ class History:
                 (time.time(), reason, entry_id),
             )
         return entry_id
+
+    def record_interrupted(self, entry_id: int, reason: str) -> None:
+        """A query whose process ended before it did, and whose final state cannot be asked."""
+        with self._connect() as con:
+            con.execute(
+                "UPDATE queries SET state=?, finished_at=COALESCE(finished_at, ?), error=? WHERE id=?",
+                (INTERRUPTED, time.time(), reason, entry_id),
+            )
+
+    def orphans(self) -> list[HistoryEntry]:
+        """Entries left RUNNING/QUEUED by a process that no longer runs (killed, terminal gone)."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT * FROM queries WHERE state IN (?, ?) ORDER BY id", UNFINISHED
+            ).fetchall()
+        entries = [HistoryEntry(**dict(row)) for row in rows]
+        return [e for e in entries if e.pid != os.getpid() and not _alive(e.pid)]
 
     def get(self, entry_id: int) -> HistoryEntry | None:
         with self._connect() as con:
@@ -253,3 +281,16 @@ def _disk_trouble(exc: sqlite3.Error) -> bool:
     """Errors of the disk, not of the file: moving the file aside would not help."""
     text = str(exc).lower()
     return any(words in text for words in ("disk is full", "disk i/o", "readonly", "read-only", "locked"))
+
+
+def _alive(pid: int | None) -> bool:
+    """Whether process `pid` still runs (None: an entry from before pids were recorded)."""
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, owned by someone else
+        return True
+    return True

@@ -7,9 +7,10 @@ import json
 import sys
 
 from ctui.cli import read_sql
-from ctui.commands.headless import EngineError, blocking_findings, describe_finding, fail, open_engine
+from ctui.commands.headless import EngineError, fail, open_engine
 from ctui.config import Settings
 from ctui.engines.pricing import describe_estimate, format_bytes
+from ctui.session.preflight import Verdict, decide, describe_finding, lint_findings
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
@@ -19,7 +20,8 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     except EngineError as exc:
         return fail(str(exc), 2)
     try:
-        blocking = [f for f in blocking_findings(sql, engine.catalog(), True) if f.rule == "syntax"]
+        findings = lint_findings(sql, engine.catalog(), allow_write=True)
+        blocking = [f for f in findings if f.rule == "syntax"]
         if blocking:
             return fail("\n".join(describe_finding(f) for f in blocking))
         estimate = engine.estimate(sql)
@@ -27,8 +29,10 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         return fail(str(exc))
     finally:
         engine.close()
+    # What `ctui run` and the TUI would decide on this size (lint aside: `ctui lint` says that).
+    verdict, reason = decide(estimate, settings.guard)
     if args.format == "json":
-        json.dump(estimate.to_json(), sys.stdout)
+        json.dump(estimate.to_json() | {"guard": {"verdict": verdict.value, "reason": reason}}, sys.stdout)
         sys.stdout.write("\n")
         return 0
     print(f"{describe_estimate(estimate)} at Athena's price")
@@ -50,4 +54,6 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     if estimate.cutoff_bytes is not None:  # Athena: the workgroup's BytesScannedCutoffPerQuery
         limit = format_bytes(estimate.cutoff_bytes)
         print(f"workgroup limit: {limit} per query (Athena cancels queries above it)")
+    if verdict is not Verdict.RUN:
+        print(f"guard: {'asks first' if verdict is Verdict.ASK else 'refuses'}: {reason}")
     return 0

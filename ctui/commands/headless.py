@@ -1,4 +1,4 @@
-"""What `ctui run` and `ctui estimate` share: opening the engine, progress on stderr, the lint gate."""
+"""What `ctui run` and `ctui estimate` share: opening the engine and the history, progress on stderr."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import IO
 
 from ctui.config import Settings
 from ctui.engines import Engine, EngineError, make_engine
-from ctui.model import Catalog, Finding, Severity
-
-# Findings that stop a query before it reaches the engine.
-BLOCKING_RULES = ("syntax", "read-only", "local-file-access")
+from ctui import history
+from ctui.history import History
 
 
 class StderrProgress:
@@ -40,28 +38,9 @@ def open_engine(args: argparse.Namespace, settings: Settings) -> Engine:
     return make_engine(args, settings, progress=StderrProgress())
 
 
-def blocking_findings(sql: str, catalog: Catalog | None, allow_write: bool) -> list[Finding]:
-    """Syntax, write and file-access findings, which stop the query (other rules only advise)."""
-    try:
-        from ctui.sql.lint import lint
-    except ImportError:  # the linter is optional for running: fall back to a parse check
-        return _parse_check(sql)
-    findings = lint(sql, catalog, allow_write=allow_write)
-    return [f for f in findings if f.severity is Severity.ERROR and f.rule in BLOCKING_RULES]
-
-
-def describe_finding(finding: Finding) -> str:
-    return f"{finding.line}:{finding.col}: {finding.rule}: {finding.message}"
-
-
-def _parse_check(sql: str) -> list[Finding]:
-    from ctui.sql.transpile import SqlError, parse
-
-    try:
-        parse(sql)
-    except SqlError as exc:
-        return [Finding("syntax", Severity.ERROR, str(exc))]
-    return []
+def open_history() -> History | None:
+    """The query history; None (and a note) when it cannot be had (a read-only home runs anyway)."""
+    return history.open_history(say=lambda text: print(f"ctui: {text}", file=sys.stderr))
 
 
 def fail(message: str, code: int = 1) -> int:
@@ -69,4 +48,4 @@ def fail(message: str, code: int = 1) -> int:
     return code
 
 
-__all__ = ["EngineError", "StderrProgress", "blocking_findings", "describe_finding", "fail", "open_engine"]
+__all__ = ["EngineError", "StderrProgress", "fail", "open_engine", "open_history"]

@@ -1,88 +1,84 @@
-"""`ctui run`: lint, estimate, guard, run, print. Results on stdout, status and errors on stderr.
+"""`ctui run`: a printer over the session. Results on stdout, status and errors on stderr.
 
 Exit codes: 0 success, 1 query error (lint, guard, failed or cancelled query), 2 usage error,
-130 interrupted (the running query is cancelled first).
+128 + N when signal N stopped it (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP): the running query is
+cancelled and its history entry made final first.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from typing import Any
 
-from ctui import guard
 from ctui.cli import read_sql
 from ctui.commands import results_format
-from ctui.commands.headless import EngineError, blocking_findings, describe_finding, fail, open_engine
+from ctui.commands.headless import EngineError, fail, open_engine, open_history
 from ctui.config import Settings
-from ctui.engines import Engine
 from ctui.engines.pricing import format_bytes, format_cost
-from ctui.model import Estimate, QueryHandle, QueryState, QueryStatus
+from ctui.model import Estimate, QueryState, QueryStatus
+from ctui.session import Run, Session, Verdict, signals
 
-POLL_FIRST_S = 0.02
-POLL_MAX_S = 1.0
 ODD_FILES_SHOWN = 10  # odd files named on stderr (all of them in --format json)
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
     sql = read_sql(args)
-    try:
-        engine = open_engine(args, settings)
-    except EngineError as exc:
-        return fail(str(exc), 2)
-    try:
-        return _run(engine, sql, args, settings)
-    finally:
-        engine.close()
-
-
-def _run(engine: Engine, sql: str, args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        blocking = blocking_findings(sql, engine.catalog(), settings.allow_write)
-        if blocking:
-            return fail("\n".join(describe_finding(f) for f in blocking))
-        estimate = engine.estimate(sql)
-    except EngineError as exc:
-        return fail(str(exc))
-    decision = guard.check(estimate, settings.guard, args.max_bytes, args.yes)
-    if decision.level == guard.BLOCK:
-        return fail(f"refusing to run: {decision.message}")
-    if not decision.allowed:
-        return fail(f"{decision.message}; pass --yes to run it anyway")
-    if not estimate.known:  # run with --yes: say once what was accepted
-        print(f"ctui: running anyway (--yes): {decision.message}", file=sys.stderr)
     limit = args.limit if args.limit is not None else settings.result_row_limit
     if limit < 0:
         return fail("--limit must be 0 or more", 2)
-    if getattr(engine, "row_cap", limit) < limit:
-        engine.row_cap = limit  # type: ignore[attr-defined]
+    with signals.raised_as_exceptions():
+        try:
+            engine = open_engine(args, settings)
+        except EngineError as exc:
+            return fail(str(exc), 2)
+        session = Session(settings, open_history(), engine=engine)
+        try:
+            return _run(session, sql, args, limit)
+        except KeyboardInterrupt as exc:  # before or after the query: nothing of ours runs
+            print("\nctui: interrupted", file=sys.stderr)
+            return signals.exit_code(exc)
+        finally:
+            session.close()
+
+
+def _run(session: Session, sql: str, args: argparse.Namespace, limit: int) -> int:
+    session.reconcile()
     try:
-        handle = engine.submit(sql)
+        check = session.preflight(sql, max_bytes=args.max_bytes)
     except EngineError as exc:
         return fail(str(exc))
+    if check.verdict is Verdict.REFUSE:
+        session.refused(check)
+        return fail(f"refusing to run: {check.reason}")
+    if not check.allowed(confirmed=args.yes):
+        session.refused(check, f"{check.reason} (not confirmed: no --yes)")
+        return fail(f"{check.reason}; pass --yes to run it anyway")
+    if check.verdict is Verdict.ASK:  # run with --yes: say once what was accepted
+        print(f"ctui: running anyway (--yes): {check.reason}", file=sys.stderr)
+    run: Run | None = None
     try:
-        status = _wait(engine, handle)
-    except KeyboardInterrupt:
-        try:
-            engine.cancel(handle)
-        except EngineError as exc:  # Athena unreachable: the user must stop it by its id
-            return fail(f"interrupted; could not cancel query {handle.query_id}: {exc}", 130)
-        print(f"\nctui: interrupted; cancelled query {handle.query_id}", file=sys.stderr)
-        return 130
-    except EngineError as exc:  # polling failed for good (Athena's message names the query id)
-        return fail(str(exc))
+        run = session.start(check, row_limit=limit)
+        if run.handle is None:
+            return fail(run.status.error.message if run.status.error else "the query did not start")
+        status = _follow(session, run)
+    except KeyboardInterrupt as exc:
+        if run is None:
+            raise
+        session.stop_all()  # the signal may have come before the query was followed
+        return _interrupted(run, exc)
+    estimate = check.estimate
     _summary(status, estimate)
     if status.state is not QueryState.SUCCEEDED:
         reason = status.error.message if status.error else status.state_reason or status.state.value
         return fail(f"query {status.state.value.lower()} (query id {status.query_id}): {reason}")
     try:
-        result = engine.results(handle, limit)
+        result = session.results(run, limit)
     except EngineError as exc:  # e.g. Athena: no s3:GetObject on the results location
         return fail(str(exc))
     out = sys.stdout
     if args.format == "json":
-        results_format.write_json(out, result.table, result.truncated, _stats(engine, status, estimate))
+        results_format.write_json(out, result.table, result.truncated, _stats(session, status, estimate))
     elif args.format == "csv":
         results_format.write_csv(out, result.table, escape=out.isatty())
     else:
@@ -93,16 +89,14 @@ def _run(engine: Engine, sql: str, args: argparse.Namespace, settings: Settings)
     return 0
 
 
-def _wait(engine: Engine, handle: QueryHandle) -> QueryStatus:
+def _follow(session: Session, run: Run) -> QueryStatus:
+    """Print progress on stderr (a live line on a TTY) until the query is final."""
     live = sys.stderr.isatty()
-    delay = POLL_FIRST_S
     said = None
-    while True:
-        status = engine.poll(handle)  # a transient error returns the last status: keep polling
+    status = run.status
+    for status in session.follow(run):
         if status.finished:
-            if live:
-                sys.stderr.write("\r\x1b[K")
-            return status
+            break
         if status.state_reason and status.state_reason != said:  # e.g. Athena unreachable, retrying
             said = status.state_reason
             sys.stderr.write(("\r\x1b[K" if live else "") + f"ctui: {results_format.safe_text(said)}\n")
@@ -110,16 +104,27 @@ def _wait(engine: Engine, handle: QueryHandle) -> QueryStatus:
             sys.stderr.write(f"\r\x1b[K{status.state.value} {status.elapsed_ms / 1000:.1f}s "
                              f"{format_bytes(status.bytes_scanned)} {format_cost(status.cost_usd)}")
             sys.stderr.flush()
-        _pause(delay)
-        delay = min(delay * 1.5, POLL_MAX_S)
+    if live:
+        sys.stderr.write("\r\x1b[K")
+    return status
 
 
-def _pause(seconds: float) -> None:
-    """Between polls; Ctrl-C lands here most of the time."""
-    time.sleep(seconds)
+def _interrupted(run: Run, exc: KeyboardInterrupt) -> int:
+    """The session cancelled the query on the way out; say what became of it."""
+    code = signals.exit_code(exc)
+    what = "interrupted" if code == 130 else f"stopped by {exc}"
+    if run.status.state is QueryState.CANCELLED:
+        print(f"\nctui: {what}; cancelled query {run.query_id}", file=sys.stderr)
+    elif run.status.finished:
+        print(f"\nctui: {what}; query {run.query_id} had already ended ({run.status.state.value})",
+              file=sys.stderr)
+    else:
+        print(f"\nctui: {what}; could not confirm that query {run.query_id} stopped: "
+              "it is in the history, and the next start of ctui asks again", file=sys.stderr)
+    return code
 
 
-def _summary(status: QueryStatus, estimate: Estimate) -> None:
+def _summary(status: QueryStatus, estimate: Estimate | None) -> None:
     parts = [f"{status.state.value} in {status.elapsed_ms / 1000:.2f} s",
              f"scanned {format_bytes(status.bytes_scanned)}", format_cost(status.cost_usd)]
     if status.files_read is not None:
@@ -129,7 +134,7 @@ def _summary(status: QueryStatus, estimate: Estimate) -> None:
         if status.records_skipped:
             files += f", {status.records_skipped} records or lines skipped"
         parts.append(files)
-    if estimate.full_scan:
+    if estimate is not None and estimate.full_scan:
         parts.append("full scan: the query constrains no partition")
     print("ctui: " + " · ".join(parts), file=sys.stderr)
     for odd in status.odd_files[:ODD_FILES_SHOWN]:
@@ -139,14 +144,15 @@ def _summary(status: QueryStatus, estimate: Estimate) -> None:
         print(f"ctui:   … and {more} more odd files (--format json lists them all)", file=sys.stderr)
 
 
-def _stats(engine: Engine, status: QueryStatus, estimate: Estimate) -> dict[str, Any]:
+def _stats(session: Session, status: QueryStatus, estimate: Estimate | None) -> dict[str, Any]:
+    known = estimate is not None and estimate.known
     stats: dict[str, Any] = {
-        "engine": engine.name,
+        "engine": session.engine.name,
         "state": status.state.value,
         "query_id": status.query_id,
         "bytes_scanned": status.bytes_scanned,
         "cost_usd": status.cost_usd,
-        "estimated_bytes": estimate.bytes if estimate.known else None,  # None: size unknown
+        "estimated_bytes": estimate.bytes if known and estimate is not None else None,  # None: unknown
         "queue_ms": status.queue_ms,
         "engine_ms": status.engine_ms,
     }

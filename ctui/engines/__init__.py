@@ -68,7 +68,10 @@ def make_engine(
 
     if kind == "local":
         root = Path(getattr(args, "local", None) or settings.local_path or "").expanduser()
-        return LocalEngine(root, aliases=aliases, price_per_tb=settings.price_per_tb, cache_dir=local_cache())
+        return LocalEngine(
+            root, aliases=aliases, price_per_tb=settings.price_per_tb, cache_dir=local_cache(),
+            row_cap=settings.result_row_limit,
+        )  # fmt: skip
     from ctui.cloudtrail.demo import ensure_demo_dataset
 
     explicit = getattr(args, "demo", False) or settings.engine == "demo"
@@ -76,8 +79,9 @@ def make_engine(
         say(f"ctui: no engine configured, using the local engine on the demo dataset in {cache_dir()}")
     root = ensure_demo_dataset(progress=progress)
     return LocalEngine(
-        root, aliases=aliases, price_per_tb=settings.price_per_tb, demo=True, cache_dir=local_cache()
-    )
+        root, aliases=aliases, price_per_tb=settings.price_per_tb, demo=True, cache_dir=local_cache(),
+        row_cap=settings.result_row_limit,
+    )  # fmt: skip
 
 
 def local_cache() -> Path:

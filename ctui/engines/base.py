@@ -1,14 +1,37 @@
-"""The Engine protocol: what the CLI and the TUI need from Athena and from the local engine."""
+"""The Engine protocol: what the CLI and the TUI need from Athena and from the local engine.
+
+Front ends do not call it directly: `ctui.session` does (preflight, submission, following, results).
+"""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from ctui.model import Catalog, Estimate, QueryHandle, QueryResult, QueryStatus
+from ctui.model import Catalog, Estimate, QueryHandle, QueryResult, QueryStatus, TableInfo
 
 
 class EngineError(Exception):
-    """A problem the user can act on (credentials, configuration, missing data): one clear paragraph."""
+    """A problem the user can act on (credentials, configuration, missing data): one clear paragraph.
+
+    `category` is the QueryError category a query that fails this way gets (USER: fix the query or
+    the setup; SYSTEM/OTHER: the engine's side).
+    """
+
+    category = "USER"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A query planned once: its estimate, and what the engine reuses when it is submitted.
+
+    `plan` is the engine's own (the local engine's selected files); a front end never looks inside.
+    """
+
+    sql: str
+    estimate: Estimate
+    plan: object | None = field(default=None, compare=False, repr=False)
 
 
 class Engine(Protocol):
@@ -21,13 +44,36 @@ class Engine(Protocol):
 
     def catalog(self) -> Catalog: ...
 
-    def estimate(self, sql: str) -> Estimate:
-        """Upper bound of bytes and cost before running; raises EngineError when it cannot tell."""
+    def tables(self, database: str) -> tuple[TableInfo, ...]:
+        """The tables of one database (Athena lists other databases only when asked)."""
         ...
 
-    def submit(self, sql: str) -> QueryHandle: ...
+    def prepare(self, sql: str) -> Prepared:
+        """Plan the query once: its estimate, and the plan `submit(prepared=…)` reuses.
+
+        Raises EngineError when it cannot tell (the size is then unknown to the guard).
+        """
+        ...
+
+    def estimate(self, sql: str) -> Estimate:
+        """Upper bound of bytes and cost before running (`prepare(sql).estimate`)."""
+        ...
+
+    def submit(
+        self, sql: str, *, prepared: Prepared | None = None, row_limit: int | None = None
+    ) -> QueryHandle:
+        """Start the query; `prepared` (same SQL) skips planning again, `row_limit` caps kept rows."""
+        ...
 
     def poll(self, handle: QueryHandle) -> QueryStatus: ...
+
+    def next_poll(self, handle: QueryHandle) -> float:
+        """Seconds before another poll can tell something new (Athena's backoff)."""
+        ...
+
+    def finished_event(self, handle: QueryHandle) -> threading.Event | None:
+        """An event set when the query finishes, for engines that know (local); None: poll (Athena)."""
+        ...
 
     def results(self, handle: QueryHandle, limit: int = 10_000) -> QueryResult: ...
 

@@ -5,6 +5,7 @@ Built by `make_app(settings, engine_factory)` so tests inject both (posting's st
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -20,6 +21,8 @@ from ctui.config import Settings
 from ctui.engines.base import Engine
 from ctui.history import History
 from ctui.model import Catalog, TableInfo
+from ctui.session import Session
+from ctui.session.signals import STOP_SIGNALS
 from ctui.tables import TableChoice
 from ctui.tui import jobs, themes
 from ctui.tui import messages as m
@@ -63,6 +66,7 @@ class CtuiApp(App[int]):
         self.settings = settings
         self.engine_factory = engine_factory
         self.history = history
+        self.session = Session(settings, history)
         self.engine: Engine | None = None
         self.catalog: Catalog | None = None
         self.table: TableInfo | None = None  # the CloudTrail table generated queries read
@@ -72,6 +76,7 @@ class CtuiApp(App[int]):
         self.initial_sql = initial_sql
         self.ui_state = state or UiState.load()
         self.requested_theme = theme or self.ui_state.theme or settings.theme
+        self._signals: list[int] = []
         self.loaded_themes = themes.load_themes()
         for loaded in self.loaded_themes:
             self.register_theme(loaded)
@@ -92,6 +97,30 @@ class CtuiApp(App[int]):
             self.call_after_refresh(self._check_keymap)
         # After the first frame: importing DuckDB or boto3 in the worker would compete with it for the GIL.
         self.call_after_refresh(self.build_engine)
+        self._handle_signals()
+
+    # -- signals: SIGTERM, SIGHUP (the terminal went away), SIGINT from outside ------------------
+    def _handle_signals(self) -> None:
+        """Stop signals end the app, after the running query is cancelled and recorded."""
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self._signalled, signum)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
+                continue
+            self._signals.append(signum)
+
+    def _forget_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in self._signals:
+            loop.remove_signal_handler(signum)
+        self._signals.clear()
+
+    def _signalled(self, signum: int) -> None:
+        # First, while the loop still runs and before the screen is touched (the terminal may be
+        # gone): cancel and record. Then leave.
+        self.session.stop_all()
+        self.exit(128 + signum)
 
     def _apply_requested_theme(self) -> None:
         for error in themes.load_errors[:3]:  # a broken theme file is skipped, and said so
@@ -127,7 +156,7 @@ class CtuiApp(App[int]):
     # -- engine ----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="engine", name="engine")
     def build_engine(self) -> None:
-        jobs.build_engine(self.engine_factory, self.post_message)
+        jobs.build_engine(self.session, self.engine_factory, self.post_message)
 
     def on_engine_progressed(self, message: m.EngineProgressed) -> None:
         self.main.status_line.say(f"{message.text} ({message.fraction:.0%})", "dim")
@@ -268,9 +297,8 @@ class CtuiApp(App[int]):
             pass
 
     def on_unmount(self) -> None:
-        engine = self.engine
-        if engine is not None:
-            jobs.safely(engine.close)
+        self._forget_signals()
+        self.session.close()  # a query still running is cancelled and its history entry made final
 
 
 def make_app(

@@ -9,6 +9,7 @@ from textual.message import Message
 
 from ctui.engines.base import Engine
 from ctui.model import Catalog, Estimate, Finding, QueryHandle, QueryResult, QueryStatus
+from ctui.session import Preflight
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -59,14 +60,10 @@ class EstimateFinished(Message):
 
 @dataclass
 class RunChecked(Message):
-    """Lint and cost guard verdict for a query about to run."""
+    """The session's decision (lint, estimate, cost guard) on a query about to run."""
 
     view_id: int
-    sql: str
-    estimate: Estimate | None
-    decision: Any  # ctui.guard.GuardDecision | None
-    blocking: list[Finding]
-    estimate_error: str | None = None
+    preflight: Preflight
 
 
 @dataclass

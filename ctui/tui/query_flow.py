@@ -15,6 +15,7 @@ from rich.text import Text
 from ctui.drilldown import title_for
 from ctui.engines.pricing import describe_estimate
 from ctui.model import Finding, QueryHandle, QueryState, QueryStatus
+from ctui.session import Preflight, Verdict
 from ctui.tui import jobs
 from ctui.tui import messages as m
 from ctui.tui.safe import escape_controls
@@ -99,15 +100,7 @@ class QueryFlow:
         self.running_view = view.id
         self.status_line.say("checking: lint, estimate, cost guard…", "dim")
         self.run_worker(
-            partial(
-                jobs.check_run,
-                engine,
-                self.app.catalog,
-                self.app.settings,
-                view.id,
-                view.sql,
-                self.post_message,
-            ),
+            partial(jobs.check_run, self.app.session, view.id, view.sql, self.post_message),
             thread=True,
             exclusive=True,
             exit_on_error=False,
@@ -131,52 +124,48 @@ class QueryFlow:
         view = self.view_stack.find(message.view_id)
         if view is None or self.running_view != view.id:
             return
-        if message.blocking:
-            self._refuse(view, message.blocking[0].message, message.blocking)
+        check = message.preflight
+        view.estimate = check.estimate
+        if check.verdict is Verdict.REFUSE:
+            self._refuse(view, check, list(check.blocking))
             return
-        view.estimate = message.estimate
-        decision = message.decision
-        level = getattr(decision, "level", "ok")
-        reason = getattr(decision, "message", "") or ""
-        if level == "block":
-            self._refuse(view, f"cost guard: {reason}")
-            return
-        if level == "warn":
+        if check.verdict is Verdict.ASK:
             from ctui.tui.screens.confirm import ConfirmScreen
 
-            self.status_line.say(
-                "waiting for you: the estimate is above the cost guard's warning level", "bold yellow"
-            )
-            question = confirm_text(message, reason)
+            self.status_line.say("waiting for you: the cost guard asks before this query runs", "bold yellow")
             self.app.push_screen(
-                ConfirmScreen(question, yes="Run it", no="Don't run"), partial(self._confirmed, view)
+                ConfirmScreen(confirm_text(check), yes="Run it", no="Don't run"),
+                partial(self._confirmed, view, check),
             )
             return
-        if message.estimate_error:
-            self.notify_user(f"no estimate: {message.estimate_error}", "warning")
-        self._execute(view)
+        self._execute(view, check)
 
-    def _confirmed(self, view: View, ok: bool | None) -> None:
+    def _confirmed(self, view: View, check: Preflight, ok: bool | None) -> None:
         if ok:
-            self._execute(view)
+            self._execute(view, check)
         else:
-            self._refuse(view, "not run: you declined at the cost guard", record=False)
+            self._refuse(view, check, reason="you declined at the cost guard", record=False)
 
     def _refuse(
-        self, view: View, reason: str, findings: list[Finding] | None = None, record: bool = True
+        self,
+        view: View,
+        check: Preflight | None,
+        findings: list[Finding] | None = None,
+        *,
+        reason: str | None = None,
+        record: bool = True,
     ) -> None:
         self.running_view = None
-        history, engine = self.app.history, self.app.engine
-        if record and history is not None and engine is not None:
-            name = engine.name
-            jobs.safely(lambda: history.record_refused(view.sql, engine=name, reason=reason))
+        text_reason = reason or (check.reason if check is not None else "not run")
+        if record and check is not None:
+            self.app.session.refused(check)
         text = Text("NOT RUN\n", style="bold red")
-        text.append(escape_controls(reason))
+        text.append(escape_controls(text_reason))
         if findings:
             first = findings[0]
             text.append(f"\n\nline {first.line}, column {first.col} ({first.rule})", style="dim")
             self.finding_blocked(first, view.sql)
-        self.status_line.say(f"not run: {reason}", "bold red")
+        self.status_line.say(f"not run: {text_reason}", "bold red")
         self.call_later(self.results.show_message, text)
 
     def stop_polling(self) -> None:
@@ -185,24 +174,12 @@ class QueryFlow:
             self._stop.set()
 
     # -- run --------------------------------------------------------------------------------------
-    def _execute(self, view: View) -> None:
-        engine = self.app.engine
-        assert engine is not None
+    def _execute(self, view: View, check: Preflight) -> None:
         self.running_view = view.id
         self._stop = threading.Event()
         self.status_line.query_started(QueryStatus("", QueryState.QUEUED))
         self.run_worker(
-            partial(
-                jobs.execute,
-                engine,
-                view.id,
-                view.sql,
-                limit=self.app.settings.result_row_limit,
-                history=self.app.history,
-                estimated_bytes=view.estimate.bytes if view.estimate and view.estimate.known else None,
-                post=self.post_message,
-                stop=self._stop,
-            ),
+            partial(jobs.execute, self.app.session, view.id, check, post=self.post_message, stop=self._stop),
             thread=True,
             exclusive=True,
             exit_on_error=False,
@@ -272,12 +249,12 @@ class QueryFlow:
             self.running_view = None
             self.workers.cancel_group(self, "query")  # type: ignore[attr-defined]
             if view is not None:
-                self._refuse(view, "cancelled before it started", record=False)
+                self._refuse(view, None, reason="cancelled before it started", record=False)
             return True
         self.status_line.say("cancelling…", "bold magenta")
         if engine is not None:
             self.run_worker(
-                partial(jobs.cancel, engine, handle),
+                partial(jobs.cancel, self.app.session, handle),
                 thread=True,
                 exit_on_error=False,
                 group="cancel",
@@ -302,13 +279,13 @@ class QueryFlow:
         """The breadcrumb bar (drill-down) redraws here; nothing by default."""
 
 
-def confirm_text(message: m.RunChecked, reason: str) -> Text:
-    estimate = message.estimate
-    text = Text("This query is above the cost guard's warning level.\n\n", style="bold")
+def confirm_text(check: Preflight) -> Text:
+    """The cost guard's question: the estimate (or that the size is unknown) and the reason."""
+    estimate = check.estimate
+    text = Text("The cost guard asks before this query runs.\n\n", style="bold")
     if estimate is not None:
         scan = "FULL SCAN · " if estimate.full_scan else ""
         text.append(f"{scan}estimate {escape_controls(describe_estimate(estimate))}\n")
-    if reason:
-        text.append(escape_controls(reason) + "\n", style="dim")
+    text.append(escape_controls(check.reason) + "\n", style="dim")
     text.append("\nRun it?")
     return text

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from ctui.cli import main
+from ctui.history import History
 from tests.athena.conftest import DATABASE, DAYS, REGION, TRAIL_REGIONS, Moto, day_bytes
+from tests.signal_support import interactive_sigint, signal_when_running
 
 ONE_DAY = "SELECT eventname FROM cloudtrail_pp WHERE region = 'us-east-1' AND \"timestamp\" = '2024/06/12'"
 CONNECTION = ["--athena", "--region", REGION, "--workgroup", "ctui", "--database", DATABASE]
@@ -88,47 +90,40 @@ def test_max_bytes_blocks_and_warning_needs_yes(connection: Moto, capsys: pytest
     assert len(connection.executions()) == 1
 
 
-def test_ctrl_c_cancels_the_query_on_athena(
-    connection: Moto,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    request: pytest.FixtureRequest,
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_stop_signal_cancels_the_query_on_athena_and_records_it(
+    connection: Moto, capsys: pytest.CaptureFixture[str], signum: int
 ) -> None:
-    import ctui.commands.run as run_command
+    """Ctrl-C, `timeout`/`kill` (SIGTERM), an SSH drop or a closed tmux pane (SIGHUP): no orphan."""
+    connection.progression(times=10**9)  # moto holds the query where it is
 
-    connection.progression(times=1000)
+    def hold_running() -> None:
+        for execution in connection.executions().values():
+            execution.status = "RUNNING"
 
-    real_sleep = run_command.time.sleep
-
-    def interrupt(_: float) -> None:  # the user presses Ctrl-C while the query is queued
-        os.kill(os.getpid(), signal.SIGINT)
-        real_sleep(5)  # the signal lands here, in the main thread, between two polls
-
-    # Only the poll loop's pause: patching time.sleep itself would fire in moto's and boto's threads too.
-    monkeypatch.setattr(run_command, "_pause", interrupt)
-    # A shell without job control starts background commands with SIGINT ignored, and Python then
-    # installs no KeyboardInterrupt handler: give the test the handler an interactive ctui has.
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    request.addfinalizer(lambda: signal.signal(signal.SIGINT, previous))
-    assert main(["run", "--athena", ONE_DAY]) == 130
+    with interactive_sigint(), signal_when_running(signum, before=hold_running):
+        code = main(["run", "--athena", ONE_DAY])
+    assert code == 128 + signum
     (execution,) = connection.executions().values()
     assert execution.status == "CANCELLED"
     assert execution.id in capsys.readouterr().err
+    (entry,) = History().entries()
+    assert (entry.query_id, entry.state) == (execution.id, "CANCELLED") and entry.finished_at is not None
 
 
 def test_failed_query_exit_code(connection: Moto, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
-    import ctui.commands.run as run_command
+    connection.progression(times=10**9)
 
-    connection.progression(times=1000)
-
-    def fail_it(_: float) -> None:
+    def fail_it(**_: Any) -> None:
         for execution in connection.executions().values():
             execution.status = "FAILED"
 
-    monkeypatch.setattr(run_command.time, "sleep", fail_it)
+    _hook_clients(monkeypatch, {"before-call.athena.GetQueryExecution": fail_it})
     assert main(["run", "--athena", ONE_DAY]) == 1
     (query_id,) = connection.executions()
     assert f"query failed (query id {query_id})" in capsys.readouterr().err
+    (entry,) = History().entries()
+    assert entry.state == "FAILED"
 
 
 @pytest.mark.parametrize(
@@ -185,8 +180,6 @@ def test_run_keeps_polling_through_network_errors(
 ) -> None:
     import botocore.exceptions as bx
 
-    import ctui.commands.run as run_command
-
     down = {"polls": 0}
 
     def unreachable(**_: Any) -> None:
@@ -205,7 +198,6 @@ def test_run_keeps_polling_through_network_errors(
             "before-send.athena.GetQueryExecution": unreachable,
         },
     )
-    monkeypatch.setattr(run_command, "_pause", lambda _: None)
     assert main(["run", "--athena", "--format", "csv", ONE_DAY]) == 0
     err = capsys.readouterr().err
     (query_id,) = connection.executions()

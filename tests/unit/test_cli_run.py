@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 from pathlib import Path
 
 import pytest
 
 from ctui import cli
-from ctui.engines.local import LocalEngine
+from ctui.history import History
+from tests.signal_support import interactive_sigint, signal_when_running
 from tests.unit.local_tree import ACCOUNT, Tree, record, write_file, write_tree
 
 HOSTILE = "\x1b]52;c;cHduZWQ=\x07 \x1b[2J evil\nnext [bold]markup[/]"
@@ -153,25 +155,17 @@ def test_no_engine_means_the_demo_and_says_so(capsys: pytest.CaptureFixture[str]
     assert code == 0 and out.splitlines()[1] == str(tree.count() + 1) and "no engine configured" not in err
 
 
-def test_ctrl_c_cancels_the_running_query(capsys: pytest.CaptureFixture[str], tree: Tree,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    cancelled: list[str] = []
-    original = LocalEngine.cancel
-
-    def cancel(self: LocalEngine, handle: object) -> None:
-        cancelled.append(handle.query_id)  # type: ignore[attr-defined]
-        original(self, handle)  # type: ignore[arg-type]
-
-    def interrupt(_: float) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(LocalEngine, "cancel", cancel)
-    monkeypatch.setattr("ctui.commands.run._pause", interrupt)
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_stop_signal_cancels_the_running_query_and_records_it(
+    capsys: pytest.CaptureFixture[str], tree: Tree, signum: int
+) -> None:
     joins = " ".join(f"CROSS JOIN cloudtrail_logs {t}" for t in "bcde")
-    code, out, err = ctui(capsys, "run", "--local", str(tree.root), "--yes",
-                          f"SELECT count(*) FROM cloudtrail_logs a {joins}")
-    assert code == 130 and out == ""
-    assert len(set(cancelled)) == 1 and cancelled[0] in err  # close() may cancel it again
+    with interactive_sigint(), signal_when_running(signum):
+        code, out, err = ctui(capsys, "run", "--local", str(tree.root), "--yes",
+                              f"SELECT count(*) FROM cloudtrail_logs a {joins}")
+    assert code == 128 + signum and out == ""
+    (entry,) = History().entries()
+    assert entry.state == "CANCELLED" and entry.finished_at is not None and entry.query_id in err
 
 
 def test_progress_without_a_tty_prints_a_few_lines() -> None:

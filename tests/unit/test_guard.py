@@ -79,10 +79,12 @@ def test_unknown_size_refuses_max_bytes_even_with_yes() -> None:
 
 
 @pytest.mark.parametrize("cutoff", [None, 2_000_000_000])
-def test_unknown_full_scan_without_a_bounding_cutoff_is_blocked_unless_yes(cutoff: int | None) -> None:
+def test_unknown_full_scan_without_a_bounding_cutoff_asks_first(cutoff: int | None) -> None:
+    """Unknown size: asked in the TUI, `--yes` for `ctui run` (one rule for both front ends)."""
     decision = check(unknown(full_scan=True, cutoff=cutoff), GUARD, None, yes=False)
-    assert decision.level == BLOCK and not decision.allowed
+    assert decision.level == WARN and not decision.allowed
     assert "all of 10 partitions of security.cloudtrail_pp (full scan)" in decision.message
+    assert "may scan past the guard's block level" in decision.message
     assert "partition condition" in decision.message and "--yes" in decision.message
     accepted = check(unknown(full_scan=True, cutoff=cutoff), GUARD, None, yes=True)
     assert accepted.allowed and accepted.level == WARN

@@ -22,7 +22,7 @@ from ctui.engines.athena.catalog import GLUE_CATALOG, AthenaSource, GlueSource, 
 from ctui.engines.athena.estimate import PrefixSizer, estimate_bytes, glue_partitions, selected_prefixes
 from ctui.engines.athena.results import fetch_rows, to_arrow
 from ctui.engines.athena.status import poll_delay, status_from_execution
-from ctui.engines.base import EngineError
+from ctui.engines.base import EngineError, Prepared
 from ctui.engines.pricing import DEFAULT_PRICE_PER_TB
 from ctui.model import Estimate, QueryHandle, QueryResult, QueryState, QueryStatus, TableInfo
 from ctui.sql import permitted
@@ -152,6 +152,7 @@ class AthenaEngine:
         Other databases are listed when asked (`tables(database)`, `catalog().tables_in(database)`).
         """
         if self._catalog is None:
+            self.check_database()  # an unknown --database says so, not "unknown table" on every query
             if self.profile.catalog == GLUE_CATALOG:
                 source: Any = GlueSource(self.client("glue"))
             else:
@@ -211,6 +212,10 @@ class AthenaEngine:
         except ParseError as exc:
             raise EngineError(f"cannot estimate a query that does not parse: {exc}") from exc
 
+    def prepare(self, sql: str) -> Prepared:
+        """The estimate; Athena plans at submission, so there is nothing else to reuse."""
+        return Prepared(sql, self.estimate(sql))
+
     def _glue_partitions(self, table: TableInfo) -> list[Any]:
         key = table.qualified_name.lower()
         cached = self._partitions.get(key)
@@ -223,16 +228,21 @@ class AthenaEngine:
 
     # -- running ----------------------------------------------------------------------------------
 
-    def submit(self, sql: str, *, estimated_bytes: int | None = None) -> QueryHandle:
+    def submit(
+        self, sql: str, *, prepared: Prepared | None = None, row_limit: int | None = None
+    ) -> QueryHandle:
         """StartQueryExecution in the configured workgroup, database and catalog.
 
         Refuses, before any AWS call, a statement that is not a read (unless writes are allowed)
         or that names a table function or file path: the read-only promise does not rest on the
-        front end having linted.
+        front end having linted. Athena keeps every row of a result; `row_limit` applies when they
+        are fetched (`results`).
         """
         refused = permitted.refusal(sql, allow_write=self.allow_write)
         if refused is not None:
             raise EngineError(refused)
+        estimate = prepared.estimate if prepared is not None else None
+        estimated_bytes = estimate.bytes if estimate is not None and estimate.known else None
         if len(sql.encode("utf-8")) > MAX_QUERY_BYTES:
             raise EngineError(
                 f"the query is {len(sql.encode('utf-8')):,} bytes long; Athena accepts at most "
@@ -279,6 +289,19 @@ class AthenaEngine:
             info, self.price_per_tb, estimated_bytes=tracked.status.estimated_bytes
         )
         return tracked.status
+
+    def next_poll(self, handle: QueryHandle) -> float:
+        """What is left of the backoff since the last GetQueryExecution (0: ask now)."""
+        tracked = self._track(handle)
+        if not tracked.last_call:
+            return 0.0
+        elapsed_s = max(0.0, time.time() - handle.submitted_at)
+        delay = poll_delay(elapsed_s, self.profile.poll_interval, self.profile.poll_max_interval)
+        return max(0.0, delay - (time.monotonic() - tracked.last_call))
+
+    def finished_event(self, handle: QueryHandle) -> None:
+        """Athena tells nothing until asked: the session polls on the backoff."""
+        return None
 
     def results(self, handle: QueryHandle, limit: int = 10_000) -> QueryResult:
         """GetQueryResults pages into Arrow, at most `limit` rows ("N of ≥ N+1" when truncated)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from ctui.cloudtrail import schema
-from ctui.engines.base import EngineError
+from ctui.engines.base import EngineError, Prepared
 from ctui.engines.local import runner
 from ctui.engines.local.health import FileHealth
 from ctui.engines.local.layout import FileLister, Partition, find_partitions
@@ -33,12 +33,14 @@ from ctui.model import (
     QueryState,
     QueryStatus,
     TableEstimate,
+    TableInfo,
 )
 from ctui.sql import permitted
 from ctui.sql.transpile import SqlError
 
 KEEP_QUERIES = 100  # finished queries whose status and rows stay available
 CLOSE_WAIT_S = 2.0  # close() lets cancelled workers stop before closing the database
+PROGRESS_S = 0.25  # a running query's status (elapsed time) refreshes this often
 
 
 class LocalEngine:
@@ -88,8 +90,16 @@ class LocalEngine:
             aliases={alias: table.qualified_name for alias in self._aliases},
         )
 
+    def tables(self, database: str) -> tuple[TableInfo, ...]:
+        found = next((db for db in self.catalog().databases if db.name.lower() == database.lower()), None)
+        return found.tables if found is not None else ()
+
     def estimate(self, sql: str) -> Estimate:
         """Exactly what the query will read (compressed bytes of the selected files)."""
+        return self.prepare(sql).estimate
+
+    def prepare(self, sql: str) -> Prepared:
+        """The plan (selected files) and its exact estimate; `submit(prepared=…)` reuses the plan."""
         query_plan = self._plan(sql)
         tables = tuple(
             TableEstimate(
@@ -101,16 +111,22 @@ class LocalEngine:
             )
             for scan in query_plan.scans
         )
-        return Estimate(
+        estimate = Estimate(
             bytes=query_plan.bytes,
             cost_usd=cost_usd(query_plan.bytes, self.price_per_tb, charged=query_plan.bytes > 0),
             full_scan=query_plan.full_scan,
             tables=tables,
             exact=True,
         )
+        return Prepared(sql, estimate, query_plan)
 
-    def submit(self, sql: str) -> QueryHandle:
-        query_plan = self._plan(sql)
+    def submit(
+        self, sql: str, *, prepared: Prepared | None = None, row_limit: int | None = None
+    ) -> QueryHandle:
+        """Run on a worker thread; the plan of `prepared` is reused (what was estimated is what is read)."""
+        reuse = prepared is not None and prepared.sql == sql and isinstance(prepared.plan, QueryPlan)
+        query_plan = prepared.plan if reuse else self._plan(sql)  # type: ignore[union-attr]
+        assert isinstance(query_plan, QueryPlan)
         handle = QueryHandle(query_id=str(uuid.uuid4()), sql=sql, engine=self.name, submitted_at=time.time())
         query = QueryRun(handle=handle, plan=query_plan)
         with self._lock:
@@ -118,7 +134,7 @@ class LocalEngine:
             self._forget_old()
             self._workers = [w for w in self._workers if w.is_alive()]
         name = f"ctui-local-{handle.query_id[:8]}"
-        args = (query, self._con, self._health, self.row_cap)
+        args = (query, self._con, self._health, self.row_cap if row_limit is None else row_limit)
         worker = threading.Thread(target=runner.run, args=args, name=name, daemon=True)
         with self._lock:
             self._workers.append(worker)
@@ -156,6 +172,13 @@ class LocalEngine:
                 records_skipped=(query.records_skipped or 0) + sum(f.records_skipped for f in odd),
                 odd_files=odd,
             )
+
+    def next_poll(self, handle: QueryHandle) -> float:
+        """Only the elapsed time changes while a local query runs: `finished_event` tells the end."""
+        return PROGRESS_S
+
+    def finished_event(self, handle: QueryHandle) -> threading.Event:
+        return self._query(handle).done
 
     def results(self, handle: QueryHandle, limit: int = 10_000) -> QueryResult:
         query = self._query(handle)

@@ -49,12 +49,14 @@ class QueryRun:
     cancel_requested: bool = False
     cursor: duckdb.DuckDBPyConnection | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    done: threading.Event = field(default_factory=threading.Event)  # set once the state is final
 
     def finish(self, state: QueryState, error: QueryError | None = None) -> None:
         with self.lock:
             self.state = state
             self.error = error
             self.finished = time.time()
+        self.done.set()
 
 
 def run(query: QueryRun, con: duckdb.DuckDBPyConnection, health: FileHealth, row_cap: int) -> None:
