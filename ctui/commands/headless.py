@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import IO
 
+from ctui import history
 from ctui.config import Settings
 from ctui.engines import Engine, EngineError, make_engine
-from ctui import history
 from ctui.history import History
 
 

@@ -1,7 +1,5 @@
-"""Running one whois query like any other: lint, estimate, cost guard, run, history.
-
-This is the one place whois talks to an engine; when `ctui.session` offers preflight/follow for
-every front end, `run_query` becomes a thin call to it.
+"""Running one whois query like any other: through the session (one decision, one poll policy,
+the same history entry as `ctui run` and the TUI).
 """
 
 from __future__ import annotations
@@ -11,17 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ctui import guard
+from ctui.config import GuardSettings, Settings
 from ctui.engines.base import Engine, EngineError
 from ctui.engines.pricing import format_bytes, format_cost
 from ctui.identity.chain import QueryRun
 from ctui.identity.walker import Start, Walker
-from ctui.model import Estimate, QueryError, QueryState, QueryStatus, Severity
+from ctui.model import Estimate, QueryState
+from ctui.session import Preflight, Session
 
-POLL_FIRST_S = 0.01
-POLL_MAX_S = 0.5
 ROW_LIMIT = 1000
-BLOCKING_RULES = ("syntax", "read-only")
 
 Progress = Callable[[str, "Estimate | None"], None]
 
@@ -31,80 +27,38 @@ def run_query(
     purpose: str,
     sql: str,
     *,
-    guard_settings: Any,
+    guard_settings: GuardSettings,
     history: Any = None,
     yes: bool = False,
     max_bytes: int | None = None,
     stop: threading.Event | None = None,
     progress: Progress | None = None,
 ) -> QueryRun:
-    """Lint, estimate and guard `sql`, then run it and fetch its rows; never raises for the engine's sake."""
-    from ctui.sql.lint import lint
-
+    """Preflight `sql`, then run it and fetch its rows; never raises for the engine's sake."""
+    session = Session(Settings(guard=guard_settings, result_row_limit=ROW_LIMIT), history, engine=engine)
     try:
-        blocking = [
-            f
-            for f in lint(sql, engine.catalog())
-            if f.severity is Severity.ERROR and f.rule in BLOCKING_RULES
-        ]
-        if blocking:
-            return _refused(purpose, sql, blocking[0].message, engine, history)
-        estimate = engine.estimate(sql)
+        check = session.preflight(sql, max_bytes=max_bytes)
     except EngineError as exc:
         return QueryRun(purpose, sql, "FAILED", message=str(exc))
-    partitions = sum(t.partitions or 0 for t in estimate.tables) if estimate.tables else None
-    decision = guard.check(estimate, guard_settings, max_bytes, yes)
-    if not decision.allowed:
-        return _refused(
-            purpose, sql, f"cost guard: {decision.message}", engine, history, estimate, partitions
-        )
+    estimate = check.estimate
+    partitions = sum(t.partitions or 0 for t in estimate.tables) if estimate and estimate.tables else None
+    if not check.allowed(confirmed=yes):
+        session.refused(check)
+        return _refused(purpose, check, partitions)
     if progress is not None:
         progress(purpose, estimate)
-    entry = (
-        _safely(
-            lambda: history.record_started(
-                sql,
-                engine=engine.name,
-                engine_description=engine.description,
-                estimated_bytes=estimate.bytes if estimate.known else None,
-            )
-        )
-        if history is not None
-        else None
-    )
-    try:
-        handle = engine.submit(sql)
-        if entry is not None:
-            _safely(lambda: history.record_query_id(entry, handle.query_id))
-        status = engine.poll(handle)
-        delay = POLL_FIRST_S
-        waiter = stop or threading.Event()
-        while not status.finished:
-            if waiter.wait(delay):
-                engine.cancel(handle)
-                status = engine.poll(handle)
-                break
-            delay = min(delay * 1.5, POLL_MAX_S)
-            status = engine.poll(handle)
-        rows: tuple[dict[str, Any], ...] = ()
-        if status.state is QueryState.SUCCEEDED:
-            result = engine.results(handle, ROW_LIMIT)
-            rows = tuple(result.table.to_pylist())
-    except EngineError as exc:
-        if entry is not None:
-            failed = QueryStatus("", QueryState.FAILED, error=QueryError(str(exc)))
-            _safely(lambda: history.record_finished(entry, failed, None))
-        return QueryRun(
-            purpose,
-            sql,
-            "FAILED",
-            message=str(exc),
-            partitions=partitions,
-            estimated_bytes=estimate.bytes if estimate.known else None,
-        )
-    if entry is not None:
-        _safely(lambda: history.record_finished(entry, status, len(rows)))
-    message = status.error.message if status.error else None
+    run = session.start(check)
+    for _ in session.follow(run, stop):
+        pass
+    status = run.status
+    rows: tuple[dict[str, Any], ...] = ()
+    if status.state is QueryState.SUCCEEDED:
+        try:
+            rows = tuple(session.results(run).table.to_pylist())
+        except EngineError as exc:
+            return QueryRun(purpose, sql, "FAILED", message=str(exc), partitions=partitions,
+                            estimated_bytes=check.estimated_bytes, query_id=run.query_id)  # fmt: skip
+    known = estimate is not None and estimate.known
     return QueryRun(
         purpose,
         sql,
@@ -112,11 +66,11 @@ def run_query(
         rows=rows,
         bytes_scanned=status.bytes_scanned,
         cost_usd=status.cost_usd,
-        estimated_bytes=estimate.bytes if estimate.known else None,
-        estimated_cost_usd=estimate.cost_usd if estimate.known else None,
+        estimated_bytes=check.estimated_bytes,
+        estimated_cost_usd=estimate.cost_usd if known and estimate is not None else None,
         partitions=partitions,
-        message=message,
-        query_id=status.query_id or handle.query_id,
+        message=status.error.message if status.error else None,
+        query_id=status.query_id or run.query_id,
     )
 
 
@@ -129,39 +83,18 @@ def engine_runner(engine: Engine, guard_settings: Any, **options: Any) -> Callab
     return run
 
 
-def _refused(
-    purpose: str,
-    sql: str,
-    reason: str,
-    engine: Engine,
-    history: Any,
-    estimate: Estimate | None = None,
-    partitions: int | None = None,
-) -> QueryRun:
-    if history is not None:
-        _safely(
-            lambda: history.record_refused(
-                sql, engine=engine.name, reason=reason, engine_description=engine.description
-            )
-        )
+def _refused(purpose: str, check: Preflight, partitions: int | None) -> QueryRun:
+    estimate = check.estimate
     known = estimate is not None and estimate.known
     return QueryRun(
         purpose,
-        sql,
+        check.sql,
         "REFUSED",
-        message=reason,
-        estimated_bytes=estimate.bytes if known and estimate else None,
-        estimated_cost_usd=estimate.cost_usd if known and estimate else None,
+        message=check.reason,
+        estimated_bytes=check.estimated_bytes,
+        estimated_cost_usd=estimate.cost_usd if known and estimate is not None else None,
         partitions=partitions,
     )
-
-
-def _safely(call: Callable[[], Any]) -> Any:
-    """The history is a convenience: a locked or full disk must not stop the walk."""
-    try:
-        return call()
-    except Exception:  # noqa: BLE001
-        return None
 
 
 @dataclass(frozen=True)
