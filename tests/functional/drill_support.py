@@ -28,9 +28,9 @@ class CountingEngine:
         self._inner = inner
         self.submitted: list[str] = []
 
-    def submit(self, sql: str) -> QueryHandle:
+    def submit(self, sql: str, **options: Any) -> QueryHandle:
         self.submitted.append(sql)
-        return self._inner.submit(sql)
+        return self._inner.submit(sql, **options)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
