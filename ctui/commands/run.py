@@ -35,8 +35,12 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         session = Session(settings, open_history(), engine=engine)
         try:
             return _run(session, sql, args, limit)
-        except KeyboardInterrupt as exc:  # before or after the query: nothing of ours runs
-            print("\nctui: interrupted", file=sys.stderr)
+        except KeyboardInterrupt as exc:  # outside the follow loop (just submitted, or not yet)
+            stopped = session.stop_all()
+            for run in stopped:
+                _interrupted(run, exc)
+            if not stopped:
+                print("\nctui: interrupted", file=sys.stderr)
             return signals.exit_code(exc)
         finally:
             session.close()
@@ -56,16 +60,12 @@ def _run(session: Session, sql: str, args: argparse.Namespace, limit: int) -> in
         return fail(f"{check.reason}; pass --yes to run it anyway")
     if check.verdict is Verdict.ASK:  # run with --yes: say once what was accepted
         print(f"ctui: running anyway (--yes): {check.reason}", file=sys.stderr)
-    run: Run | None = None
+    run = session.start(check, row_limit=limit)
+    if run.handle is None:
+        return fail(run.status.error.message if run.status.error else "the query did not start")
     try:
-        run = session.start(check, row_limit=limit)
-        if run.handle is None:
-            return fail(run.status.error.message if run.status.error else "the query did not start")
         status = _follow(session, run)
     except KeyboardInterrupt as exc:
-        if run is None:
-            raise
-        session.stop_all()  # the signal may have come before the query was followed
         return _interrupted(run, exc)
     estimate = check.estimate
     _summary(status, estimate)

@@ -160,13 +160,14 @@ class Session:
         """Ask the engine to stop the query (its follower records the final state)."""
         self.engine.cancel(handle)
 
-    def stop_all(self) -> None:
-        """Cancel every query being followed and record its final state (signals, terminal gone)."""
+    def stop_all(self) -> list[Run]:
+        """Cancel every query not yet final and record its final state (signals, terminal gone)."""
         with self._lock:
             followers = list(self._followers.values())
         for follower in followers:
             follower.stop.set()
             follower.abandon()
+        return [f.run for f in followers]
 
     def reconcile(self) -> int:
         """Settle history entries a killed ctui left RUNNING/QUEUED; returns how many."""
