@@ -120,7 +120,7 @@ class CtuiApp(App[int]):
         # First, while the loop still runs and before the screen is touched (the terminal may be
         # gone): cancel and record. Then leave.
         self.session.stop_all()
-        self.exit(128 + signum)
+        self.exit(128 + signum, return_code=128 + signum)
 
     def _apply_requested_theme(self) -> None:
         for error in themes.load_errors[:3]:  # a broken theme file is skipped, and said so
