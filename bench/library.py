@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ctui.library import load_library, render
+from ctui.session.follow import wait_for
 
 WINDOW = {"start": "2024-06-10", "end": "2024-06-12"}
 
@@ -41,8 +42,7 @@ def main() -> None:
         total = time.perf_counter()
         for query in queries:
             handle = engine.submit(render(query, WINDOW))
-            while not (status := engine.poll(handle)).finished:
-                time.sleep(0.005)
+            status = wait_for(engine, handle)
             rows = engine.results(handle).table.num_rows if status.error is None else "error"
             megabytes = status.bytes_scanned / 1e6
             print(f"  {query.name:<26} {status.engine_ms:>5} ms  {megabytes:5.2f} MB  rows={rows}")

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import os
 import statistics
-import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from bench import data_dir
 from ctui.cloudtrail.demo import MANIFEST_NAME, generate
 from ctui.engines.local import LocalEngine
 from ctui.engines.local.layout import FileLister, find_partitions
+from ctui.session.follow import wait_for
 
 DAYS = 30
 EVENTS_PER_DAY = 10_000
@@ -54,9 +54,7 @@ def log_files(root: Path) -> list[str]:
 def run_ctui(engine: LocalEngine, sql: str) -> float:
     start = time.perf_counter()
     handle = engine.submit(sql)
-    pause = threading.Event()
-    while not engine.poll(handle).finished:
-        pause.wait(0.01)
+    wait_for(engine, handle)
     engine.results(handle)
     return time.perf_counter() - start
 
@@ -131,8 +129,7 @@ def main() -> None:
 def one_day(engine: LocalEngine, root: Path) -> None:
     total = sum(len(FileLister().listing(p).files) for p in find_partitions(root))
     handle = engine.submit(ONE_DAY)
-    while not (status := engine.poll(handle)).finished:
-        threading.Event().wait(0.01)
+    status = wait_for(engine, handle)
     day_files = sum(1 for _ in root.glob("AWSLogs/**/CloudTrail/*/2024/05/15/*.json.gz"))
     times = [run_ctui(engine, ONE_DAY) for _ in range(5)]
     print(f"one day of {DAYS}: read {status.files_read} of {total} files "

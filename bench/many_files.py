@@ -9,12 +9,12 @@ import datetime as dt
 import gzip
 import json
 import statistics
-import threading
 import time
 from pathlib import Path
 
 from bench import data_dir
 from ctui.engines.local import LocalEngine
+from ctui.session.follow import wait_for
 
 ACCOUNT = "123456789012"
 REGIONS = ("us-east-1", "eu-west-1")
@@ -67,9 +67,7 @@ def timed(engine: LocalEngine, sql: str) -> tuple[float, int | None]:
     start = time.perf_counter()
     engine.estimate(sql)  # what the UI does before running
     handle = engine.submit(sql)
-    pause = threading.Event()
-    while not (status := engine.poll(handle)).finished:
-        pause.wait(0.005)
+    status = wait_for(engine, handle)
     engine.results(handle)
     return time.perf_counter() - start, status.files_read
 

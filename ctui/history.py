@@ -133,6 +133,9 @@ class History:
             os.umask(old_umask)
         with closing(con):
             con.row_factory = sqlite3.Row
+            # WAL without an fsync per commit (SQLite's advice for WAL): a power cut may lose the
+            # last entries, never the file; recording must not keep a finished query waiting.
+            con.execute("PRAGMA synchronous=NORMAL")
             with con:
                 yield con
 

@@ -28,7 +28,7 @@ SETTLE_S = 5.0  # after a cancel on the way out: how long to wait for the engine
 class Run:
     """One submitted query (or one that failed to start: `handle` None, `status` final)."""
 
-    preflight: Preflight
+    preflight: Preflight | None  # None: submitted outside a session (`wait_for`)
     handle: QueryHandle | None
     status: QueryStatus
     row_limit: int
@@ -69,6 +69,27 @@ def message_of(exc: BaseException) -> str:
 def category_of(exc: BaseException) -> str:
     """USER for what the user can act on (EngineError says which), OTHER for anything unexpected."""
     return exc.category if isinstance(exc, EngineError) else "OTHER"
+
+
+def wait_for(
+    engine: Engine, handle: QueryHandle, *, timeout: float | None = None, stop: threading.Event | None = None
+) -> QueryStatus:
+    """The final status of a query submitted straight to the engine (tests, benchmarks, scripts),
+    followed with the session's policy; past `timeout` seconds it is cancelled (CANCELLED).
+    """
+    stop = stop or threading.Event()
+    timer = threading.Timer(timeout, stop.set) if timeout is not None else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    run = Run(None, handle, QueryStatus(handle.query_id, QueryState.QUEUED), 0)
+    try:
+        for _ in Follower(engine, run, stop, lambda _run: None).statuses():
+            pass
+    finally:
+        if timer is not None:
+            timer.cancel()
+    return run.status
 
 
 class Follower:

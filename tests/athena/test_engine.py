@@ -10,15 +10,14 @@ import pytest
 
 from ctui.engines.pricing import cost_usd
 from ctui.model import QueryState
+from ctui.session.follow import wait_for
 from tests.athena.conftest import CUTOFF, DATABASE, DAYS, TRAIL_REGIONS, Moto, day_bytes
 
 
-def _run_to_end(engine: Any, handle: Any, max_polls: int = 50) -> Any:
-    for _ in range(max_polls):
-        status = engine.poll(handle)
-        if status.finished:
-            return status
-    raise AssertionError("query did not finish")
+def _run_to_end(engine: Any, handle: Any) -> Any:
+    status = wait_for(engine, handle, timeout=30)  # the session's poll policy (Athena's backoff)
+    assert status.finished, "query did not finish"
+    return status
 
 
 def test_catalog_reads_glue_tables_lazily(engine: Any) -> None:

@@ -7,8 +7,6 @@ group, the drill-down query returns exactly the group's events.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ import pytest
 
 from ctui.engines.local import LocalEngine
 from ctui.model import QueryState
+from ctui.session.follow import wait_for
 from ctui.sql.drill import filter_in, filter_out, group_by
 from ctui.sql.transpile import transpile
 
@@ -58,10 +57,7 @@ def events(engine: LocalEngine) -> Iterator[duckdb.DuckDBPyConnection]:
     # on the demo's truncated file instead of skipping it; a count(*) first lets the engine find it.
     rows(engine, f"SELECT count(*) FROM {T}")
     handle = engine.submit(f"SELECT {COLUMNS} FROM {T}")
-    deadline = time.monotonic() + 120
-    while not (status := engine.poll(handle)).finished:
-        assert time.monotonic() < deadline
-        threading.Event().wait(0.01)
+    status = wait_for(engine, handle, timeout=120)
     assert status.state is QueryState.SUCCEEDED, status.error
     table = engine.results(handle, 1_000_000).table
     con = duckdb.connect()
@@ -78,10 +74,7 @@ def local_count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 def rows(engine: LocalEngine, sql: str) -> list[dict[str, Any]]:
     handle = engine.submit(sql)
-    deadline = time.monotonic() + 120
-    while not (status := engine.poll(handle)).finished:
-        assert time.monotonic() < deadline
-        threading.Event().wait(0.01)
+    status = wait_for(engine, handle, timeout=120)
     assert status.state is QueryState.SUCCEEDED, (status.error, sql)
     return engine.results(handle, 100_000).table.to_pylist()
 

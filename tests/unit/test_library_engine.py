@@ -7,7 +7,6 @@ counts; each query's `-- incident:` header names the incident it must surface.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pytest
 
 from ctui.library import LibraryQuery, find, load_library, render, shipped_dir
 from ctui.model import QueryState
+from ctui.session.follow import wait_for
 
 WINDOW = {"start": "2024-06-10", "end": "2024-06-12"}  # the demo tree's three days
 Rows = list[dict[str, Any]]
@@ -53,10 +53,7 @@ def run(engine: Any, library: list[LibraryQuery], name: str, **params: str) -> R
 
 def run_sql(engine: Any, sql: str) -> Rows:
     handle = engine.submit(sql)
-    # The Engine protocol is poll-based (like Athena); a short pause between polls keeps the CPU free.
-    deadline = time.monotonic() + 60
-    while not (status := engine.poll(handle)).finished and time.monotonic() < deadline:
-        time.sleep(0.005)
+    status = wait_for(engine, handle, timeout=60)
     assert status.state is QueryState.SUCCEEDED, (sql, status.error)
     return list(engine.results(handle).table.to_pylist())
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +10,7 @@ import pytest
 
 from ctui.engines.local import LocalEngine
 from ctui.model import QueryState, QueryStatus
+from ctui.session.follow import wait_for
 from tests.unit.odd_tree import complete_records_before_cut
 
 T = "cloudtrail_logs"
@@ -31,10 +30,7 @@ def engine(demo_tree: Path) -> LocalEngine:
 
 def query(engine: LocalEngine, sql: str) -> tuple[QueryStatus, list[dict[str, Any]]]:
     handle = engine.submit(sql)
-    end = time.monotonic() + 60
-    while not (status := engine.poll(handle)).finished:
-        assert time.monotonic() < end
-        threading.Event().wait(0.01)
+    status = wait_for(engine, handle, timeout=60)
     assert status.state is QueryState.SUCCEEDED, status.error
     return status, engine.results(handle, 100_000).table.to_pylist()
 

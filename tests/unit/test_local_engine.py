@@ -13,6 +13,7 @@ import pytest
 from ctui.engines.base import EngineError
 from ctui.engines.local import LocalEngine
 from ctui.model import QueryHandle, QueryState, QueryStatus
+from ctui.session.follow import wait_for
 from tests.unit.local_tree import ACCOUNT, ORG_ACCOUNT, Tree, write_file, write_tree
 
 
@@ -29,13 +30,8 @@ def engine(tree: Tree) -> LocalEngine:
 
 
 def wait(engine: LocalEngine, handle: QueryHandle, deadline_s: float = 30.0) -> QueryStatus:
-    """Poll until the query finishes (a deadline, not a timing assertion)."""
-    end = time.monotonic() + deadline_s
-    pause = threading.Event()
-    while not (status := engine.poll(handle)).finished:
-        assert time.monotonic() < end, f"query still {status.state} after {deadline_s}s"
-        pause.wait(0.01)
-    return status
+    """The final status, followed as the session does (a deadline, not a timing assertion)."""
+    return wait_for(engine, handle, timeout=deadline_s)
 
 
 def run(engine: LocalEngine, sql: str, limit: int = 10_000) -> tuple[QueryStatus, list[dict]]:

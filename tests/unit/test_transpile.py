@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from ctui.engines.local import LocalEngine
 from ctui.model import QueryState
+from ctui.session.follow import wait_for
 from ctui.sql.date_patterns import DatePatternError, joda_to_strftime
 from ctui.sql.transpile import SqlError, parse, transpile
 from tests.unit.local_tree import write_tree
@@ -132,10 +131,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> LocalEngine:
 @pytest.mark.parametrize("name", sorted(CANONICAL))
 def test_canonical_query_runs_locally(engine: LocalEngine, name: str) -> None:
     handle = engine.submit(CANONICAL[name])
-    end = time.monotonic() + 60
-    while not (status := engine.poll(handle)).finished:
-        assert time.monotonic() < end
-        threading.Event().wait(0.01)
+    status = wait_for(engine, handle, timeout=60)
     assert status.state is QueryState.SUCCEEDED, status.error
     assert not engine.estimate(CANONICAL[name]).full_scan
     engine.results(handle)
