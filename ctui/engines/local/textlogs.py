@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import gzip
 import os
-import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,14 +20,19 @@ import duckdb
 from sqlglot import exp
 
 from ctui.engines.local.layout import Listing, LogFile
+from ctui.engines.local.textlog_layout import (
+    TWO_DIGITS,
+    YEAR,
+    access_log_dirs,
+    dated_directory,
+    named_dirs,
+    subdirs,
+)
+from ctui.engines.local.textlog_sql import NO_COUNTS, lines, literal, partition_sql, quote
 from ctui.logformats import s3access, vpcflow
 from ctui.model import TableInfo
 from ctui.sql import partitions as partition_analysis
 
-MAX_SEARCH_DEPTH = 8  # prefix/ACCOUNT/REGION/BUCKET/YYYY/MM/DD below the root, and some slack
-_YEAR = re.compile(r"\d{4}")
-_TWO_DIGITS = re.compile(r"\d{2}")
-_ACCOUNT = re.compile(r"\d{12}")
 HEADER_BYTES = 64 * 1024  # a header line longer than this is no flow-log header
 
 
@@ -171,12 +175,12 @@ class VpcFlowLogs(TextLogSource):
 
     def find_partitions(self) -> list[TextPartition]:
         found: list[TextPartition] = []
-        for account, flow_dir in _named_dirs(self.root, vpcflow.DIRECTORY):
-            for region in _subdirs(flow_dir):
-                for year in _subdirs(os.path.join(flow_dir, region), _YEAR):
+        for account, flow_dir in named_dirs(self.root, vpcflow.DIRECTORY):
+            for region in subdirs(flow_dir):
+                for year in subdirs(os.path.join(flow_dir, region), YEAR):
                     year_dir = os.path.join(flow_dir, region, year)
-                    for month in _subdirs(year_dir, _TWO_DIGITS):
-                        for day in _subdirs(os.path.join(year_dir, month), _TWO_DIGITS):
+                    for month in subdirs(year_dir, TWO_DIGITS):
+                        for day in subdirs(os.path.join(year_dir, month), TWO_DIGITS):
                             keys = (("account", account), ("region", region), *_date_values(year, month, day))
                             found.append(TextPartition(keys, os.path.join(year_dir, month, day)))
         return sorted(found, key=lambda p: p.keys)
@@ -222,10 +226,10 @@ class VpcFlowLogs(TextLogSource):
                         value = f"TRY_CAST({value} AS {'INTEGER' if kind == 'int' else 'BIGINT'})"
                 else:
                     value = f"CAST(NULL AS {'VARCHAR' if kind == 'string' else kind.upper()})"
-                select.append(f"{value} AS {_quote(name)}")
-            select += _partition_sql(self.partition_keys, path)
+                select.append(f"{value} AS {quote(name)}")
+            select += partition_sql(self.partition_keys, path)
             parts.append(
-                f"SELECT {', '.join(select)} FROM (SELECT {fields} AS f, filename FROM {_lines(paths)}) "
+                f"SELECT {', '.join(select)} FROM (SELECT {fields} AS f, filename FROM {lines(paths)}) "
                 f"WHERE len(f) = {len(header)}"
             )
         return " UNION ALL ".join(parts) if parts else self._empty(path)
@@ -235,17 +239,17 @@ class VpcFlowLogs(TextLogSource):
             "SELECT filename, count(*) FILTER (WHERE ok) AS records, "
             "count(*) FILTER (WHERE NOT ok) AS broken "
             f"FROM (SELECT filename, len(string_split(coalesce(line, ''), ' ')) = {len(header)} AS ok "
-            f"FROM {_lines(paths)}) GROUP BY filename"
+            f"FROM {lines(paths)}) GROUP BY filename"
             for header, paths in self._groups(files).items()
         ]
-        return " UNION ALL ".join(parts) if parts else _NO_COUNTS
+        return " UNION ALL ".join(parts) if parts else NO_COUNTS
 
     def _empty(self, path: bool) -> str:
         select = [
-            f"CAST(NULL AS {'VARCHAR' if k == 'string' else k.upper()}) AS {_quote(n)}"
+            f"CAST(NULL AS {'VARCHAR' if k == 'string' else k.upper()}) AS {quote(n)}"
             for n, k in vpcflow.COLUMNS
         ]
-        select += [f"CAST(NULL AS VARCHAR) AS {_quote(k)}" for k in self.partition_keys]
+        select += [f"CAST(NULL AS VARCHAR) AS {quote(k)}" for k in self.partition_keys]
         if path:
             select.append('CAST(NULL AS VARCHAR) AS "$path"')
         return f"SELECT {', '.join(select)} WHERE false"
@@ -266,8 +270,8 @@ class S3AccessLogs(TextLogSource):
 
     def find_partitions(self) -> list[TextPartition]:
         found: list[TextPartition] = []
-        for directory, names in _access_log_dirs(self.root):
-            dated = _dated_directory(directory)
+        for directory, names in access_log_dirs(self.root):
+            dated = dated_directory(directory)
             if dated is not None:
                 found.append(TextPartition(tuple(_date_values(*dated)), directory))
                 continue
@@ -279,37 +283,37 @@ class S3AccessLogs(TextLogSource):
     def relation_sql(self, files: Sequence[LogFile], *, path: bool = False) -> str:
         if not files:
             select = [
-                f"CAST(NULL AS {'VARCHAR' if k == 'string' else 'BIGINT'}) AS {_quote(n)}"
+                f"CAST(NULL AS {'VARCHAR' if k == 'string' else 'BIGINT'}) AS {quote(n)}"
                 for n, k in s3access.COLUMNS
             ]
-            select += [f"CAST(NULL AS VARCHAR) AS {_quote(k)}" for k in self.partition_keys]
+            select += [f"CAST(NULL AS VARCHAR) AS {quote(k)}" for k in self.partition_keys]
             if path:
                 select.append('CAST(NULL AS VARCHAR) AS "$path"')
             return f"SELECT {', '.join(select)} WHERE false"
-        names = "[" + ", ".join(_literal(n) for n in s3access.COLUMN_NAMES) + "]"
+        names = "[" + ", ".join(literal(n) for n in s3access.COLUMN_NAMES) + "]"
         select = []
         for name, kind in s3access.COLUMNS:
-            value = f"nullif(nullif(m.{_quote(name)}, ''), '-')"
+            value = f"nullif(nullif(m.{quote(name)}, ''), '-')"
             if kind == "bigint":
                 value = f"TRY_CAST({value} AS BIGINT)"
-            select.append(f"{value} AS {_quote(name)}")
-        select += _partition_sql(self.partition_keys, path)
-        pattern = _literal(s3access.PATTERN)
+            select.append(f"{value} AS {quote(name)}")
+        select += partition_sql(self.partition_keys, path)
+        pattern = literal(s3access.PATTERN)
         return (
             f"SELECT {', '.join(select)} FROM (SELECT regexp_extract(line, {pattern}, {names}) AS m, "
-            f"filename FROM {_lines(f.path for f in files)} "
+            f"filename FROM {lines(f.path for f in files)} "
             f"WHERE regexp_full_match(coalesce(line, ''), {pattern}))"
         )
 
     def line_counts_sql(self, files: Sequence[LogFile]) -> str:
         if not files:
-            return _NO_COUNTS
-        pattern = _literal(s3access.PATTERN)
+            return NO_COUNTS
+        pattern = literal(s3access.PATTERN)
         return (
             "SELECT filename, count(*) FILTER (WHERE ok) AS records, "
             "count(*) FILTER (WHERE NOT ok) AS broken "
             f"FROM (SELECT filename, regexp_full_match(coalesce(line, ''), {pattern}) AS ok "
-            f"FROM {_lines((f.path for f in files), skip=0)}) GROUP BY filename"
+            f"FROM {lines((f.path for f in files), skip=0)}) GROUP BY filename"
         )
 
 
@@ -320,117 +324,3 @@ def find_sources(root: Path) -> dict[str, TextLogSource]:
     """The text log sources found under `root`, by table kind (none when the tree holds none)."""
     sources = (cls(root) for cls in SOURCES)
     return {s.kind: s for s in sources if s.find_partitions()}
-
-
-# -- DuckDB SQL ----------------------------------------------------------------------------------
-
-_NO_COUNTS = "SELECT '' AS filename, 0 AS records, 0 AS broken WHERE false"
-_DATE_PATH = r"/(\d{4})/(\d{2})/(\d{2})/[^/]*$"
-_SIMPLE_DATE = r"/(\d{4})-(\d{2})-(\d{2})-[^/]*$"
-
-
-def _lines(paths: Iterator[str] | Sequence[str], skip: int | None = None) -> str:
-    """Every line of `paths` as `line` (the first one skipped: flow logs start with a header)."""
-    listed = list(paths)
-    if skip is None:
-        skip = 1 if listed and all(p.endswith(vpcflow.LOG_SUFFIXES) for p in listed) else 0
-    return (
-        f"read_csv([{', '.join(_literal(p) for p in listed)}], columns={{'line': 'VARCHAR'}}, "
-        f"header=false, skip={skip}, delim=chr(0), quote='', escape='', auto_detect=false, "
-        "strict_mode=false, filename=true)"
-    )
-
-
-def _partition_sql(keys: Sequence[str], path: bool) -> list[str]:
-    """The partition columns `keys` from each line's file name (every layout above)."""
-
-    def date(group: int) -> str:
-        return (
-            f"coalesce(nullif(regexp_extract(filename, {_literal(_DATE_PATH)}, {group}), ''), "
-            f"regexp_extract(filename, {_literal(_SIMPLE_DATE)}, {group}))"
-        )
-
-    year, month, day = date(1), date(2), date(3)
-    known = {
-        "account": f"regexp_extract(filename, '/([0-9]{{12}})/{vpcflow.DIRECTORY}/', 1)",
-        "region": f"regexp_extract(filename, '/{vpcflow.DIRECTORY}/([^/]+)/', 1)",
-        "year": year,
-        "month": month,
-        "day": day,
-        "timestamp": f"concat_ws('/', {year}, {month}, {day})",
-    }
-    columns = [f"{known[k]} AS {_quote(k)}" for k in keys]
-    if path:
-        columns.append('filename AS "$path"')
-    return columns
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-# -- finding the logs ----------------------------------------------------------------------------
-
-
-def _named_dirs(top: str, name: str) -> Iterator[tuple[str, str]]:
-    """(account, path) of each directory called `name` whose parent is a 12-digit account id."""
-
-    def walk(path: str, parent: str, depth: int) -> Iterator[tuple[str, str]]:
-        for child in _subdirs(path):
-            child_path = os.path.join(path, child)
-            if child == name and _ACCOUNT.fullmatch(parent):
-                yield parent, child_path
-            elif depth < MAX_SEARCH_DEPTH and not _skipped(child):
-                yield from walk(child_path, child, depth + 1)
-
-    yield from walk(top, os.path.basename(top), 0)
-
-
-def _access_log_dirs(top: str) -> Iterator[tuple[str, list[str]]]:
-    """Directories holding access-log keys, with those names (other log kinds' trees are not entered)."""
-
-    def walk(path: str, depth: int) -> Iterator[tuple[str, list[str]]]:
-        try:
-            with os.scandir(path) as entries:
-                listed = list(entries)
-        except OSError:
-            return
-        names = [e.name for e in listed if e.is_file() and s3access.file_date(e.name) is not None]
-        if names:
-            yield path, names
-        if depth >= MAX_SEARCH_DEPTH:
-            return
-        for entry in sorted(listed, key=lambda e: e.name):
-            if entry.is_dir() and not _skipped(entry.name) and entry.name != vpcflow.DIRECTORY:
-                yield from walk(entry.path, depth + 1)
-
-    yield from walk(top, 0)
-
-
-def _dated_directory(directory: str) -> tuple[str, str, str] | None:
-    """(year, month, day) when `directory` ends in YYYY/MM/DD (the partitioned layout)."""
-    day_dir, day = os.path.split(directory)
-    month_dir, month = os.path.split(day_dir)
-    year = os.path.basename(month_dir)
-    if _YEAR.fullmatch(year) and _TWO_DIGITS.fullmatch(month) and _TWO_DIGITS.fullmatch(day):
-        return year, month, day
-    return None
-
-
-def _skipped(name: str) -> bool:
-    return name.startswith(".") or name == "CloudTrail" or name.startswith("CloudTrail-")
-
-
-def _subdirs(path: str, pattern: re.Pattern[str] | None = None) -> list[str]:
-    try:
-        with os.scandir(path) as entries:
-            names = [e.name for e in entries if e.is_dir()]
-    except OSError:
-        return []
-    if pattern is not None:
-        names = [n for n in names if pattern.fullmatch(n)]
-    return sorted(names)
