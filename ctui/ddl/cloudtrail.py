@@ -17,7 +17,7 @@ from ctui.ddl.table import (
     check,
     check_all,
     create_table,
-    date_projection,
+    date_projection_properties,
     enum_projection,
     prefix_path,
     split_list,
@@ -70,7 +70,7 @@ def cloudtrail_ddl(
         template = f"{location}${{region}}/${{timestamp}}"
         partitions = ("region", "timestamp")
     properties.update(enum_projection("region", region_list))
-    properties.update(date_projection("timestamp", start))
+    properties.update(date_projection_properties("timestamp", start))
     properties["storage.location.template"] = template
     return create_table(
         TableSpec(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ctui.ddl.table import TableSpec, check, create_table, date_projection, prefix_path, split_list
+from ctui.ddl.table import TableSpec, check, create_table, date_projection_properties, prefix_path, split_list
 
 TABLE_NAME = "s3_access_logs"
 _STRING_COLUMNS_1 = (
@@ -66,7 +66,7 @@ def s3access_ddl(
     location = f"s3://{bucket}/{prefix_path(prefix)}{account}/{region}/{source_bucket}/"
     properties = {
         "projection.enabled": "true",
-        **date_projection("timestamp", start),
+        **date_projection_properties("timestamp", start),
         "storage.location.template": f"{location}${{timestamp}}",
     }
     return create_table(

@@ -73,7 +73,7 @@ def start_day(start: str | None) -> str:
     return day.strftime("%Y/%m/%d")
 
 
-def date_projection(key: str, start: str | None) -> dict[str, str]:
+def date_projection_properties(key: str, start: str | None) -> dict[str, str]:
     """A daily date projection on `key` from `start` to NOW (UTC), `yyyy/MM/dd` like the S3 paths."""
     return {
         f"projection.{key}.type": "date",

@@ -17,7 +17,7 @@ from ctui.ddl.table import (
     check,
     check_all,
     create_table,
-    date_projection,
+    date_projection_properties,
     enum_projection,
     prefix_path,
     split_list,
@@ -64,7 +64,7 @@ def vpcflow_ddl(
         "projection.enabled": "true",
         **enum_projection("account", account_list),
         **enum_projection("region", region_list),
-        **date_projection("timestamp", start),
+        **date_projection_properties("timestamp", start),
         "storage.location.template": f"{location}${{account}}/vpcflowlogs/${{region}}/${{timestamp}}",
     }
     return create_table(

@@ -14,6 +14,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from ctui import incident_window
@@ -24,7 +25,7 @@ from ctui.model import Catalog, TableInfo
 from ctui.session import Session
 from ctui.session.signals import STOP_SIGNALS
 from ctui.tables import TableChoice
-from ctui.tui import jobs, themes
+from ctui.tui import jobs, palette, themes
 from ctui.tui import messages as m
 from ctui.tui.commands import CtuiCommands
 from ctui.tui.safe import escape_controls
@@ -63,6 +64,7 @@ class CtuiApp(App[int]):
         state: UiState | None = None,
     ) -> None:
         super().__init__()
+        palette.apply(self.console, self.get_css_variables(), replace=False)  # before anything renders
         self.settings = settings
         self.engine_factory = engine_factory
         self.history = history
@@ -168,7 +170,7 @@ class CtuiApp(App[int]):
             self.notify(escape_controls(notice), markup=False, timeout=8)
 
     def on_engine_failed(self, message: m.EngineFailed) -> None:
-        self.main.status_line.say(f"engine: {message.message}", "bold red")
+        self.main.status_line.say(f"engine: {message.message}", palette.ERROR)
         self.notify(
             escape_controls(message.message), title="engine", severity="error", markup=False, timeout=20
         )
@@ -284,6 +286,10 @@ class CtuiApp(App[int]):
         self.notify(f"theme: {self.theme}", markup=False)
 
     def watch_theme(self, theme: str) -> None:
+        palette.apply(self.console, self.get_css_variables(), replace=True)
+        for screen in self.screen_stack:  # Rich text is resolved when set: set it again
+            for static in screen.query(Static):
+                static.update(static.content, layout=False)
         if theme != self.ui_state.theme and self.is_running:  # not the theme set while starting
             self.ui_state = self.ui_state.with_theme(theme)
             self.ui_state.save()

@@ -16,7 +16,7 @@ from ctui.drilldown import title_for
 from ctui.engines.pricing import describe_estimate
 from ctui.model import Finding, QueryHandle, QueryState, QueryStatus
 from ctui.session import Preflight, Verdict
-from ctui.tui import jobs
+from ctui.tui import jobs, palette
 from ctui.tui import messages as m
 from ctui.tui.safe import escape_controls
 from ctui.viewstack import View, ViewKind, ViewStack
@@ -132,7 +132,8 @@ class QueryFlow:
         if check.verdict is Verdict.ASK:
             from ctui.tui.screens.confirm import ConfirmScreen
 
-            self.status_line.say("waiting for you: the cost guard asks before this query runs", "bold yellow")
+            waiting = "waiting for you: the cost guard asks before this query runs"
+            self.status_line.say(waiting, palette.WARNING)
             self.app.push_screen(
                 ConfirmScreen(confirm_text(check), yes="Run it", no="Don't run"),
                 partial(self._confirmed, view, check),
@@ -159,13 +160,13 @@ class QueryFlow:
         text_reason = reason or (check.reason if check is not None else "not run")
         if record and check is not None:
             self.app.session.refused(check)
-        text = Text("NOT RUN\n", style="bold red")
+        text = Text.assemble(("NOT RUN\n", palette.ERROR))
         text.append(escape_controls(text_reason))
         if findings:
             first = findings[0]
             text.append(f"\n\nline {first.line}, column {first.col} ({first.rule})", style="dim")
             self.finding_blocked(first, view.sql)
-        self.status_line.say(f"not run: {text_reason}", "bold red")
+        self.status_line.say(f"not run: {text_reason}", palette.ERROR)
         self.call_later(self.results.show_message, text)
 
     def stop_polling(self) -> None:
@@ -204,7 +205,7 @@ class QueryFlow:
         if status.state_reason and on_screen and shown != self._note:
             self._note = shown  # once per reason: not a remount every poll
             note = Text(f"Running… query id {escape_controls(status.query_id)}\n", style="dim")
-            note.append(escape_controls(status.state_reason), style="yellow")
+            note.append(escape_controls(status.state_reason), style=palette.WARNING_TEXT)
             note.append("\n(ctrl+c cancels)", style="dim")
             self.call_later(self.results.show_message, note)
 
@@ -251,7 +252,7 @@ class QueryFlow:
             if view is not None:
                 self._refuse(view, None, reason="cancelled before it started", record=False)
             return True
-        self.status_line.say("cancelling…", "bold magenta")
+        self.status_line.say("cancelling…", palette.CANCELLED)
         if engine is not None:
             self.run_worker(
                 partial(jobs.cancel, self.app.session, handle),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.text import Span
+
 from ctui.config import GuardSettings
 from ctui.model import QueryState, Severity
 from ctui.tui.screens.complete import CompletionScreen
@@ -48,11 +50,13 @@ async def test_findings_are_underlined_on_their_lines(make_tui) -> None:
         await wait_for(pilot, lambda: any(f.severity == Severity.ERROR for f in main.editor.findings))
         marked = main.editor.get_line(1)
         start = marked.plain.index("nosuchcolumn")
-        styles = [
-            span for span in marked.spans if span.start <= start < span.end and "underline" in str(span.style)
-        ]
+
+        def underlined(span: Span) -> bool:  # styles are the theme's named roles: resolve them
+            return bool(app.console.get_style(str(span.style)).underline)
+
+        styles = [span for span in marked.spans if span.start <= start < span.end and underlined(span)]
         assert styles, marked.spans
-        assert not any("underline" in str(s.style) for s in main.editor.get_line(0).spans)
+        assert not any(underlined(s) for s in main.editor.get_line(0).spans)
 
 
 async def test_guard_warning_asks_and_only_runs_when_confirmed(make_tui) -> None:

@@ -195,6 +195,29 @@ async def test_a_broken_theme_file_is_skipped_and_said_so(make_tui) -> None:
         assert app.theme == "ctui-dark"
 
 
+async def test_status_colours_come_from_the_theme_and_follow_it(make_tui) -> None:
+    """The SUCCEEDED state is drawn in the theme's success colour, and in the next theme's after F10."""
+    from textual.color import Color
+
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(pilot, FIRST)
+
+        def state_colour() -> str:
+            segments = list(app.main.status_line.render_line(0))
+            first = next(s for s in segments if s.text.strip())
+            assert first.text.startswith("SUCCEEDED") and first.style is not None and first.style.color
+            return Color.from_rich_color(first.style.color).hex
+
+        assert state_colour() == Color.parse(app.get_css_variables()["success"]).hex
+        before = state_colour()
+        await pilot.press("f10")
+        await pilot.pause()
+        assert app.theme != "ctui-dark"
+        assert state_colour() == Color.parse(app.get_css_variables()["success"]).hex != before
+
+
 async def test_no_color_is_respected(monkeypatch, tui_settings) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(tui_settings, lambda **_: (_ for _ in ()).throw(RuntimeError("no engine here")))

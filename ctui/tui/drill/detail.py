@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ctui.cloudtrail.record import event_json, expand_json_text, row_at, summary, value_text
+from ctui.tui import palette
 from ctui.tui.drill.jsontree import JsonTree
 from ctui.tui.safe import escape_controls, plain
 
@@ -66,6 +67,7 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
             yield Footer()
 
     def on_mount(self) -> None:
+        palette.ensure(self.app.console, self.app.get_css_variables())  # also when shown outside CtuiApp
         self._show()
 
     def _show(self) -> None:

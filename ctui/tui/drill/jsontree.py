@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from ctui.tui import palette
 from ctui.tui.safe import plain
 
 LABEL_CHARS = 2000  # a leaf shows this much; copy gives the whole value
@@ -72,9 +73,9 @@ def _leaf_label(key: str | int, value: Any) -> Text:
     if value is None:
         label.append("null", style="dim italic")
     elif isinstance(value, bool | int | float):
-        label.append_text(plain(value, style="cyan"))
+        label.append_text(plain(value, style=palette.VALUE))  # appended: the style becomes a span
     else:
-        label.append_text(plain(value, max_chars=LABEL_CHARS, style="green"))
+        label.append_text(plain(value, max_chars=LABEL_CHARS, style=palette.STRING))
     return label
 
 

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from ctui.ddl import KINDS, OPTION_HELP, OPTIONS, generate
+from ctui.tui import palette
 from ctui.tui.safe import plain
 
 FIELDS = (
@@ -75,7 +76,7 @@ class DdlScreen(ModalScreen[str | None]):
         try:
             text = generate(kind, **options)
         except (ValueError, TypeError) as exc:
-            self.query_one("#ddl-error", Static).update(plain(str(exc), style="bold red"))
+            self.query_one("#ddl-error", Static).update(palette.painted(plain(str(exc)), palette.ERROR))
             return
         self.dismiss(text)
 

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ctui.tui import palette
 from ctui.tui.export import FORMATS, default_path, export
 from ctui.tui.safe import escape_controls, plain
 
@@ -73,7 +74,8 @@ class ExportScreen(ModalScreen[Path | None]):
         self.app.call_from_thread(self._done, path, rows)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#export-state", Static).update(plain(f"export failed: {message}", style="bold red"))
+        failed = palette.painted(plain(f"export failed: {message}"), palette.ERROR)
+        self.query_one("#export-state", Static).update(failed)
 
     def _done(self, path: Path, rows: int) -> None:
         self.notify(escape_controls(f"wrote {rows:,} rows to {path}"), markup=False)

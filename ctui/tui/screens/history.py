@@ -14,17 +14,23 @@ from textual.widgets.option_list import Option
 
 from ctui.engines.pricing import format_bytes, format_cost
 from ctui.history import History, HistoryEntry
+from ctui.tui import palette
 from ctui.tui.safe import escape_controls
 from ctui.tui.screens.picker import PickerKeys
 
 SQL_CHARS = 56
-STATE_STYLE = {"SUCCEEDED": "green", "FAILED": "red", "CANCELLED": "magenta", "REFUSED": "yellow"}
+STATE_STYLE = {
+    "SUCCEEDED": palette.SUCCESS_TEXT,
+    "FAILED": palette.ERROR_TEXT,
+    "CANCELLED": palette.CANCELLED_TEXT,
+    "REFUSED": palette.WARNING_TEXT,
+}
 
 
 def entry_label(entry: HistoryEntry) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(entry.started.strftime("%m-%d %H:%M "), style="dim")
-    text.append(f"{entry.state:<9} ", style=STATE_STYLE.get(entry.state, "cyan"))
+    text.append(f"{entry.state:<9} ", style=STATE_STYLE.get(entry.state, palette.INFO))
     text.append(f"{format_cost(entry.cost_usd):>8} {format_bytes(entry.bytes_scanned):>9} ", style="dim")
     text.append(f"{escape_controls(entry.engine)} ", style="dim")
     lines = [ln.strip() for ln in entry.sql.splitlines() if ln.strip() and not ln.strip().startswith("--")]
@@ -99,7 +105,7 @@ class HistoryScreen(PickerKeys, ModalScreen[str | None]):
         if entry.rows is not None:
             detail.append(f" · {entry.rows:,} rows")
         if entry.error:
-            detail.append(f"\n{escape_controls(entry.error)}", style="red")
+            detail.append(f"\n{escape_controls(entry.error)}", style=palette.ERROR_TEXT)
         self.query_one("#history-detail", Static).update(detail)
 
     def _entry(self, option_id: str | None) -> HistoryEntry | None:

@@ -17,6 +17,7 @@ from ctui.incident_window import WindowContext
 from ctui.library import LibraryQuery, Param, load_library, render, user_query_dirs
 from ctui.library_params import WINDOW_PRESETS
 from ctui.model import TableInfo
+from ctui.tui import palette
 from ctui.tui.safe import escape_controls, plain
 from ctui.tui.screens.picker import PickerKeys
 
@@ -214,7 +215,7 @@ class ParamsScreen(ModalScreen[str | None]):
         try:
             sql = render(self.library_query, self.values(), now=anchor, table_info=self.table)
         except ValueError as exc:
-            self.query_one("#params-error", Static).update(plain(str(exc), style="bold red"))
+            self.query_one("#params-error", Static).update(palette.painted(plain(str(exc)), palette.ERROR))
             return
         self.dismiss(sql)
 

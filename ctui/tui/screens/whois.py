@@ -25,6 +25,7 @@ from ctui.identity import Start, Walker, hopsql, report
 from ctui.identity.chain import Chain, Hop, QueryRun
 from ctui.identity.events import parse_time
 from ctui.identity.runner import estimate_chain, run_query
+from ctui.tui import palette
 from ctui.tui.safe import plain
 
 if TYPE_CHECKING:
@@ -142,7 +143,8 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
     def _finished(self, message: WhoisFinished) -> None:
         status = self.query_one("#whois-status", Static)
         if message.chain is None:
-            status.update(plain(f"whois failed: {message.error}", max_chars=400, style="bold red"))
+            failed = plain(f"whois failed: {message.error}", max_chars=400)
+            status.update(palette.painted(failed, palette.ERROR))
             return
         self.chain = chain = message.chain
         self._show(chain)

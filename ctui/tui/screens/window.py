@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ctui import incident_window as iw
+from ctui.tui import palette
 from ctui.tui.safe import plain
 
 
@@ -74,7 +75,7 @@ class WindowScreen(ModalScreen[iw.IncidentWindow | None]):
             window = iw.with_bounds(start, end, self.context.window.preset)
             window.bounds(self.context.anchor)
         except ValueError as exc:
-            self.query_one("#window-error", Static).update(plain(str(exc), style="bold red"))
+            self.query_one("#window-error", Static).update(palette.painted(plain(str(exc)), palette.ERROR))
             return
         self.dismiss(window)
 

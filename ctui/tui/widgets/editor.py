@@ -5,22 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import TextArea
 
 from ctui.model import Finding, Severity
+from ctui.tui import palette
 from ctui.tui.safe import has_controls
 
 _PICTURES = {c: chr(0x2400 + c) for c in range(0x20) if c != 0x09} | {0x7F: "\u2421"} | {
     c: "\ufffd" for c in [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 }
 _MARKS = {
-    Severity.ERROR: Style(underline=True, color="red", bold=True),
-    Severity.WARNING: Style(underline=True, color="yellow"),
-    Severity.INFO: Style(underline=True),
+    Severity.ERROR: palette.LINT_ERROR,
+    Severity.WARNING: palette.LINT_WARNING,
+    Severity.INFO: palette.LINT_INFO,
 }
 
 

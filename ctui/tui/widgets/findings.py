@@ -7,9 +7,14 @@ from textual.widgets import Static
 
 from ctui.engines.pricing import describe_estimate, format_bytes
 from ctui.model import Estimate, Finding, Severity
+from ctui.tui import palette
 from ctui.tui.safe import escape_controls
 
-SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+SEVERITY_STYLE = {
+    Severity.ERROR: palette.ERROR,
+    Severity.WARNING: palette.WARNING_TEXT,
+    Severity.INFO: palette.INFO,
+}
 
 
 def estimate_text(estimate: Estimate | None, error: str | None = None, pending: bool = False) -> Text:
@@ -23,9 +28,9 @@ def estimate_text(estimate: Estimate | None, error: str | None = None, pending: 
         text.append(escape_controls(error or "not available"), style="dim")
         return text
     if estimate.full_scan:
-        text.append("FULL SCAN ", style="bold red")
+        text.append("FULL SCAN ", style=palette.ERROR)
     measured = estimate.known and not estimate.extrapolated  # otherwise never shown as a bound
-    text.append(escape_controls(describe_estimate(estimate)), style="bold" if measured else "bold yellow")
+    text.append(escape_controls(describe_estimate(estimate)), style="bold" if measured else palette.WARNING)
     parts = [t for t in estimate.tables if t.partitions is not None]
     if parts:
         picked = sum(t.partitions or 0 for t in parts)

@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from ctui.tui import palette
 from ctui.tui.messages import ResultRowActivated
 from ctui.tui.safe import display_table, escape_controls, plain, to_text
 from ctui.viewstack import View
@@ -114,7 +115,7 @@ class ResultsPane(Vertical):
         status = view.status
         if status is not None and status.error is not None:
             text = Text(
-                f"{status.state.value} ({escape_controls(status.error.category)})\n", style="bold red"
+                f"{status.state.value} ({escape_controls(status.error.category)})\n", style=palette.ERROR
             )
             text.append(escape_controls(status.error.message), style="")
             text.append("\n\nThe query is still in the editor: fix it and run again.", style="dim")
@@ -178,10 +179,11 @@ class ResultsPane(Vertical):
         if result.truncated:
             total = f"{result.total_rows:,}" if result.total_rows is not None else f"more than {loaded:,}"
             text.append(
-                f" · TRUNCATED: the query returned {total} rows; {loaded:,} loaded", style="bold yellow"
+                f" · TRUNCATED: the query returned {total} rows; {loaded:,} loaded", style=palette.WARNING
             )
         if self.filter_text:
-            text.append(f" · filter {escape_controls(self.filter_text)!r}: {shown:,} shown", style="cyan")
+            shown_text = f" · filter {escape_controls(self.filter_text)!r}: {shown:,} shown"
+            text.append(shown_text, style=palette.INFO)
         if self.sort_state is not None:
             col, desc = self.sort_state
             name = escape_controls(result.table.column_names[col])

@@ -10,14 +10,15 @@ from textual.widgets import Static
 
 from ctui.engines.pricing import format_bytes, format_cost
 from ctui.model import QueryState, QueryStatus
+from ctui.tui import palette
 from ctui.tui.safe import escape_controls
 
 STATE_STYLE = {
-    QueryState.QUEUED: "bold yellow",
-    QueryState.RUNNING: "bold cyan",
-    QueryState.SUCCEEDED: "bold green",
-    QueryState.FAILED: "bold red",
-    QueryState.CANCELLED: "bold magenta",
+    QueryState.QUEUED: palette.WARNING,
+    QueryState.RUNNING: palette.ACTIVE,
+    QueryState.SUCCEEDED: palette.SUCCESS,
+    QueryState.FAILED: palette.ERROR,
+    QueryState.CANCELLED: palette.CANCELLED,
 }
 
 
@@ -26,7 +27,7 @@ def status_text(status: QueryStatus, elapsed_ms: int | None = None, rows: int | 
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{status.state.value} ", style=STATE_STYLE.get(status.state, "bold"))
     if status.state_reason and not status.finished:  # e.g. the network is down: say so first
-        text.append(f"⚠ {escape_controls(status.state_reason)} · ", style="bold yellow")
+        text.append(f"⚠ {escape_controls(status.state_reason)} · ", style=palette.WARNING)
     elapsed = elapsed_ms if elapsed_ms is not None else status.elapsed_ms
     parts = [f"{elapsed / 1000:.1f}s", format_bytes(status.bytes_scanned), format_cost(status.cost_usd)]
     if rows is not None:
@@ -80,7 +81,9 @@ class StatusLine(Static):
     def say(self, message: str, style: str = "") -> None:
         """A one-line notice (refusal, engine progress) in place of the figures."""
         if self.started is None:
-            self.update(Text(escape_controls(message), style=style, no_wrap=True, overflow="ellipsis"))
+            text = Text(no_wrap=True, overflow="ellipsis")
+            text.append(escape_controls(message), style=style)  # a span: palette roles work
+            self.update(text)
 
     def _tick(self) -> None:
         if self.status is None or self.started is None:
