@@ -272,6 +272,7 @@ async def test_a_user_keymap_moves_a_binding(make_tui) -> None:
 async def test_a_keymap_clash_is_said(make_tui) -> None:
     app = make_tui(keys={"app.help": "f2"})  # f2 focuses the editor
     async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)  # the engine worker is done: nothing posts while the app closes
         said = "f2 of app.help is also the key of layout.focus_editor"
         await wait_for(pilot, lambda: any(said in n.message for n in app._notifications), "the clash")
 
