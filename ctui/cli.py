@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from ctui import __version__
 
-COMMANDS = ("run", "lint", "estimate", "drill", "whois", "demo-data", "ddl", "queries")
+COMMANDS = ("run", "lint", "estimate", "drill", "whois", "demo-data", "ddl", "queries", "cache")
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +40,9 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="another name for the local CloudTrail table (repeatable, db.table allowed)",
+    )
+    group.add_argument(
+        "--no-cache", action="store_true", help="local engine: read the JSON only (no columnar cache)"
     )
     group.add_argument("--connection", metavar="NAME", help="named Athena connection from the config file")
     group.add_argument("--profile", help="AWS profile (Athena)")
@@ -145,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="(show) the CloudTrail table to query; with an engine option, its partition scheme is used",
     )
     add_engine_options(queries)
+
+    cache = sub.add_parser("cache", help="the local engine's columnar cache: size, or clear it")
+    cache.add_argument("action", nargs="?", choices=("status", "clear"), default="status")
     return parser
 
 

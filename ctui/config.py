@@ -92,6 +92,10 @@ class Settings:
     """Rows fetched into the results grid; more is flagged as truncated."""
     keys: dict[str, str] = field(default_factory=dict)
     """The user's keymap (`[keys]`): binding id (`query.run`, as F1 lists them) -> keys (`ctrl+g,f5`)."""
+    cache_enabled: bool = True
+    """Keep day partitions the local engine reads as Parquet in the cache directory (`[cache] enabled`)."""
+    cache_max_bytes: int = 2_000_000_000
+    """Size bound of that columnar cache; least recently used partitions go first (`[cache] max_bytes`)."""
     path: Path | None = None
     """Where these settings were read from (None: defaults only)."""
 
@@ -108,6 +112,11 @@ def data_dir() -> Path:
 def cache_dir() -> Path:
     """The demo dataset and other regenerable data live here."""
     return Path(os.environ.get("CTUI_CACHE_DIR") or platformdirs.user_cache_dir(APP_NAME))
+
+
+def columnar_cache_dir() -> Path:
+    """The local engine's columnar cache (Parquet copies of day partitions)."""
+    return cache_dir() / "columnar"
 
 
 def config_path() -> Path:
@@ -130,7 +139,7 @@ def load(path: Path | None = None) -> Settings:
 
 TOP_LEVEL_KEYS = {
     "engine", "theme", "price_per_tb", "aliases", "query_dirs", "allow_write", "result_row_limit",
-    "guard", "local", "athena", "keys",
+    "guard", "local", "athena", "keys", "cache",
 }  # fmt: skip
 ENGINES = ("demo", "local", "athena")
 
@@ -140,6 +149,11 @@ def from_dict(raw: dict[str, Any]) -> Settings:
     _known(raw, TOP_LEVEL_KEYS, "the top level")
     guard_raw = _table(raw, "guard")
     _known(guard_raw, {"warn_bytes", "block_bytes"}, "[guard]")
+    cache_raw = _table(raw, "cache")
+    _known(cache_raw, {"enabled", "max_bytes"}, "[cache]")
+    max_bytes = _opt(cache_raw, "max_bytes", int, Settings.cache_max_bytes)
+    if max_bytes < 0:
+        raise ConfigError("[cache] 'max_bytes' must be 0 or more bytes")
     local_raw = _table(raw, "local")
     _known(local_raw, {"path"}, "[local]")
     athena_raw = _table(raw, "athena")
@@ -167,6 +181,8 @@ def from_dict(raw: dict[str, Any]) -> Settings:
         allow_write=bool(_opt(raw, "allow_write", bool) or False),
         result_row_limit=_opt(raw, "result_row_limit", int) or 100_000,
         keys=_keymap(_table(raw, "keys")),
+        cache_enabled=_opt(cache_raw, "enabled", bool, True),
+        cache_max_bytes=max_bytes,
     )
 
 

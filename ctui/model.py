@@ -100,6 +100,9 @@ class QueryStatus:
     files_skipped: int | None = None  # local engine only: files of which nothing was read
     # local engine only: CloudTrail records that are not events, text-log lines that are not records
     records_skipped: int | None = None
+    cache_bytes_read: int | None = None  # local engine only: Parquet read from the columnar cache
+    partitions_cached: int | None = None  # local engine only: partitions already in the cache
+    partitions_read: int | None = None  # local engine only: partitions the query read
     estimated_bytes: int | None = None
     state_reason: str | None = None
     odd_files: tuple[OddFile, ...] = ()  # local engine only: files read record by record, or skipped

@@ -15,7 +15,7 @@ from ctui.cli import read_sql
 from ctui.commands import results_format
 from ctui.commands.headless import EngineError, fail, open_engine, open_history
 from ctui.config import Settings
-from ctui.engines.pricing import format_bytes, format_cost
+from ctui.engines.pricing import format_bytes, format_cache, format_cost
 from ctui.model import Estimate, QueryState, QueryStatus
 from ctui.session import Run, Session, Verdict, signals
 
@@ -134,6 +134,9 @@ def _summary(status: QueryStatus, estimate: Estimate | None) -> None:
         if status.records_skipped:
             files += f", {status.records_skipped} records or lines skipped"
         parts.append(files)
+    cached = format_cache(status.partitions_cached, status.partitions_read, status.cache_bytes_read)
+    if cached:
+        parts.append(cached)
     if estimate is not None and estimate.full_scan:
         parts.append("full scan: the query constrains no partition")
     print("ctui: " + " · ".join(parts), file=sys.stderr)
@@ -165,4 +168,9 @@ def _stats(session: Session, status: QueryStatus, estimate: Estimate | None) -> 
              "skipped": f.skipped}
             for f in status.odd_files
         ]
+    if status.partitions_read is not None:
+        # What the columnar cache served: bytes_scanned keeps meaning the JSON Athena would bill.
+        stats["cache_bytes_read"] = status.cache_bytes_read
+        stats["partitions_cached"] = status.partitions_cached
+        stats["partitions_read"] = status.partitions_read
     return stats

@@ -9,9 +9,13 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ctui.config import AthenaProfile, Settings, cache_dir
+from ctui.config import AthenaProfile, Settings, cache_dir, columnar_cache_dir
 from ctui.engines.base import Engine, EngineError
+
+if TYPE_CHECKING:
+    from ctui.engines.local.cache import ColumnarCache
 
 __all__ = ["Engine", "EngineError", "engine_kind", "make_engine"]
 
@@ -66,11 +70,12 @@ def make_engine(
         return AthenaEngine(profile, price_per_tb=settings.price_per_tb, allow_write=settings.allow_write)
     from ctui.engines.local import LocalEngine
 
+    cache = columnar_cache(args, settings)
     if kind == "local":
         root = Path(getattr(args, "local", None) or settings.local_path or "").expanduser()
         return LocalEngine(
             root, aliases=aliases, price_per_tb=settings.price_per_tb, cache_dir=local_cache(),
-            row_cap=settings.result_row_limit,
+            row_cap=settings.result_row_limit, cache=cache,
         )  # fmt: skip
     from ctui.cloudtrail.demo import ensure_demo_dataset
 
@@ -80,10 +85,19 @@ def make_engine(
     root = ensure_demo_dataset(progress=progress)
     return LocalEngine(
         root, aliases=aliases, price_per_tb=settings.price_per_tb, demo=True, cache_dir=local_cache(),
-        row_cap=settings.result_row_limit,
+        row_cap=settings.result_row_limit, cache=cache,
     )  # fmt: skip
 
 
 def local_cache() -> Path:
     """Where the local engine keeps what it learnt about log files (odd files, their clean copies)."""
     return cache_dir() / "local"
+
+
+def columnar_cache(args: argparse.Namespace, settings: Settings) -> ColumnarCache | None:
+    """The local engine's columnar cache, unless `--no-cache` or `[cache] enabled = false`."""
+    from ctui.engines.local.cache import ColumnarCache
+
+    if getattr(args, "no_cache", False) or not settings.cache_enabled:
+        return None
+    return ColumnarCache(columnar_cache_dir(), settings.cache_max_bytes)

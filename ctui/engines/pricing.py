@@ -83,3 +83,12 @@ def describe_estimate(estimate: Estimate) -> str:
     if estimate.extrapolated:
         return f"{size} · about {format_cost(estimate.cost_usd)}"
     return f"{size} · {format_cost(estimate.cost_usd)}"
+
+
+def format_cache(
+    partitions_cached: int | None, partitions_read: int | None, cache_bytes: int | None
+) -> str | None:
+    """`cache 150/155 partitions (27.30 MB)`: what the local columnar cache served (None: no cache)."""
+    if partitions_cached is None or not partitions_read:
+        return None
+    return f"cache {partitions_cached}/{partitions_read} partitions ({format_bytes(cache_bytes or 0)})"

@@ -17,6 +17,7 @@ import duckdb
 from ctui.cloudtrail import schema
 from ctui.engines.base import EngineError, Prepared
 from ctui.engines.local import runner
+from ctui.engines.local.cache import ColumnarCache
 from ctui.engines.local.health import FileHealth
 from ctui.engines.local.layout import FileLister, Partition, find_partitions
 from ctui.engines.local.planner import QueryPlan, paused_gc, plan
@@ -57,12 +58,14 @@ class LocalEngine:
         demo: bool = False,
         row_cap: int = 100_000,
         cache_dir: Path | None = None,
+        cache: ColumnarCache | None = None,
     ) -> None:
         self.root = Path(root).expanduser()
         self.demo = demo
         self.price_per_tb = price_per_tb
         self.row_cap = row_cap  # rows kept per query; results beyond it are flagged truncated
         self._aliases = tuple(aliases)
+        self.cache = cache  # the columnar cache (None: every query reads the JSON)
         if not self.root.is_dir():
             raise EngineError(f"{self.root} is not a directory: --local needs a CloudTrail tree "
                               "as `aws s3 sync s3://BUCKET/AWSLogs ./AWSLogs` leaves it")
@@ -134,7 +137,7 @@ class LocalEngine:
             self._forget_old()
             self._workers = [w for w in self._workers if w.is_alive()]
         name = f"ctui-local-{handle.query_id[:8]}"
-        args = (query, self._con, self._health, self.row_cap if row_limit is None else row_limit)
+        args = (query, self._con, self._health, self.row_cap if row_limit is None else row_limit, self.cache)
         worker = threading.Thread(target=runner.run, args=args, name=name, daemon=True)
         with self._lock:
             self._workers.append(worker)
@@ -156,6 +159,7 @@ class LocalEngine:
                 OddFile(path, v.reason, v.records, v.bad_records, skipped=v.status == "unreadable")
                 for path, v in sorted(query.odd_files.items())
             )
+            use = query.cache
             return QueryStatus(
                 query_id=handle.query_id,
                 state=query.state,
@@ -168,6 +172,9 @@ class LocalEngine:
                 files_read=files - len(query.skipped),
                 files_skipped=skipped,
                 estimated_bytes=query.plan.bytes,
+                cache_bytes_read=use.bytes if use is not None and self.cache is not None else None,
+                partitions_cached=use.hits if use is not None and self.cache is not None else None,
+                partitions_read=use.partitions if use is not None and self.cache is not None else None,
                 state_reason="full scan: the query constrains no partition" if query.plan.full_scan else None,
                 records_skipped=(query.records_skipped or 0) + sum(f.records_skipped for f in odd),
                 odd_files=odd,

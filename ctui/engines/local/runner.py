@@ -19,16 +19,18 @@ import duckdb
 import pyarrow as pa
 
 from ctui.cloudtrail import schema
-from ctui.engines.local import reader
+from ctui.engines.local import reader, sources
+from ctui.engines.local.cache import ColumnarCache
 from ctui.engines.local.health import SOUND, FileHealth, FileKey, Verdict
 from ctui.engines.local.layout import LogFile
-from ctui.engines.local.planner import VIEW_PREFIX, QueryPlan, ScanPlan
+from ctui.engines.local.planner import VIEW_PREFIX, QueryPlan
 from ctui.engines.local.textlogs import TextLogSource
 from ctui.engines.local.validate import name_problem
 from ctui.model import QueryError, QueryHandle, QueryState
 
 SHARED_PREFIX = "__ctui_shared_"
 CANCEL_RETRY_S = 0.05  # cancel re-interrupts until the worker stops, in case it raced a new statement
+CACHE_RETRIES = 2  # a cache file DuckDB cannot read is rebuilt this often before the JSON is read instead
 
 
 @dataclass
@@ -47,6 +49,7 @@ class QueryRun:
     table: pa.Table | None = None
     truncated: bool = False
     cancel_requested: bool = False
+    cache: sources.CacheUse | None = None
     cursor: duckdb.DuckDBPyConnection | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     done: threading.Event = field(default_factory=threading.Event)  # set once the state is final
@@ -59,7 +62,13 @@ class QueryRun:
         self.done.set()
 
 
-def run(query: QueryRun, con: duckdb.DuckDBPyConnection, health: FileHealth, row_cap: int) -> None:
+def run(
+    query: QueryRun,
+    con: duckdb.DuckDBPyConnection,
+    health: FileHealth,
+    row_cap: int,
+    cache: ColumnarCache | None = None,
+) -> None:
     """The worker thread's body: always leaves the query in a finished state."""
     cursor = con.cursor()
     with query.lock:
@@ -71,7 +80,7 @@ def run(query: QueryRun, con: duckdb.DuckDBPyConnection, health: FileHealth, row
     state, error = QueryState.CANCELLED, None
     try:
         if not cancelled:
-            state, error = _execute(query, cursor, health, row_cap)
+            state, error = _execute(query, cursor, health, row_cap, cache)
     except Exception as exc:  # noqa: BLE001 - the worker must always leave a final state
         if not query.cancel_requested:
             state, error = QueryState.FAILED, QueryError(str(exc), category="SYSTEM")
@@ -79,6 +88,8 @@ def run(query: QueryRun, con: duckdb.DuckDBPyConnection, health: FileHealth, row
         with query.lock:
             query.cursor = None
         cursor.close()
+        if cache is not None:
+            cache.evict()
         # Finished only once DuckDB is done with the cursor: a caller may close or exit right after.
         query.finish(state, error)
 
@@ -100,7 +111,13 @@ def interrupt(query: QueryRun) -> None:
 Outcome = tuple[QueryState, "QueryError | None"]
 
 
-def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHealth, row_cap: int) -> Outcome:
+def _execute(
+    query: QueryRun,
+    cursor: duckdb.DuckDBPyConnection,
+    health: FileHealth,
+    row_cap: int,
+    cache: ColumnarCache | None,
+) -> Outcome:
     files = {f.path: f for scan in query.plan.scans for f in scan.files}
     # Text logs (VPC Flow Logs, S3 access logs) are read line by line by DuckDB already: a file
     # that fails is skipped; CloudTrail files are read record by record instead.
@@ -120,12 +137,19 @@ def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHea
             else:
                 health.repair(_key(f), problem)
     inspected = False
+    cache_retries = 0
     while True:
         copies, unread = _sources(query, files, health)
+        use: sources.CacheUse | None = None
         try:
             cursor.execute("SET enable_progress_bar=false")  # it would write to the terminal
             cursor.execute("SET TimeZone='UTC'")
-            _create_views(cursor, query.plan, copies, unread)
+            views, use = sources.relations(
+                cursor, query.plan, copies, unread, cache, lambda: query.cancel_requested
+            )
+            with query.lock:
+                query.cache = use
+            _create_views(cursor, query.plan, views)
             if query.cancel_requested:
                 return QueryState.CANCELLED, None
             cursor.execute(query.plan.sql)
@@ -144,6 +168,17 @@ def _execute(query: QueryRun, cursor: duckdb.DuckDBPyConnection, health: FileHea
                 if copy is not None:  # a clean copy that DuckDB still refuses: nothing to read
                     health.remember(_key(files[copies[copy]]), Verdict("unreadable", _clean(message)))
                     continue
+                if cache is not None and use is not None and use.files:
+                    # A cache file DuckDB cannot read (corrupt, or evicted by another ctui meanwhile)
+                    # never fails the query: drop it and read its partition's logs (caching it again).
+                    bad = sources.cache_files_in(message, use.files) or cache.unreadable(use.files)
+                    cache_retries += 1
+                    if bad:
+                        if cache_retries <= CACHE_RETRIES:
+                            cache.discard(bad)
+                        else:
+                            cache = None
+                        continue
                 if inspected or not _about_a_file(message):
                     return QueryState.FAILED, QueryError(_clean(message), category="USER")
             else:
@@ -184,30 +219,17 @@ def _finish_result(cursor: duckdb.DuckDBPyConnection) -> None:
             abort()
 
 
-def _create_views(
-    cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, copies: dict[str, str], unread: set[str]
-) -> None:
-    """One view per read of the table; reads of the same files share one materialised copy.
+def _create_views(cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, relations: dict[str, str]) -> None:
+    """One view per read of the table (`relations`: its rows' SQL); reads of the same rows share one
+    materialised copy.
 
     A UNION of many counts or a self-join then decompresses each file once, while `bytes_scanned`
-    still counts every read, as Athena does. `copies` maps the clean copy of each repaired file to it;
-    `unread` files hold nothing readable.
+    still counts every read, as Athena does.
     """
-    groups: dict[tuple[str, tuple[str, ...]], list[ScanPlan]] = {}
+    groups: dict[str, list[str]] = {}
     for scan in plan.scans:
-        paths = tuple(f.path for f in scan.files if f.path not in unread)
-        groups.setdefault((scan.table.kind, paths), []).append(scan)
-    replaced = {original: copy for copy, original in copies.items()}
-    for n, ((_, paths), scans) in enumerate(groups.items()):
-        views = [scan.view for scan in scans]
-        source = scans[0].source
-        if source is not None:
-            files = [f for f in scans[0].files if f.path not in unread]
-            relation = source.relation_sql(files, path=plan.path_column)
-        else:
-            raw = [p for p in paths if p not in replaced]
-            mine = {replaced[p]: p for p in paths if p in replaced}
-            relation = reader.relation_sql(raw, plan.columns, path=plan.path_column, copies=mine)
+        groups.setdefault(relations[scan.view], []).append(scan.view)
+    for n, (relation, views) in enumerate(groups.items()):
         if len(views) > 1:
             cursor.execute(f"CREATE OR REPLACE TEMP TABLE {SHARED_PREFIX}{n} AS {relation}")
             relation = f"SELECT * FROM {SHARED_PREFIX}{n}"

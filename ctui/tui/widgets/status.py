@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
 
-from ctui.engines.pricing import format_bytes, format_cost
+from ctui.engines.pricing import format_bytes, format_cache, format_cost
 from ctui.model import QueryState, QueryStatus
 from ctui.tui import palette
 from ctui.tui.safe import escape_controls
@@ -39,6 +39,9 @@ def status_text(status: QueryStatus, elapsed_ms: int | None = None, rows: int | 
         parts.append(f"files {status.files_read} read{skipped}")
     if status.records_skipped:
         parts.append(f"{status.records_skipped} records skipped")
+    cached = format_cache(status.partitions_cached, status.partitions_read, status.cache_bytes_read)
+    if cached:
+        parts.append(cached)
     text.append(" · ".join(parts))
     if status.query_id:
         text.append(f"  id {escape_controls(status.query_id)}", style="dim")
