@@ -66,10 +66,23 @@ def plain(value: Any, *, max_chars: int | None = None, style: str = "") -> Text:
 
 
 def display_table(table: pa.Table, max_chars: int = GRID_MAX_CHARS) -> pa.Table:
-    """`table` made safe and bounded for the grid; same rows in the same order."""
+    """`table` made safe and bounded for the grid; same rows in the same order.
+
+    Nested columns become JSON text in one vectorised pass (DuckDB's `to_json`, ~10x faster than
+    Python per value); text columns without control characters or long values are not copied.
+    """
     import pyarrow as pa
 
-    columns = [display_column(table.column(i), max_chars) for i in range(table.num_columns)]
+    source = list(table.columns)
+    nested = [i for i, column in enumerate(source) if _is_nested(_value_type(column.type))]
+    if nested and table.num_rows:
+        try:
+            texts = _json_texts([source[i] for i in nested])
+        except Exception:  # noqa: BLE001 - a type DuckDB cannot take: display_column's Python path
+            texts = [source[i] for i in nested]
+        for i, text in zip(nested, texts, strict=True):
+            source[i] = text
+    columns = [display_column(column, max_chars) for column in source]
     names = [escape_controls(str(name)) for name in table.column_names]
     return pa.table(columns, names=names) if columns else table
 
@@ -90,6 +103,29 @@ def display_column(column: pa.ChunkedArray | pa.Array, max_chars: int = GRID_MAX
     if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
         return column
     return _truncate(_escape_column(column), max_chars)
+
+
+def _value_type(kind: pa.DataType) -> pa.DataType:
+    import pyarrow as pa
+
+    return kind.value_type if pa.types.is_dictionary(kind) else kind
+
+
+def _json_texts(columns: list[pa.ChunkedArray]) -> list[pa.ChunkedArray]:
+    """Each nested column as compact JSON text (None stays None), computed by DuckDB in one query."""
+    import duckdb
+    import pyarrow as pa
+
+    names = [f"c{i}" for i in range(len(columns))]
+    frame = pa.table([c.cast(_value_type(c.type)) for c in columns], names=names)
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar=false")
+        projection = ", ".join(f"CAST(to_json({n}) AS VARCHAR) AS {n}" for n in names)
+        result = con.from_arrow(frame).project(projection).to_arrow_table()
+    finally:
+        con.close()
+    return [result.column(n) for n in names]
 
 
 def _is_nested(kind: pa.DataType) -> bool:

@@ -158,3 +158,29 @@ async def test_an_engine_error_quoting_a_hostile_value_is_shown_inert(make_tui) 
         app.main.notify_user(status.error.message, "error")
         await pilot.pause()
         assert all("\x1b" not in str(n.message) for n in app._notifications)
+
+
+async def test_sort_and_filter_reorder_the_same_grid_without_copying_rows(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(pilot, COUNT_BY_NAME)
+        pane = app.main.results
+        table = app.main.view_stack.top.result.table
+        await pilot.press("f3")
+        grid = pane.query_one(ResultsGrid)
+        shown = grid.backend.data
+        await pilot.press("right", "s", "s")  # n descending
+        assert pane.query_one(ResultsGrid) is grid and grid.backend.data is shown
+        counts = sorted(table.column("n").to_pylist(), reverse=True)
+        await wait_for(pilot, lambda: grid_text(grid)[1].split()[-1] == str(counts[0]), "the sorted rows")
+        assert [grid.get_row_at(i)[1] for i in range(grid.row_count)] == counts
+        await pilot.press("slash", *"describe", "enter")
+        rows = table.to_pylist()
+        wanted = sorted((r["n"] for r in rows if "describe" in r["eventname"].lower()), reverse=True)
+        assert pane.query_one(ResultsGrid) is grid and grid.row_count == len(wanted)
+        assert [pane.row_at(i)["n"] for i in range(grid.row_count)] == wanted
+        await pilot.press("slash", *"no such text", "enter")
+        assert grid.row_count == 0 and app.is_running
+        await pilot.press("slash", "escape")
+        assert pane.query_one(ResultsGrid) is grid and grid.row_count == table.num_rows

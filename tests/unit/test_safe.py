@@ -46,7 +46,7 @@ def test_display_table_escapes_truncates_and_flattens_without_reordering() -> No
     assert values[-2] == "x" * GRID_MAX_CHARS + "…" and values[-1] is None
     assert not any(has_controls(v) for v in values if v)
     identity = shown.column("identity").to_pylist()[0]
-    assert identity == '{"arn": "\\u001b[2J"}' and not has_controls(identity)
+    assert identity == '{"arn":"\\u001B[2J"}' and not has_controls(identity)
 
 
 def test_display_table_escapes_column_names_and_large_strings() -> None:
@@ -59,3 +59,17 @@ def test_display_table_escapes_column_names_and_large_strings() -> None:
 def test_empty_table() -> None:
     table = pa.table({"a": pa.array([], pa.string())})
     assert display_table(table).num_rows == 0
+
+
+def test_display_table_renders_nested_values_as_json_text() -> None:
+    table = pa.table(
+        {
+            "m": pa.array([[("k", "v\u202e")], None], pa.map_(pa.string(), pa.string())),
+            "l": pa.array([[1, 2], []]),
+            "s": pa.array([{"a": None, "b": {"c": "日本"}}, None]),
+        }
+    )
+    shown = display_table(table)
+    assert shown.column("m").to_pylist() == ['{"k":"v\\u202e"}', None]
+    assert shown.column("l").to_pylist() == ["[1,2]", "[]"]
+    assert shown.column("s").to_pylist() == ['{"a":null,"b":{"c":"日本"}}', None]

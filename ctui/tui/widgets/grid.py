@@ -1,16 +1,46 @@
 """The results grid: textual-fastdatatable over the sanitised Arrow table; keys act on the cursor's cell.
 
-Imported on first use (by `ResultsPane`), so the app's first frame does not wait for it.
+The grid reads the display table through a row order (`OrderedBackend`): sorting and filtering
+change the order only (no copy of the rows, no new widget), and only the rows on screen are
+converted for rendering. Imported on first use (by `ResultsPane`), so the first frame does not wait.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
+import pyarrow as pa
 from textual.binding import Binding, BindingType
 from textual_fastdatatable import ArrowBackend, DataTable
 
-__all__ = ["ArrowBackend", "ResultsGrid"]
+__all__ = ["ArrowBackend", "OrderedBackend", "ResultsGrid"]
+
+
+class OrderedBackend(ArrowBackend):
+    """An Arrow backend seen through `order` (grid row i shows table row order[i]); widths are the
+    whole table's, so columns keep their width when a filter hides rows."""
+
+    def __init__(self, data: pa.Table, order: pa.Int64Array) -> None:
+        super().__init__(data)
+        self.order = order
+
+    @property
+    def row_count(self) -> int:
+        return len(self.order)
+
+    @property
+    def source_row_count(self) -> int:
+        return len(self.order)
+
+    def get_row_at(self, index: int) -> Sequence[Any]:
+        return super().get_row_at(self.order[index].as_py())
+
+    def get_cell_at(self, row_index: int, column_index: int) -> Any:
+        return super().get_cell_at(self.order[row_index].as_py(), column_index)
+
+    def get_column_at(self, column_index: int) -> list[Any]:
+        return self.data.column(column_index).take(self.order).to_pylist()  # type: ignore[no-any-return]
 
 
 class ResultsGrid(DataTable):
@@ -72,6 +102,18 @@ class ResultsGrid(DataTable):
             tooltip="Export the rows as CSV, JSON or Parquet",
         ),
     ]
+
+    def show_order(self, order: pa.Int64Array) -> None:
+        """Show the rows in `order` (sort, filter) in place: same widget, cursor kept in range."""
+        backend = self.backend
+        assert isinstance(backend, OrderedBackend)
+        backend.order = order
+        self._update_count += 1
+        self._require_update_dimensions = True
+        self._clear_caches()
+        self.cursor_coordinate = self.cursor_coordinate  # validated against the new row count
+        self.refresh(layout=True)
+        self.check_idle()
 
     def action_pane(self, name: str) -> None:
         pane = _pane(self)

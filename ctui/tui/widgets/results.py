@@ -33,6 +33,15 @@ if TYPE_CHECKING:
 MAX_COLUMN_WIDTH = 60
 
 
+def _identity(rows: int) -> pa.Int64Array:
+    """0 .. rows-1, built by Arrow (a Python range of a million rows takes a tenth of a second)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    every = pc.fill_null(pa.nulls(rows, pa.bool_()), True)
+    return pc.indices_nonzero(every).cast(pa.int64())
+
+
 def __getattr__(name: str) -> Any:
     """`ResultsGrid` lives in `grid.py`, imported on first use: it keeps the first frame fast."""
     if name == "ResultsGrid":
@@ -94,12 +103,11 @@ class ResultsPane(Vertical):
         if view.result is None:
             await self._show_state(view)
             return
-        import pyarrow as pa
 
         display = self._display.get(view.id)
         if display is None:
             display = self._display[view.id] = display_table(view.result.table)
-        self.order = pa.array(range(display.num_rows), pa.int64())
+        self.order = _identity(display.num_rows)
         await self._rebuild(restore=True)
 
     async def show_message(self, text: Text | str) -> None:
@@ -127,12 +135,13 @@ class ResultsPane(Vertical):
 
     async def _rebuild(self, restore: bool = False) -> None:
         assert self.view is not None and self.order is not None
-        from ctui.tui.widgets.grid import ArrowBackend, ResultsGrid
+        from ctui.tui.widgets.grid import OrderedBackend, ResultsGrid
 
-        display = self._display[self.view.id].take(self.order)
+        # The grid reads the display table through the order: no copy of the rows.
+        display = self._display[self.view.id]
         labels: list[str | Text] = [plain(name) for name in display.column_names]
         grid = ResultsGrid(
-            backend=ArrowBackend(display),
+            backend=OrderedBackend(display, self.order),
             column_labels=labels,
             render_markup=False,  # and the data is cleaned: facts/textual-ui.md §2
             max_column_content_width=MAX_COLUMN_WIDTH,
@@ -152,17 +161,18 @@ class ResultsPane(Vertical):
             grid.focus()
         if self.screen.focused is not None and self.screen.focused in self.ancestors:
             grid.focus()  # the grid it replaces had the focus (drill-down, back): it stays in the results
-        self._set_info(self._info_text(display.num_rows))
+        self._set_info(self._info_text(len(self.order)))
         if restore or old is not None:
             row, col = self.view.cursor if restore or old is None else (old.cursor_row, old.cursor_column)
             scroll = self.view.scroll if restore or old is None else (old.scroll_x, old.scroll_y)
 
-            wanted = (min(row, max(display.num_rows - 1, 0)), col)
+            shown = len(self.order)
+            wanted = (min(row, max(shown - 1, 0)), col)
 
             def _restore(tries: int = 10) -> None:
                 if tries < 10 and (grid.cursor_row, grid.cursor_column) != wanted:
                     return  # the user moved on meanwhile: do not pull the cursor back
-                if display.num_rows:
+                if shown:
                     grid.move_cursor(row=wanted[0], column=col, animate=False)
                 grid.scroll_to(*scroll, animate=False, immediate=True)
                 if tries and (grid.scroll_x, grid.scroll_y) != tuple(scroll):
@@ -245,7 +255,7 @@ class ResultsPane(Vertical):
             return
         self.order = self.order.take(indices)
         self.sort_state = (col, desc)
-        self.run_worker(self._rebuild(), exclusive=True, group="results-render")
+        self._show_order()
 
     def action_open_filter(self) -> None:
         box = self.query_one("#results-filter", Input)
@@ -261,17 +271,17 @@ class ResultsPane(Vertical):
             return
         display = self._display[self.view.id]
         self.filter_text = text
-        keep = pa.array([True] * display.num_rows)
+        order = _identity(display.num_rows)
         if text:
-            keep = pa.array([False] * display.num_rows)
+            keep = None
             for column in display.columns:
                 try:
                     strings = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                     continue
                 hit = pc.fill_null(pc.match_substring(strings, text, ignore_case=True), False)
-                keep = pc.or_(keep, hit)
-        order = pc.indices_nonzero(keep).cast(pa.int64())
+                keep = hit if keep is None else pc.or_(keep, hit)
+            order = pc.indices_nonzero(keep).cast(pa.int64()) if keep is not None else order[:0]
         if self.sort_state is not None:
             col, desc = self.sort_state
             idx = pc.array_sort_indices(
@@ -281,7 +291,19 @@ class ResultsPane(Vertical):
             )
             order = order.take(idx)
         self.order = order
-        self.run_worker(self._rebuild(), exclusive=True, group="results-render")
+        self._show_order()
+
+    def _show_order(self) -> None:
+        """Show the rows in `self.order` in the grid in place (sort, filter): no new grid, no copy."""
+        grid = self.grid
+        if grid is None or self.order is None:
+            self.run_worker(self._rebuild(), exclusive=True, group="results-render")
+            return
+        grid.show_order(self.order)
+        self._set_info(self._info_text(len(self.order)))
+        if self._focus_grid:
+            self._focus_grid = False
+            grid.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "results-filter":

@@ -1,0 +1,111 @@
+"""Results that show at once: a SELECT * result on screen, memory of a 1M-row result, sort and filter.
+
+Prints, each against its anchor of the same run:
+- SELECT * of 100k real events (nested columns: useridentity, resources, tlsdetails …) from the
+  result to the grid on screen (display conversion + mount + first idle, Pilot at 120x40), as a
+  ratio to the same 100k events with 10 string columns (target ≤ 1.5x);
+- 1M rows x 10 string columns shown: process RSS growth over the Arrow size of the table (target
+  ≤ 3x, the table included);
+- sort and filter of those 1M rows, in seconds (target ≤ 2 s each).
+
+Run: python -m bench.results_grid  (reuses bench.local_scan's 30-day tree for the real events)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+from typing import Any
+
+import pyarrow as pa
+
+from bench.scroll import cloudtrail_like, rss_mb
+
+STRING_COLUMNS = (
+    "eventtime, eventsource, eventname, awsregion, sourceipaddress, useragent, errorcode, requestid, "
+    "eventid, eventtype"
+)
+
+
+def real_events(rows: int) -> tuple[pa.Table, pa.Table]:
+    """(SELECT * of `rows` events, the same events' 10 string columns) from the 30-day tree."""
+    from bench.drill_loop import query
+    from bench.local_scan import tree
+    from ctui.engines.local import LocalEngine
+
+    engine = LocalEngine(tree(), row_cap=rows)
+    try:
+        everything = query(engine, f"SELECT * FROM cloudtrail_logs WHERE day >= '01' LIMIT {rows}")
+    finally:
+        engine.close()
+    return everything, everything.select([c.strip() for c in STRING_COLUMNS.split(",")])
+
+
+async def show(table: pa.Table, *, reorder: bool = False) -> dict[str, Any]:
+    """Seconds from the result to the grid on screen (and sort/filter seconds when `reorder`)."""
+    from textual.app import App, ComposeResult
+
+    from ctui.model import QueryResult, QueryState, QueryStatus
+    from ctui.tui.widgets.results import ResultsGrid, ResultsPane
+    from ctui.viewstack import View
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ResultsPane(id="results")
+
+    view = View("SELECT …", "bench", result=QueryResult(table), status=QueryStatus("q", QueryState.SUCCEEDED))
+    figures: dict[str, Any] = {}
+    app = Host()
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = app.query_one(ResultsPane)
+        started = time.perf_counter()
+        await pane.show_view(view)  # computes the display table, as the app's worker does
+        await pilot.pause()
+        figures["show_s"] = time.perf_counter() - started
+        figures["rss_mb"] = rss_mb()
+        if reorder:
+            pane.query_one(ResultsGrid).focus()
+            started = time.perf_counter()
+            pane.action_sort()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            figures["sort_s"] = time.perf_counter() - started
+            started = time.perf_counter()
+            pane.apply_filter("role-42/")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            figures["filter_s"] = time.perf_counter() - started
+            figures["filtered"] = pane.query_one(ResultsGrid).row_count
+    return figures
+
+
+def million_rows() -> pa.Table:
+    block = cloudtrail_like(100_000)
+    return pa.concat_tables([block] * 10).combine_chunks()  # ten real copies: 1M distinct rows in memory
+
+
+def main() -> None:
+    everything, strings = real_events(100_000)
+    nested = [f.name for f in everything.schema if pa.types.is_nested(f.type) or pa.types.is_map(f.type)]
+    anchor = min(asyncio.run(show(strings))["show_s"] for _ in range(2))
+    star = min(asyncio.run(show(everything))["show_s"] for _ in range(2))
+    print(f"SELECT * of {everything.num_rows:,} events ({everything.num_columns} columns, "
+          f"{len(nested)} nested): grid on screen in {star:.2f} s")
+    print(f"  anchor, the same events' 10 string columns: {anchor:.2f} s  -> {star / anchor:.2f}x "
+          "(target <= 1.5x)")
+    del everything, strings
+    gc.collect()
+    base = rss_mb()
+    table = million_rows()
+    arrow_mb = table.nbytes / 1e6 * (1e6 / 2**20)
+    figures = asyncio.run(show(table, reorder=True))
+    grown = figures["rss_mb"] - base
+    print(f"1M rows x 10 string columns ({arrow_mb:.0f} MiB of Arrow): on screen in {figures['show_s']:.2f} s, "
+          f"RSS +{grown:.0f} MiB = {grown / arrow_mb:.2f}x the Arrow size (target <= 3x)")
+    print(f"  sort 1M rows {figures['sort_s']:.2f} s, filter {figures['filter_s']:.2f} s "
+          f"({figures['filtered']:,} kept) (target <= 2 s each)")
+
+
+if __name__ == "__main__":
+    main()
