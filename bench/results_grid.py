@@ -101,8 +101,9 @@ def main() -> None:
     arrow_mb = table.nbytes / 1e6 * (1e6 / 2**20)
     figures = asyncio.run(show(table, reorder=True))
     grown = figures["rss_mb"] - base
-    print(f"1M rows x 10 string columns ({arrow_mb:.0f} MiB of Arrow): on screen in {figures['show_s']:.2f} s, "
-          f"RSS +{grown:.0f} MiB = {grown / arrow_mb:.2f}x the Arrow size (target <= 3x)")
+    print(f"1M rows x 10 string columns ({arrow_mb:.0f} MiB of Arrow): "
+          f"on screen in {figures['show_s']:.2f} s, RSS +{grown:.0f} MiB = {grown / arrow_mb:.2f}x "
+          "the Arrow size (target <= 3x)")
     print(f"  sort 1M rows {figures['sort_s']:.2f} s, filter {figures['filter_s']:.2f} s "
           f"({figures['filtered']:,} kept) (target <= 2 s each)")
 

@@ -19,7 +19,7 @@ import hashlib
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,14 +89,20 @@ class ColumnarCache:
             _unlink(Path(path))
 
     @staticmethod
-    def unreadable(paths: Iterable[str]) -> list[str]:
-        """The files among `paths` that do not decode as Parquet (read whole: only after an error)."""
+    def unreadable(paths: Iterable[str], read: Callable[[str], object] | None = None) -> list[str]:
+        """The files among `paths` that do not decode whole (only after an error: reads everything).
+
+        `read(path)` reads a file with the engine's own reader (DuckDB's Parquet reader refuses some
+        damage that pyarrow's tolerates, and the other way round); pyarrow reads it too.
+        """
         import pyarrow.parquet as pq
 
         bad = []
         for path in sorted(paths):
             try:
                 pq.ParquetFile(path).read()
+                if read is not None:
+                    read(path)
             except Exception:  # noqa: BLE001 - any failure to decode means the file is unusable
                 bad.append(path)
         return bad

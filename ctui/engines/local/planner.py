@@ -16,7 +16,8 @@ from functools import cached_property
 from sqlglot import exp
 
 from ctui.engines.local.layout import FileLister, LogFile, Partition
-from ctui.engines.local.reader import ALL_COLUMNS, PATH_COLUMN
+from ctui.engines.local.prefilter import prefilter
+from ctui.engines.local.reader import ALL_COLUMNS, PATH_COLUMN, Prefilter
 from ctui.engines.local.textlogs import TextLogSource, TextPartition
 from ctui.model import Catalog, TableInfo
 from ctui.sql import partitions as partition_analysis
@@ -38,6 +39,7 @@ class ScanPlan:
     other_files: int  # files in the selected directories that are not CloudTrail logs
     full_scan: bool
     source: TextLogSource | None = None  # who reads the files; None: the CloudTrail reader
+    prefilter: Prefilter | None = None  # conditions to test on raw CloudTrail records (see prefilter)
 
     @cached_property
     def bytes(self) -> int:
@@ -142,6 +144,7 @@ def _plan(
         ]
         view = f"{VIEW_PREFIX}{len(scans)}"
         label = node.alias_or_name
+        pushed = prefilter(node) if source is None and not describe else None
         scans.append(
             ScanPlan(
                 view=view,
@@ -153,6 +156,7 @@ def _plan(
                 other_files=sum(listing.other for listing in listings),
                 full_scan=full,
                 source=source,
+                prefilter=pushed,
             )
         )
         _replace(node, view, label)

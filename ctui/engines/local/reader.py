@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ctui.cloudtrail.schema import RECORD_FIELDS, FieldType
@@ -29,6 +30,18 @@ _FIELDS = {name.lower(): (name, ft) for name, ft in RECORD_FIELDS}
 DATA_COLUMNS = tuple(_FIELDS)
 ALL_COLUMNS = DATA_COLUMNS + PARTITION_FIELDS + ("timestamp",)
 PATH_COLUMN = "$path"  # Athena's hidden column: served only to queries that name it
+# Top-level string fields: a condition on them alone can run before a record is unpacked.
+PREFILTER_COLUMNS = frozenset(c for c, (_, ft) in _FIELDS.items() if ft.kind == "string")
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """A condition of the query on top-level string fields only (DuckDB SQL naming them by their
+    lower-case column names), tested on each raw record before it is unpacked; the query still
+    applies its whole WHERE afterwards."""
+
+    sql: str
+    columns: tuple[str, ...]
 
 
 def relation_sql(
@@ -37,12 +50,14 @@ def relation_sql(
     *,
     path: bool = False,
     copies: Mapping[str, str] | None = None,
+    prefilter: Prefilter | None = None,
 ) -> str:
     """A SELECT over `files` with the table's columns (all, or those in `columns`) and partitions.
 
     `copies` maps clean copies of repaired files (see `salvage`) to the file each stands for: they
     are read too, and show the original's path and partitions. `path` adds Athena's hidden `"$path"`
-    column (here the local file path).
+    column (here the local file path). `prefilter` keeps only the records it accepts, tested on the
+    raw record before its fields are unpacked (a selective query unpacks only what it keeps).
     """
     wanted = [c for c in DATA_COLUMNS if columns is None or c in columns]
     declared = wanted + [c for c in SENTINEL_COLUMNS if c not in wanted]
@@ -50,11 +65,20 @@ def relation_sql(
     record_type = f"STRUCT({', '.join(fields)})"
     paths = list(files)
     sources = []
-    if paths:
-        sources.append(_source(_read_json(paths, record_type), checked=True, columns=wanted))
-    if copies:
-        mapping = " ".join(f"WHEN {_literal(c)} THEN {_literal(o)}" for c, o in copies.items())
-        sources.append(_source(_read_json(list(copies), record_type), checked=False, mapping=mapping))
+    if prefilter is not None:
+        structure = json.dumps({_FIELDS[c][0]: _declared_type(_FIELDS[c][1]) for c in declared})
+        if paths:
+            sources.append(_filtered_source(paths, structure, prefilter, checked=True, columns=wanted))
+        if copies:
+            mapping = " ".join(f"WHEN {_literal(c)} THEN {_literal(o)}" for c, o in copies.items())
+            copied = _filtered_source(list(copies), structure, prefilter, checked=False, mapping=mapping)
+            sources.append(copied)
+    else:
+        if paths:
+            sources.append(_source(_read_json(paths, record_type), checked=True, columns=wanted))
+        if copies:
+            mapping = " ".join(f"WHEN {_literal(c)} THEN {_literal(o)}" for c, o in copies.items())
+            sources.append(_source(_read_json(list(copies), record_type), checked=False, mapping=mapping))
     if not sources:
         partition_type = "STRUCT(" + ", ".join(f"{f} VARCHAR" for f in PARTITION_FIELDS) + ")"
         sources.append(
@@ -91,11 +115,7 @@ def _source(read: str, *, checked: bool, mapping: str = "", columns: Collection[
     if checked:
         records = f"CASE WHEN Records IS NULL THEN {_blame('filename')} ELSE Records END"
         odd = "(" + " AND ".join(f"r.{_quote(_FIELDS[c][0])} IS NULL" for c in SENTINEL_COLUMNS) + ")"
-        for column in columns:  # nested keys in another letter case (`resources[].arn`)
-            keys = _other_case_keys(_FIELDS[column][1])
-            if keys:
-                pattern = '"(?:' + "|".join(sorted(keys)) + ')"\\s*:'
-                odd += f" OR regexp_matches(r.{_quote(_FIELDS[column][0])}, {_literal(pattern)})"
+        odd += "".join(f" OR {check}" for check in _nested_case_checks(columns))
         record = f"CASE WHEN {odd} THEN {_blame('f')} ELSE r END"
     # Partition values hang on Records too, so DuckDB cannot turn a condition on them into a
     # per-file filename filter: the files are already pruned, and that filter costs seconds.
@@ -105,6 +125,67 @@ def _source(read: str, *, checked: bool, mapping: str = "", columns: Collection[
         f"unnest({records}) AS r FROM {read}"
     )
     return f"SELECT f AS filename, p, {record} AS r FROM ({inner})"
+
+
+def _filtered_source(
+    paths: list[str],
+    structure: str,
+    prefilter: Prefilter,
+    *,
+    checked: bool,
+    mapping: str = "",
+    columns: Collection[str] = (),
+) -> str:
+    """Like `_source`, but each record stays raw JSON until `prefilter` has accepted it.
+
+    The same records reach the query as through `_source`: the sentinel check runs on every raw
+    record before the filter, and a string field read with json_extract_string is what read_json
+    declares as VARCHAR.
+    """
+    filename = f"CASE filename {mapping} ELSE filename END" if mapping else "filename"
+    read = (
+        f"read_json({_list(paths)}, format='unstructured', records=true, filename=true, "
+        f"columns={{'Records': 'JSON[]'}}, maximum_object_size={MAX_OBJECT_BYTES})"
+    )
+    records = "Records"
+    if checked:
+        records = f"CASE WHEN Records IS NULL THEN {_blame('filename')} ELSE Records END"
+    inner = (
+        f"SELECT {filename} AS f, CASE WHEN Records IS NOT NULL THEN "
+        f"regexp_extract({filename}, {_literal(PATH_RE)}, {_list(PARTITION_FIELDS)}) END AS p, "
+        f"unnest({records}) AS j FROM {read}"
+    )
+    # One parse of the raw record extracts the sentinel fields and the filter's fields together.
+    wanted = list(dict.fromkeys([*SENTINEL_COLUMNS, *prefilter.columns]))
+    paths_list = "[" + ", ".join(_literal("$." + _FIELDS[c][0]) for c in wanted) + "]"
+    missing = " AND ".join(f"v[{wanted.index(c) + 1}] IS NULL" for c in SENTINEL_COLUMNS)
+
+    def field(column: str) -> str:
+        value = f"v[{wanted.index(column) + 1}]"
+        # The check sits inside every value the filter reads, so no plan can filter a record out
+        # before it is checked (a record with keys in another case would otherwise vanish).
+        return f"CASE WHEN {missing} THEN {_blame('f')} ELSE {value} END" if checked else value
+
+    fields = ", ".join(f"{field(c)} AS {_quote(c)}" for c in prefilter.columns)
+    extracted = f"SELECT f, p, j, json_extract_string(j, {paths_list}) AS v FROM ({inner})"
+    tested = f"SELECT f, p, j, {fields} FROM ({extracted})"
+    transform = f"json_transform(j, {_literal(structure)})"
+    kept = f"SELECT f, p, {transform} AS r FROM ({tested}) WHERE ({prefilter.sql})"
+    nested = _nested_case_checks(columns) if checked else []
+    # Nested keys in another case are checked on the records kept (what the query reads of them).
+    record = f"CASE WHEN {' OR '.join(nested)} THEN {_blame('f')} ELSE r END" if nested else "r"
+    return f"SELECT f AS filename, p, {record} AS r FROM ({kept})"
+
+
+def _nested_case_checks(columns: Collection[str]) -> list[str]:
+    """Conditions true for a record whose nested keys are in another letter case (`resources[].arn`)."""
+    checks = []
+    for column in columns:
+        keys = _other_case_keys(_FIELDS[column][1])
+        if keys:
+            pattern = '"(?:' + "|".join(sorted(keys)) + ')"\\s*:'
+            checks.append(f"regexp_matches(r.{_quote(_FIELDS[column][0])}, {_literal(pattern)})")
+    return checks
 
 
 def referenced_file(message: str, paths: Collection[str]) -> str | None:

@@ -171,7 +171,9 @@ def _execute(
                 if cache is not None and use is not None and use.files:
                     # A cache file DuckDB cannot read (corrupt, or evicted by another ctui meanwhile)
                     # never fails the query: drop it and read its partition's logs (caching it again).
-                    bad = sources.cache_files_in(message, use.files) or cache.unreadable(use.files)
+                    bad = sources.cache_files_in(message, use.files) or cache.unreadable(
+                        use.files, lambda path: _read_whole(cursor, path)
+                    )
                     cache_retries += 1
                     if bad:
                         if cache_retries <= CACHE_RETRIES:
@@ -209,6 +211,12 @@ def _reason(message: str) -> str:
         return "not read as CloudTrail records as it is"
     first = message.splitlines()[0] if message else "unreadable"
     return _clean(first)[:200]
+
+
+def _read_whole(cursor: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Decode every value of a Parquet file (raises what reading it raises)."""
+    literal = "'" + path.replace("'", "''") + "'"
+    cursor.execute(f"SELECT * FROM read_parquet({literal})").fetchall()
 
 
 def _finish_result(cursor: duckdb.DuckDBPyConnection) -> None:

@@ -22,6 +22,7 @@ from ctui.engines.local import reader
 from ctui.engines.local.cache import ColumnarCache
 from ctui.engines.local.layout import LogFile
 from ctui.engines.local.planner import QueryPlan, ScanPlan
+from ctui.engines.local.reader import Prefilter
 
 # Cache files (Parquet) are read with these columns: the table's, in the reader's order.
 PATH_COLUMN = reader.PATH_COLUMN
@@ -84,6 +85,12 @@ def relations(
             elif not cancelled() and use.write_error is None:
                 hit = _build(cursor, cache, group, _readers(group.files, replaced, unread), use)
             group.cached = built[group.directory] = hit
+    # Reads of the same files share one materialised copy (see runner._create_views): better than
+    # a prefilter each, which would decompress the files once per read.
+    reads: dict[tuple[str, ...], int] = {}
+    for scan in plan.scans:
+        key = tuple(f.path for f in scan.files)
+        reads[key] = reads.get(key, 0) + 1
     views: dict[str, str] = {}
     for scan in plan.scans:
         if scan.source is not None:
@@ -94,7 +101,9 @@ def relations(
         cached = [str(g.cached) for g in groups if g.cached is not None]
         logs = [f for g in groups if g.cached is None for f in g.files]
         use.files.update(cached)
-        views[scan.view] = _relation(cached, _readers(logs, replaced, unread), plan)
+        shared = reads[tuple(f.path for f in scan.files)] > 1
+        pushed = None if shared else scan.prefilter
+        views[scan.view] = _relation(cached, _readers(logs, replaced, unread), plan, pushed)
     use.partitions = len(seen)
     use.bytes = sum(_size(p) for p in use.files)
     return views, use
@@ -161,9 +170,11 @@ def _build(
     return final
 
 
-def _relation(cached: list[str], readers: tuple[list[str], dict[str, str]], plan: QueryPlan) -> str:
+def _relation(
+    cached: list[str], readers: tuple[list[str], dict[str, str]], plan: QueryPlan, pushed: Prefilter | None
+) -> str:
     raw, copies = readers
-    logs = reader.relation_sql(raw, plan.columns, path=plan.path_column, copies=copies)
+    logs = reader.relation_sql(raw, plan.columns, path=plan.path_column, copies=copies, prefilter=pushed)
     if not cached:
         return logs
     wanted = [c for c in reader.DATA_COLUMNS if plan.columns is None or c in plan.columns]
