@@ -110,7 +110,9 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
             return
 
         def progress(purpose: str, estimate: Estimate | None) -> None:
-            size = f" · {format_bytes(estimate.bytes)} ({format_cost(estimate.cost_usd)})" if estimate else ""
+            size = ""
+            if estimate is not None and estimate.known:
+                size = f" · {format_bytes(estimate.bytes)} ({format_cost(estimate.cost_usd)})"
             self.post_message(WhoisProgressed(f"running: {purpose}{size}"))
 
         def run(purpose: str, sql: str) -> QueryRun:
