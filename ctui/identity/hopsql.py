@@ -110,10 +110,9 @@ def iso(moment: dt.datetime) -> str:
 
 def window(table: TableInfo, since: dt.datetime, until: dt.datetime) -> exp.Expr:
     """Partitions of events timed `since`..`until` (one delivery day past the end) and the eventtime range."""
-    keys = [c.name for c in table.partition_keys]
-    parts = partition_predicate(
-        keys, since.astimezone(dt.UTC).date(), until.astimezone(dt.UTC).date(), prefer_timestamp=True
-    )
+    # the table itself, so a projected date key's own format is used (`dt` as yyyy-MM-dd, …)
+    first, last = since.astimezone(dt.UTC).date(), until.astimezone(dt.UTC).date()
+    parts = partition_predicate(table, first, last, prefer_timestamp=True)
     times = exp.column("eventtime").between(_lit(iso(since)), _lit(iso(until)))
     return exp.and_(parts, times) if parts is not None else times
 

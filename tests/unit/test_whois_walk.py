@@ -366,3 +366,23 @@ def test_chain_cost_is_estimated_before_running(engine_for: Any) -> None:
     assert before.start_bytes == chain.queries[0].bytes_scanned > 0
     assert before.hop_bytes >= chain.queries[1].bytes_scanned > 0
     assert before.total(1)[0] >= chain.bytes_scanned
+
+
+def test_hop_window_in_a_projected_date_key_format() -> None:
+    from ctui.cloudtrail import schema
+    from ctui.identity import hopsql
+    from ctui.model import Column, TableInfo
+
+    table = TableInfo(
+        "logs",
+        "trail",
+        schema.columns(),
+        (Column("region", "string", partition=True), Column("dt", "string", partition=True)),
+        properties={
+            "projection.enabled": "true",
+            "projection.dt.type": "date",
+            "projection.dt.format": "yyyy-MM-dd",
+        },
+    )
+    sql = hopsql.issuing_sql(table, K1, parse("2024-06-30T20:00:00"), parse("2024-07-01T03:00:00"))
+    assert "dt BETWEEN '2024-06-30' AND '2024-07-02'" in " ".join(sql.split())
