@@ -105,6 +105,8 @@ class QueryStatus:
     partitions_read: int | None = None  # local engine only: partitions the query read
     estimated_bytes: int | None = None
     state_reason: str | None = None
+    # Athena returned a stored result of an earlier run (result reuse): nothing scanned, $0.
+    reused: bool = False
     odd_files: tuple[OddFile, ...] = ()  # local engine only: files read record by record, or skipped
 
     @property

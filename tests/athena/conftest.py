@@ -86,6 +86,26 @@ class Moto:
         return athena_backends["123456789012"][REGION].executions
 
 
+def paged_results(client: Any) -> None:
+    """Make GetQueryResults page like Athena (moto returns every row at once): MaxResults, NextToken."""
+
+    def remember(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context["ctui_page"] = (int(params.get("NextToken") or 0), int(params.get("MaxResults") or 1000))
+
+    def slice_page(parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        start, size = context.get("ctui_page", (0, 1000))
+        rows = (parsed.get("ResultSet") or {}).get("Rows")
+        if rows is None:
+            return
+        parsed["ResultSet"]["Rows"] = rows[start : start + size]
+        parsed.pop("NextToken", None)
+        if start + size < len(rows):
+            parsed["NextToken"] = str(start + size)
+
+    client.meta.events.register("before-parameter-build.athena.GetQueryResults", remember)
+    client.meta.events.register("after-call.athena.GetQueryResults", slice_page)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

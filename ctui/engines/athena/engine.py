@@ -19,8 +19,14 @@ from sqlglot.errors import ParseError
 from ctui.config import AthenaProfile
 from ctui.engines.athena import errors
 from ctui.engines.athena.catalog import GLUE_CATALOG, AthenaSource, GlueSource, LazyCatalog
-from ctui.engines.athena.estimate import PrefixSizer, estimate_bytes, glue_partitions, selected_prefixes
-from ctui.engines.athena.results import fetch_rows, to_arrow
+from ctui.engines.athena.estimate import (
+    PrefixSizer,
+    estimate_bytes,
+    glue_partitions,
+    selected_prefixes,
+    split_s3,
+)
+from ctui.engines.athena.results import UnreadableResult, fetch_rows, first_page, read_csv_result, to_arrow
 from ctui.engines.athena.status import poll_delay, status_from_execution
 from ctui.engines.base import EngineError, Prepared
 from ctui.engines.pricing import DEFAULT_PRICE_PER_TB
@@ -42,6 +48,7 @@ class _Tracked:
     last_call: float = 0.0  # time.monotonic() of the last GetQueryExecution
     started_here: bool = False  # submitted by this engine (close() stops only those)
     stop_sent: bool = False
+    output_location: str | None = None  # the result CSV Athena wrote (None: managed results)
 
 
 class AthenaEngine:
@@ -137,8 +144,10 @@ class AthenaEngine:
         config = self.workgroup().get("Configuration") or {}
         workgroup_location = (config.get("ResultConfiguration") or {}).get("OutputLocation")
         managed = (config.get("ManagedQueryResultsConfiguration") or {}).get("Enabled")
-        if config.get("EnforceWorkGroupConfiguration") and (workgroup_location or managed):
-            return workgroup_location or "managed"
+        if managed:  # a managed-results workgroup rejects an OutputLocation in the request
+            return "managed"
+        if config.get("EnforceWorkGroupConfiguration") and workgroup_location:
+            return workgroup_location
         location = self.profile.output_location or workgroup_location or ("managed" if managed else None)
         if location is None and self.workgroup_readable:
             raise errors.missing_output_location(self.profile, self.region)
@@ -254,8 +263,13 @@ class AthenaEngine:
             "WorkGroup": self.profile.workgroup,
             "QueryExecutionContext": {"Database": self.profile.database, "Catalog": self.profile.catalog},
         }
-        if self.profile.output_location and location != "managed":
+        if self.profile.output_location and location == self.profile.output_location:
             request["ResultConfiguration"] = {"OutputLocation": self.profile.output_location}
+        reuse = self.profile.result_reuse_minutes
+        if reuse > 0 and _is_read_query(sql):
+            request["ResultReuseConfiguration"] = {
+                "ResultReuseByAgeConfiguration": {"Enabled": True, "MaxAgeInMinutes": min(reuse, 10_080)}
+            }
         with self.guard("start the query"):
             query_id = self.client("athena").start_query_execution(**request)["QueryExecutionId"]
         handle = QueryHandle(query_id=query_id, sql=sql, engine=self.name, submitted_at=time.time())
@@ -285,6 +299,7 @@ class AthenaEngine:
             return replace(tracked.status, elapsed_ms=int(elapsed_s * 1000), state_reason=reason)
         info = execution["QueryExecution"]
         tracked.statement_type = info.get("StatementType")
+        tracked.output_location = (info.get("ResultConfiguration") or {}).get("OutputLocation")
         tracked.status = status_from_execution(
             info, self.price_per_tb, estimated_bytes=tracked.status.estimated_bytes
         )
@@ -304,15 +319,43 @@ class AthenaEngine:
         return None
 
     def results(self, handle: QueryHandle, limit: int = 10_000) -> QueryResult:
-        """GetQueryResults pages into Arrow, at most `limit` rows ("N of ≥ N+1" when truncated)."""
+        """At most `limit` rows as Arrow ("N of ≥ N+1" when truncated).
+
+        One GetQueryResults page when the result fits in it; otherwise the result CSV from S3 (one
+        GetObject, whatever the row count), or GetQueryResults paging when that file is unreadable.
+        """
         tracked = self._track(handle)
         if tracked.statement_type is None:
             self.poll(handle, fresh=True)
         athena, dml = self.client("athena"), tracked.statement_type == "DML"
         with self.guard(f"fetch the results of query {handle.query_id}"):
+            column_info, rows, more = first_page(athena, handle.query_id, dml=dml)
+        if not more or len(rows) > limit:
+            truncated = len(rows) > limit
+            total = None if truncated else len(rows)
+            return QueryResult(
+                table=to_arrow(column_info, rows[:limit]), truncated=truncated, total_rows=total
+            )
+        from_s3 = self._results_from_s3(tracked, column_info, limit)
+        if from_s3 is not None:
+            return from_s3
+        with self.guard(f"fetch the results of query {handle.query_id}"):
             column_info, rows, truncated = fetch_rows(athena, handle.query_id, dml=dml, limit=limit)
         total = None if truncated else len(rows)
         return QueryResult(table=to_arrow(column_info, rows[:limit]), truncated=truncated, total_rows=total)
+
+    def _results_from_s3(self, tracked: _Tracked, column_info: list[Any], limit: int) -> QueryResult | None:
+        """The result CSV Athena wrote, or None when it cannot be read here (then page instead)."""
+        location = tracked.output_location
+        if not location or not location.startswith("s3://") or not location.endswith(".csv"):
+            return None
+        bucket, key = split_s3(location)
+        try:
+            body = self.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+            table, truncated, total = read_csv_result(body, column_info, limit)
+        except (bx.BotoCoreError, bx.ClientError, UnreadableResult, OSError):
+            return None  # no s3:GetObject, a KMS key we may not use, another layout: page instead
+        return QueryResult(table=table, truncated=truncated, total_rows=None if truncated else total)
 
     def cancel(self, handle: QueryHandle) -> None:
         """StopQueryExecution (Athena charges for what was scanned until then)."""
@@ -346,6 +389,19 @@ class AthenaEngine:
                 first = QueryStatus(query_id=handle.query_id, state=QueryState.QUEUED)
                 self._tracked[handle.query_id] = _Tracked(handle, first)
             return self._tracked[handle.query_id]
+
+
+def _is_read_query(sql: str) -> bool:
+    """A query (SELECT, WITH, VALUES, TABLE): the statements Athena's result reuse applies to."""
+    from sqlglot import exp
+
+    from ctui.sql.parse import parse
+
+    try:
+        statements = parse(sql)
+    except (ParseError, ValueError, RecursionError):
+        return False
+    return len(statements) == 1 and isinstance(statements[0], exp.Query)
 
 
 def _transient(cause: BaseException | None) -> bool:

@@ -1,9 +1,15 @@
-"""GetQueryResults pages typed into Arrow by Athena's column metadata.
+"""Query results typed into Arrow by Athena's column metadata: the result CSV in S3, or GetQueryResults pages.
 
-Every value arrives as a string (`VarCharValue`); a missing value is NULL. Scalars get their Arrow
-type (bigint → int64, double → float64, boolean, date, timestamp, decimal); arrays, maps, rows and
-JSON stay text, as Athena prints them. A column whose values do not parse stays text rather than
-failing the whole result.
+A result of one page (up to 999 rows) comes from that one GetQueryResults call. A larger one is
+read from the CSV file Athena wrote to the output location (one S3 GetObject, parsed by pyarrow's
+CSV reader: quoted values, an unquoted empty field is NULL) instead of paging GetQueryResults
+1,000 rows at a time; the engine falls back to paging when the file cannot be read (managed
+results, no s3:GetObject, an unexpected layout).
+
+Every value arrives as a string (`VarCharValue`, or a CSV field); a missing value is NULL.
+Scalars get their Arrow type (bigint → int64, double → float64, boolean, date, timestamp,
+decimal); arrays, maps, rows and JSON stay text, as Athena prints them. A column whose values do
+not parse stays text rather than failing the whole result.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 
 _INTEGERS = {"tinyint": pa.int8(), "smallint": pa.int16(), "integer": pa.int32(), "int": pa.int32(),
              "bigint": pa.int64()}  # fmt: skip
@@ -51,6 +58,72 @@ def fetch_rows(
             return column_info, rows, True
         if not token:
             return column_info, rows, False
+
+
+def first_page(
+    athena: Any, query_id: str, *, dml: bool
+) -> tuple[list[dict[str, Any]], list[list[str | None]], bool]:
+    """(column info, rows, more): the first GetQueryResults page, header dropped; `more` if pages follow."""
+    page = athena.get_query_results(QueryExecutionId=query_id, MaxResults=PAGE_ROWS)
+    result_set = page.get("ResultSet") or {}
+    column_info = list((result_set.get("ResultSetMetadata") or {}).get("ColumnInfo", []))
+    rows = [row_values(r) for r in result_set.get("Rows", [])]
+    if rows and dml and is_header(rows[0], column_info):
+        rows = rows[1:]
+    return column_info, rows, bool(page.get("NextToken"))
+
+
+class UnreadableResult(Exception):
+    """The result file is not there or not in the expected shape: page GetQueryResults instead."""
+
+
+def read_csv_result(
+    body: bytes, column_info: Sequence[Mapping[str, Any]], limit: int
+) -> tuple[pa.Table, bool, int | None]:
+    """(table, truncated, total rows or None) from the CSV Athena wrote, typed by `column_info`.
+
+    Athena quotes every value and leaves NULL as an empty unquoted field; the first line is the
+    header. At most `limit` rows are kept; more means truncated (the total is then counted).
+    """
+    names = [f"c{i}" for i in range(len(column_info))]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+                null_values=[""],
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise UnreadableResult(str(exc)) from exc
+    total = table.num_rows
+    truncated = total > limit
+    kept = table.slice(0, limit)
+    labels = _unique([str(c.get("Label") or c.get("Name") or f"_col{i}") for i, c in enumerate(column_info)])
+    arrays = [
+        _typed_array(kept.column(i).combine_chunks(), _info_type(info)) for i, info in enumerate(column_info)
+    ]
+    return pa.Table.from_arrays(arrays, names=labels), truncated, total
+
+
+def _info_type(info: Mapping[str, Any]) -> pa.DataType:
+    return arrow_type(str(info.get("Type", "varchar")), info.get("Precision"), info.get("Scale"))
+
+
+def _typed_array(values: pa.Array, kind: pa.DataType) -> pa.Array:
+    """A string column as `kind`: Arrow's own cast where it parses Athena's text, else per value."""
+    if pa.types.is_string(kind):
+        return values
+    if pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_date(kind):
+        try:
+            return values.cast(kind)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return typed_column(values.to_pylist(), kind)
 
 
 def arrow_type(athena_type: str, precision: int | None = None, scale: int | None = None) -> pa.DataType:

@@ -95,4 +95,5 @@ def status_from_execution(
         error=query_error(status) if state is QueryState.FAILED else None,
         estimated_bytes=estimated_bytes,
         state_reason=str(reason) if reason else None,
+        reused=reused,
     )

@@ -22,14 +22,20 @@ STATE_STYLE = {
 }
 
 
-def status_text(status: QueryStatus, elapsed_ms: int | None = None, rows: int | None = None) -> Text:
-    """`SUCCEEDED 3.2s · 12.00 MB · $0.0001 · 42 rows · queue 0.1s · files 30 read, 0 skipped`."""
+def status_text(
+    status: QueryStatus, elapsed_ms: int | None = None, rows: int | None = None, width: int | None = None
+) -> Text:
+    """`SUCCEEDED 3.2s · 12.00 MB · $0.0001 · 42 rows · queue 0.1s · files 30 read, 0 skipped  id …`.
+
+    Within `width` columns an Athena query id is never cut: queue time, then rows, go first.
+    """
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{status.state.value} ", style=STATE_STYLE.get(status.state, "bold"))
     if status.state_reason and not status.finished:  # e.g. the network is down: say so first
         text.append(f"⚠ {escape_controls(status.state_reason)} · ", style=palette.WARNING)
     elapsed = elapsed_ms if elapsed_ms is not None else status.elapsed_ms
-    parts = [f"{elapsed / 1000:.1f}s", format_bytes(status.bytes_scanned), format_cost(status.cost_usd)]
+    cost = "reused, $0" if status.reused else format_cost(status.cost_usd)
+    parts = [f"{elapsed / 1000:.1f}s", format_bytes(status.bytes_scanned), cost]
     if rows is not None:
         parts.append(f"{rows:,} row{'' if rows == 1 else 's'}")
     if status.queue_ms is not None:
@@ -42,9 +48,13 @@ def status_text(status: QueryStatus, elapsed_ms: int | None = None, rows: int | 
     cached = format_cache(status.partitions_cached, status.partitions_read, status.cache_bytes_read)
     if cached:
         parts.append(cached)
+    ident = f"  id {escape_controls(status.query_id)}" if status.query_id else ""
+    if width is not None and status.files_read is None:  # Athena: its id finds or stops the query
+        while len(parts) > 3 and len(text) + len(" · ".join(parts)) + len(ident) > width:
+            parts.pop()  # queue, then rows
     text.append(" · ".join(parts))
-    if status.query_id:
-        text.append(f"  id {escape_controls(status.query_id)}", style="dim")
+    if ident:
+        text.append(ident, style="dim")
     return text
 
 
@@ -79,7 +89,7 @@ class StatusLine(Static):
         self.started = None
         if self._timer is not None:
             self._timer.pause()
-        self.update(status_text(status, rows=rows))
+        self.update(status_text(status, rows=rows, width=self._width()))
 
     def say(self, message: str, style: str = "") -> None:
         """A one-line notice (refusal, engine progress) in place of the figures."""
@@ -92,4 +102,8 @@ class StatusLine(Static):
         if self.status is None or self.started is None:
             return
         elapsed = int((time.monotonic() - self.started) * 1000)
-        self.update(status_text(self.status, elapsed_ms=max(elapsed, self.status.elapsed_ms)))
+        elapsed_ms = max(elapsed, self.status.elapsed_ms)
+        self.update(status_text(self.status, elapsed_ms=elapsed_ms, width=self._width()))
+
+    def _width(self) -> int | None:
+        return self.content_size.width or None
