@@ -85,6 +85,7 @@ class QueryRun:
     estimated_cost_usd: float | None = None
     partitions: int | None = None  # partitions the estimate selects (None: not known)
     message: str | None = None  # why it failed or was refused
+    confirmable: bool = False  # refused only because the guard asks (above the warning level, unknown size)
     query_id: str | None = None
 
     @property

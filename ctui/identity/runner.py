@@ -15,7 +15,7 @@ from ctui.engines.pricing import format_bytes, format_cost
 from ctui.identity.chain import QueryRun
 from ctui.identity.walker import Start, Walker
 from ctui.model import Estimate, QueryState
-from ctui.session import Preflight, Session
+from ctui.session import Preflight, Session, Verdict
 
 ROW_LIMIT = 1000
 
@@ -44,7 +44,7 @@ def run_query(
     partitions = sum(t.partitions or 0 for t in estimate.tables) if estimate and estimate.tables else None
     if not check.allowed(confirmed=yes):
         session.refused(check)
-        return _refused(purpose, check, partitions)
+        return _refused(purpose, check, partitions, confirmable=check.verdict is Verdict.ASK)
     if progress is not None:
         progress(purpose, estimate)
     run = session.start(check)
@@ -83,7 +83,7 @@ def engine_runner(engine: Engine, guard_settings: Any, **options: Any) -> Callab
     return run
 
 
-def _refused(purpose: str, check: Preflight, partitions: int | None) -> QueryRun:
+def _refused(purpose: str, check: Preflight, partitions: int | None, *, confirmable: bool) -> QueryRun:
     estimate = check.estimate
     known = estimate is not None and estimate.known
     return QueryRun(
@@ -94,6 +94,7 @@ def _refused(purpose: str, check: Preflight, partitions: int | None) -> QueryRun
         estimated_bytes=check.estimated_bytes,
         estimated_cost_usd=estimate.cost_usd if known and estimate is not None else None,
         partitions=partitions,
+        confirmable=confirmable,
     )
 
 

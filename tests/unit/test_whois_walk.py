@@ -386,3 +386,16 @@ def test_hop_window_in_a_projected_date_key_format() -> None:
     )
     sql = hopsql.issuing_sql(table, K1, parse("2024-06-30T20:00:00"), parse("2024-07-01T03:00:00"))
     assert "dt BETWEEN '2024-06-30' AND '2024-07-02'" in " ".join(sql.split())
+
+
+def test_a_guard_question_is_confirmable_and_yes_runs_it(engine_for: Any) -> None:
+    hop = assume_role("2024-06-10T08:00:00", user("build", LEAKED), ROLE, "s1", K1)
+    last = event("2024-06-10T09:00:00", session("deploy", "s1", K1), "RunInstances", event_id="last")
+    engine = engine_for([hop, last])
+    asking = GuardSettings(warn_bytes=1, block_bytes=None)
+    start = Start("event", "last", parse("2024-06-10T09:00:00"), exact=True)
+    table = cloudtrail_table(engine.catalog())
+    asked = Walker(table, engine_runner(engine, asking)).walk(start)
+    assert not asked.complete and asked.queries[-1].state == "REFUSED" and asked.queries[-1].confirmable
+    accepted = Walker(table, engine_runner(engine, asking, yes=True)).walk(start)
+    assert accepted.complete and accepted.origin.type == IAM_USER

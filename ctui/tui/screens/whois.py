@@ -67,6 +67,13 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
     BINDINGS = [
         Binding("escape,backspace", "close", "Back", id="whois.close", tooltip="Back to the results"),
         Binding(
+            "y",
+            "accept",
+            "Run anyway",
+            id="whois.accept",
+            tooltip="Follow the chain again, running hops the cost guard asks about",
+        ),
+        Binding(
             "t",
             "timeline",
             "Timeline",
@@ -81,7 +88,7 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
         self.table_name = table_name  # the table of the view `w` was pressed on
         self.chain: Chain | None = None
         self._stop = threading.Event()
-        self._spent = (0, 0.0)
+        self.yes = False  # the user accepted the cost guard's question (y)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -124,6 +131,7 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
                 history=app.history,
                 stop=self._stop,
                 progress=progress,
+                yes=self.yes,
             )
 
         try:
@@ -155,7 +163,8 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
         if chain.complete:
             status.update(plain(f"complete · {spent} · enter opens an event · t the session timeline"))
         else:
-            status.update(plain(f"incomplete: {chain.reason} · {spent}", max_chars=600, style="bold"))
+            ask = " · y runs it anyway" if chain.queries and chain.queries[-1].confirmable else ""
+            status.update(plain(f"incomplete: {chain.reason} · {spent}{ask}", max_chars=600, style="bold"))
 
     def _show(self, chain: Chain) -> None:
         tree = self.query_one(Tree)
@@ -215,6 +224,15 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
             self.notify("the chain has no access key to follow", severity="warning", timeout=2)
             return
         self.dismiss(WhoisOutcome("timeline", sql, "session timeline"))
+
+    def action_accept(self) -> None:
+        """`y` after a hop the cost guard asked about: follow the chain again, accepting such hops."""
+        chain = self.chain
+        if chain is None or not chain.queries or not chain.queries[-1].confirmable:
+            self.notify("nothing is waiting for a yes", timeout=2)
+            return
+        self.yes, self.chain = True, None
+        self._walk()
 
     def action_close(self) -> None:
         self.dismiss(None)
