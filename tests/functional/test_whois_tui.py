@@ -62,3 +62,39 @@ async def test_w_shows_the_origin_then_opens_a_hop_and_the_timeline(demo_tree: P
         assert top is not None and top.result is not None
         keys_used = {r["access_key"] for r in top.result.table.to_pylist()}
         assert keys_used == set(inc["session_keys"])
+
+
+async def test_log_text_in_the_chain_is_inert(tmp_path: Path, make_tui: Any) -> None:
+    from tests.unit.identity_records import A, assume_role, event, session, user, write
+
+    agent = "\x1b]52;c;cHduZWQ=\x07 [@click=app.quit]x[/] [bold]"
+    role = f"arn:aws:iam::{A}:role/deploy"
+    hop = assume_role(
+        "2024-06-10T08:00:00",
+        user("build", "AKIALEAKEDKEY0000001"),
+        role,
+        "[red]s1",
+        "ASIAFIRSTSESSION0001",
+        agent=agent,
+    )
+    last = event(
+        "2024-06-10T09:00:00",
+        session("deploy", "[red]s1", "ASIAFIRSTSESSION0001"),
+        "RunInstances",
+        event_id="last",
+    )
+    app = make_tui(root=write(tmp_path / "logs", [hop, last]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(
+            pilot,
+            "SELECT eventtime, eventid FROM cloudtrail_logs "
+            "WHERE \"timestamp\" = '2024/06/10' AND eventid = 'last'",
+        )
+        await pilot.press("f3", "w")
+        await wait_for(pilot, lambda: getattr(app.screen, "chain", None) is not None, "the chain")
+        tree = app.screen.query_one("#whois-tree")
+        labels = [str(n.label) for n in tree.root.children[0].children]  # type: ignore[attr-defined]
+        shown = " ".join(labels)
+        assert "[@click=app.quit]x[/] [bold]" in shown and "\\x1b]52" in shown and "\x1b" not in shown
+        assert app.is_running
