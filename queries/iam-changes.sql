@@ -1,6 +1,6 @@
 -- name: iam-changes
 -- title: IAM changes
--- description: Every IAM call that changes something, by principal and action (IAM events land in us-east-1).
+-- description: Every IAM call that changes something (or may: records without readOnly count), by principal and action (IAM events land in us-east-1).
 -- tags: security, iam, identity, changes
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
@@ -18,7 +18,7 @@ WHERE "timestamp" BETWEEN :start_day AND :end_day
   AND eventtime >= :start AND eventtime < :end
   AND region = :region
   AND eventsource = 'iam.amazonaws.com'
-  AND readonly = 'false'
+  AND coalesce(readonly, 'false') <> 'true'
 GROUP BY 1, 2, 3
 ORDER BY calls DESC
 LIMIT 500

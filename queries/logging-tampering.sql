@@ -1,6 +1,6 @@
 -- name: logging-tampering
 -- title: Logging and monitoring tampering
--- description: Trails stopped or deleted, flow logs, GuardDuty, Config and Security Hub switched off, newest first.
+-- description: Trails stopped or deleted, bucket logging turned off, lifecycle rules on buckets, flow logs, GuardDuty, Config, Security Hub and Resolver query logging switched off, newest first.
 -- tags: security, defense-evasion, logging
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
@@ -18,12 +18,19 @@ FROM cloudtrail_logs
 WHERE "timestamp" BETWEEN :start_day AND :end_day
   AND eventtime >= :start AND eventtime < :end
   AND region = :region
-  AND eventname IN (
-    'StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors',
-    'DeleteFlowLogs', 'DeleteDetector', 'UpdateDetector', 'DisassociateFromMasterAccount',
-    'DeleteConfigurationRecorder', 'StopConfigurationRecorder', 'DeleteDeliveryChannel',
-    'DisableSecurityHub', 'DeleteLogGroup', 'DeleteLogStream', 'PutRetentionPolicy',
-    'DeleteBucketLogging', 'DisableAlarmActions', 'DeleteAlarms'
+  AND (
+    eventname IN (
+      'StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors',
+      'DeleteFlowLogs', 'DeleteDetector', 'UpdateDetector', 'DisassociateFromMasterAccount',
+      'DeleteConfigurationRecorder', 'StopConfigurationRecorder', 'DeleteDeliveryChannel',
+      'DisableSecurityHub', 'DeleteLogGroup', 'DeleteLogStream', 'PutRetentionPolicy',
+      'DisableAlarmActions', 'DeleteAlarms', 'PutBucketLifecycle',
+      'DeleteResolverQueryLogConfig', 'DisassociateResolverQueryLogConfig'
+    )
+    OR (
+      eventname = 'PutBucketLogging'
+      AND json_extract(requestparameters, '$.BucketLoggingStatus.LoggingEnabled') IS NULL
+    )
   )
 ORDER BY eventtime DESC
 LIMIT 1000

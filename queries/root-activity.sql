@@ -1,6 +1,6 @@
 -- name: root-activity
 -- title: Root account activity
--- description: Calls made with the root user's credentials (not by AWS services), by action and source.
+-- description: Calls made with the root user's credentials, in the console (invokedBy signin.amazonaws.com) or not, but not by AWS services, by action and source.
 -- tags: security, root, identity
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
@@ -20,7 +20,7 @@ WHERE "timestamp" BETWEEN :start_day AND :end_day
   AND eventtime >= :start AND eventtime < :end
   AND region = :region
   AND useridentity.type = 'Root'
-  AND useridentity.invokedby IS NULL
+  AND (useridentity.invokedby IS NULL OR useridentity.invokedby = 'signin.amazonaws.com')
   AND eventtype <> 'AwsServiceEvent'
 GROUP BY 1, 2, 3, 4, 5
 ORDER BY calls DESC
