@@ -144,6 +144,11 @@ class ViewStack:
             self._spent_usd += status.cost_usd
             self._spent_bytes += status.bytes_scanned
 
+    def charge(self, bytes_scanned: int, cost_usd: float) -> None:
+        """Spend of queries run beside the stack (whois hops): counted in the session's total."""
+        self._spent_usd += cost_usd
+        self._spent_bytes += bytes_scanned
+
     @property
     def spent_usd(self) -> float:
         """Every finished query this stack ran, including views since popped."""

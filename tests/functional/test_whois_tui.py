@@ -27,6 +27,7 @@ async def test_w_shows_the_origin_then_opens_a_hop_and_the_timeline(demo_tree: P
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
         await run_sql(pilot, sql)
+        spent = app.main.view_stack.spent_bytes
         keys = ("f3", "w")  # focus the results, who is this?
         await pilot.press(*keys)
         assert len(keys) <= 3
@@ -35,6 +36,7 @@ async def test_w_shows_the_origin_then_opens_a_hop_and_the_timeline(demo_tree: P
         assert isinstance(screen, WhoisScreen)
         await wait_for(pilot, lambda: screen.chain is not None, "the chain")
         assert screen.chain is not None and screen.chain.complete
+        assert app.main.view_stack.spent_bytes == spent + screen.chain.bytes_scanned > spent
         tree = screen.query_one("#whois-tree")
         origin = str(tree.root.label)  # type: ignore[attr-defined]
         assert inc["origin"]["arn"] in origin and origin.startswith("origin: IAMUser")

@@ -164,7 +164,15 @@ class DrillController:
         if start is None:
             self.app.notify("w needs an event, a principal ARN or an access key", severity="warning")
             return
-        self.app.push_screen(WhoisScreen(start, source_table(view.sql)), self._whois_closed)
+        screen = WhoisScreen(start, source_table(view.sql), on_spent=self._whois_spent)
+        self.app.push_screen(screen, self._whois_closed)
+
+    def _whois_spent(self, chain: Any) -> None:
+        """The chain's queries count in the session's spend, like every view's."""
+        self.host.view_stack.charge(chain.bytes_scanned, chain.cost_usd)
+        refresh = getattr(self.host, "refresh_spend", None)
+        if callable(refresh):
+            refresh()
 
     def _whois_closed(self, outcome: Any) -> None:
         """Enter on a hop: fetch and open its event; `t`: the session timeline, as a view."""
@@ -209,4 +217,3 @@ class DrillController:
     def _error(self, text: str) -> None:
         # drill errors quote row values, which come from the logs
         self.app.notify(f"cannot drill: {escape_controls(text)[:300]}", severity="error", markup=False)
-

@@ -8,6 +8,7 @@ views on the stack (estimated, guarded, charged).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -82,8 +83,11 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
         ),
     ]
 
-    def __init__(self, start: Start, table_name: str | None = None) -> None:
+    def __init__(
+        self, start: Start, table_name: str | None = None, on_spent: Callable[[Chain], None] | None = None
+    ) -> None:
         super().__init__()
+        self.on_spent = on_spent  # the host counts the chain's queries in the session's spend
         self.start = start
         self.table_name = table_name  # the table of the view `w` was pressed on
         self.chain: Chain | None = None
@@ -157,6 +161,8 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
             status.update(palette.painted(failed, palette.ERROR))
             return
         self.chain = chain = message.chain
+        if self.on_spent is not None:
+            self.on_spent(chain)
         self._show(chain)
         cost = f"{format_bytes(chain.bytes_scanned)} · {format_cost(chain.cost_usd)}"
         spent = f"{len(chain.queries)} queries · {cost}"
