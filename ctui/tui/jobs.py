@@ -13,6 +13,7 @@ from typing import Any
 from textual.message import Message
 
 from ctui.engines.base import Engine, EngineError
+from ctui.event_columns import arrange
 from ctui.model import Catalog, Finding, QueryState, Severity
 from ctui.session import Preflight, Session, Verdict
 from ctui.session.follow import message_of
@@ -105,7 +106,7 @@ def execute(session: Session, view_id: int, check: Preflight, *, post: Post, sto
         except EngineError:  # the run is FAILED now, with the reason
             pass
         else:
-            post(m.ResultsFetched(view_id, result, display_table(result.table)))
+            post(m.ResultsFetched(view_id, result, display_table(arrange(result.table))))
     post(m.QueryFinished(view_id, run.status))
 
 

@@ -84,7 +84,10 @@ def display_table(table: pa.Table, max_chars: int = GRID_MAX_CHARS) -> pa.Table:
             source[i] = text
     columns = [display_column(column, max_chars) for column in source]
     names = [escape_controls(str(name)) for name in table.column_names]
-    return pa.table(columns, names=names) if columns else table
+    if not columns:
+        return table
+    # the metadata says which source column each shown one comes from (ctui.event_columns)
+    return pa.table(columns, names=names).replace_schema_metadata(table.schema.metadata)
 
 
 def display_column(column: pa.ChunkedArray | pa.Array, max_chars: int = GRID_MAX_CHARS) -> pa.ChunkedArray:

@@ -94,11 +94,11 @@ async def settle(pilot: Pilot[Any], runs: int) -> None:
 async def to_cell(pilot: Pilot[Any], row: int, column: str | None = None) -> None:
     """Put the grid cursor on `row` (and on `column` by name), once the grid's own restore has run."""
     app = pilot.app
-    table = top(app).result.table  # type: ignore[union-attr, arg-type]
     for _ in range(20):
         await pilot.pause()  # a freshly shown grid puts its cursor back after a refresh: let it
         found = grid(app)  # type: ignore[arg-type]
-        col = table.column_names.index(column) if column is not None else found.cursor_column
+        shown = app.main.results.shown_columns  # type: ignore[attr-defined]
+        col = shown.index(column) if column is not None else found.cursor_column
         found.move_cursor(row=row, column=col, animate=False)
         found.focus()
         await pilot.pause()

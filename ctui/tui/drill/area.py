@@ -70,8 +70,9 @@ class Target:
 
     view: View
     row_index: int
-    column: str | None
+    column: str | None  # a struct field is dotted (`useridentity.arn`)
     row: dict[str, Any]
+    value: Any = None  # the cell's original value
 
 
 class DrillArea(Vertical):
@@ -133,7 +134,9 @@ class DrillArea(Vertical):
         if index is None or row is None:
             return None
         cell = pane.current_cell()
-        return Target(pane.view, index, cell[0] if cell is not None else None, row)
+        if cell is None:
+            return Target(pane.view, index, None, row)
+        return Target(pane.view, index, cell[0], row, cell[1])
 
     def follow_row(self, view: View, row_index: int) -> None:
         """Put the grid's cursor on original row `row_index` of `view` (the detail closed there)."""
@@ -169,8 +172,7 @@ class DrillArea(Vertical):
 
     def action_drill_cell(self, exclude: bool) -> None:
         if (target := self._row_or_warn()) is not None and target.column is not None:
-            value = target.row.get(target.column)
-            self.controller.filter_cell(target.view, target.column, value, exclude=exclude)
+            self.controller.filter_cell(target.view, target.column, target.value, exclude=exclude)
 
     def action_drill_pivot(self) -> None:
         if (target := self._row_or_warn()) is not None and target.column is not None:

@@ -104,10 +104,14 @@ class ResultsPane(Vertical):
             await self._show_state(view)
             return
 
+        from ctui.event_columns import arrange, time_order_wanted
+
         display = self._display.get(view.id)
         if display is None:
-            display = self._display[view.id] = display_table(view.result.table)
+            display = self._display[view.id] = display_table(arrange(view.result.table))
         self.order = _identity(display.num_rows)
+        if self.sort_state is None and time_order_wanted(view.sql, display.column_names):
+            self._sort_by(display.column_names.index("eventtime"), descending=False)
         await self._rebuild(restore=True)
 
     async def show_message(self, text: Text | str) -> None:
@@ -147,6 +151,7 @@ class ResultsPane(Vertical):
             max_column_content_width=MAX_COLUMN_WIDTH,
             cursor_type="cell",
             zebra_stripes=True,
+            null_rep="[dim]∅[/]",  # NULL is not "" (our own markup: cells are never parsed)
             id="results-grid",
         )
         holder = self.query_one("#grid-holder")
@@ -196,7 +201,7 @@ class ResultsPane(Vertical):
             text.append(shown_text, style=palette.INFO)
         if self.sort_state is not None:
             col, desc = self.sort_state
-            name = escape_controls(result.table.column_names[col])
+            name = escape_controls(self._display[self.view.id].column_names[col])
             text.append(f" · sorted by {name} {'↓' if desc else '↑'}", style="dim")
         return text
 
@@ -208,6 +213,12 @@ class ResultsPane(Vertical):
         if self.order is None or not 0 <= grid_row < len(self.order):
             return None
         return int(self.order[grid_row].as_py())
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """The grid's column names, in display order (events lead with time, name, principal…)."""
+        display = self._display.get(self.view.id) if self.view is not None else None
+        return display.column_names if display is not None else []
 
     def row_at(self, grid_row: int) -> dict[str, Any] | None:
         """The original values of a grid row, by column name."""
@@ -221,12 +232,19 @@ class ResultsPane(Vertical):
         return self.row_at(grid.cursor_row) if grid is not None else None
 
     def current_cell(self) -> tuple[str, Any] | None:
-        """(column name, original value) under the cursor."""
+        """(column name, original value) under the cursor; a derived principal names its struct field."""
+        from ctui.event_columns import source_of, sources
+
         grid, row = self.grid, self.current_row()
         if grid is None or row is None or self.view is None or self.view.result is None:
             return None
-        name = self.view.result.table.column_names[grid.cursor_column]
-        return name, row[name]
+        display = self._display.get(self.view.id)
+        mapped = sources(display) if display is not None else None
+        if display is None or mapped is None:
+            name = self.view.result.table.column_names[grid.cursor_column]
+            return name, row[name]
+        column = grid.cursor_column
+        return source_of(display.column_names[column], mapped[column], row)
 
     def activate_row(self, grid_row: int) -> None:
         row = self.row_at(grid_row)
@@ -237,25 +255,31 @@ class ResultsPane(Vertical):
 
     # -- actions (keys of ResultsGrid) -----------------------------------------------------------
     def action_sort(self) -> None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         grid = self.grid
         if grid is None or self.view is None or self.order is None:
             return
         col = grid.cursor_column
         desc = self.sort_state is not None and self.sort_state == (col, False)
+        if self._sort_by(col, descending=desc):
+            self._show_order()
+
+    def _sort_by(self, col: int, *, descending: bool) -> bool:
+        """Order the shown rows by display column `col` (False if it cannot be sorted)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        assert self.view is not None and self.order is not None
         column = self._display[self.view.id].column(col).take(self.order)
         try:
             indices = pc.array_sort_indices(
-                column, order="descending" if desc else "ascending", null_placement="at_end"
+                column, order="descending" if descending else "ascending", null_placement="at_end"
             )
         except pa.ArrowNotImplementedError:
             self.notify("this column cannot be sorted", severity="warning")
-            return
+            return False
         self.order = self.order.take(indices)
-        self.sort_state = (col, desc)
-        self._show_order()
+        self.sort_state = (col, descending)
+        return True
 
     def action_open_filter(self) -> None:
         box = self.query_one("#results-filter", Input)
