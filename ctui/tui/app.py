@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
@@ -17,7 +17,6 @@ from textual.dom import DOMNode
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from ctui import incident_window
 from ctui.config import Settings
 from ctui.engines.base import Engine
 from ctui.history import History
@@ -31,6 +30,9 @@ from ctui.tui.commands import CtuiCommands
 from ctui.tui.safe import escape_controls
 from ctui.tui.screens.main import MainScreen
 from ctui.ui_state import UiState
+
+if TYPE_CHECKING:
+    from ctui.incident_window import IncidentWindow, WindowContext
 
 EngineFactory = Callable[..., Engine]
 
@@ -73,7 +75,7 @@ class CtuiApp(App[int]):
         self.catalog: Catalog | None = None
         self.table: TableInfo | None = None  # the CloudTrail table generated queries read
         self.table_choice: TableChoice | None = None
-        self.window_context: incident_window.WindowContext | None = None  # set with the catalog
+        self.window_context: WindowContext | None = None  # set with the catalog
         self.starter = ""  # the starter query as last put in the editor
         self.initial_sql = initial_sql
         self.ui_state = state or UiState.load()
@@ -216,8 +218,10 @@ class CtuiApp(App[int]):
         """Generated queries read `table` (None: not chosen yet); an empty editor gets the starter query."""
         self.table = table
         main = self.main
+        from ctui.incident_window import context_for  # with the catalog: it needs sqlglot
+
         kept = self.window_context.window if self.window_context is not None else None
-        self.window_context = incident_window.context_for(self.engine, kept)
+        self.window_context = context_for(self.engine, kept)
         main.header_bar.window_text = self.window_context.label()
         if not main.editor.text.strip():
             main.editor.load_text(self.starter_text())
@@ -231,7 +235,7 @@ class CtuiApp(App[int]):
         self.starter = starter_sql(table, newest_day(self.engine, table), self.catalog, window)
         return self.starter
 
-    def set_window(self, window: incident_window.IncidentWindow) -> None:
+    def set_window(self, window: IncidentWindow) -> None:
         """The user picked a new incident window: header, and the starter query if still untouched."""
         if self.window_context is None:
             return
