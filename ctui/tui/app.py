@@ -66,7 +66,7 @@ class CtuiApp(App[int]):
         state: UiState | None = None,
     ) -> None:
         super().__init__()
-        palette.apply(self.console, self.get_css_variables(), replace=False)  # before anything renders
+        palette.apply(self, replace=False)  # before anything renders
         self.settings = settings
         self.engine_factory = engine_factory
         self.history = history
@@ -290,7 +290,7 @@ class CtuiApp(App[int]):
         self.notify(f"theme: {self.theme}", markup=False)
 
     def watch_theme(self, theme: str) -> None:
-        palette.apply(self.console, self.get_css_variables(), replace=True)
+        palette.apply(self, replace=True)
         for screen in self.screen_stack:  # Rich text is resolved when set: set it again
             for static in screen.query(Static):
                 static.update(static.content, layout=False)

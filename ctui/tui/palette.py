@@ -9,11 +9,12 @@ Rich theme on the app's console, made from the current Textual theme and remade 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from rich.console import Console
 from rich.errors import MissingStyle
 from rich.text import Text
 from rich.theme import Theme
+from textual.app import App
 
 ERROR = "ctui.error"  # failed, refused, not run, full scan
 ERROR_TEXT = "ctui.error.text"
@@ -68,16 +69,16 @@ def painted(text: Text, role: str) -> Text:
     return text
 
 
-def ensure(console: Console, variables: Mapping[str, str]) -> None:
-    """Put the named styles on `console` unless they are there (a screen shown in another app)."""
+def ensure(app: App[Any]) -> None:
+    """Put the named styles on `app`'s console unless they are there (a screen shown in another app)."""
     try:
-        console.get_style(ERROR)
+        app.console.get_style(ERROR)
     except MissingStyle:
-        apply(console, variables, replace=False)
+        apply(app, replace=False)
 
 
-def apply(console: Console, variables: Mapping[str, str], *, replace: bool) -> None:
-    """Put the named styles of `variables` on `console` (replacing the ones `apply` put last)."""
+def apply(app: App[Any], *, replace: bool) -> None:
+    """Put the named styles of `app`'s current theme on its console (replacing the ones `apply` put last)."""
     if replace:
-        console.pop_theme()
-    console.push_theme(rich_theme(variables))
+        app.console.pop_theme()
+    app.console.push_theme(rich_theme(app.get_css_variables()))

@@ -67,7 +67,7 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
             yield Footer()
 
     def on_mount(self) -> None:
-        palette.ensure(self.app.console, self.app.get_css_variables())  # also when shown outside CtuiApp
+        palette.ensure(self.app)  # also when shown outside CtuiApp
         self._show()
 
     def _show(self) -> None:
