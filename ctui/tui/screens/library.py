@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -32,11 +32,16 @@ class LibraryScreen(PickerKeys, ModalScreen[str | None]):
     ]
 
     def __init__(
-        self, settings: Settings, table: TableInfo | None = None, window: WindowContext | None = None
+        self,
+        settings: Settings,
+        table: TableInfo | None = None,
+        window: WindowContext | None = None,
+        carried: tuple[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self.table = table  # the chosen CloudTrail table: queries are written for its partitions
         self.window = window  # the incident window: the parameters' defaults, and where presets end
+        self.carried = carried  # (column, value) of the result cell F8 was pressed on
         self.queries, self.errors = load_library(user_query_dirs(settings))  # as `ctui queries list`
         self.shown: list[LibraryQuery] = []
         self.picked: LibraryQuery | None = None  # the query whose SQL was inserted
@@ -60,16 +65,22 @@ class LibraryScreen(PickerKeys, ModalScreen[str | None]):
 
     def _fill(self, search: str) -> None:
         words = search.lower().split()
-        self.shown = [
+        shown = [
             q
             for q in self.queries
             if all(w in f"{q.name} {q.title} {' '.join(q.tags)}".lower() for w in words)
         ]
+        fills = {q.name: self._carried_into(q) for q in shown}
+        # queries the carried value fills come first (sorted() is stable: the rest keep their order)
+        self.shown = sorted(shown, key=lambda q: not any(k != "region" for k in fills[q.name]))
         options = self.query_one(OptionList)
         options.clear_options()
         for q in self.shown:
             label = Text(escape_controls(q.title), style="bold")
             label.append(f"  {escape_controls(q.name)}", style="dim")
+            named = [k for k in fills[q.name] if k != "region"]
+            if named:
+                label.append(f"  ← {', '.join(named)}", style="bold green")
             options.add_option(Option(label, id=q.name))
         if self.shown:
             options.highlighted = 0
@@ -85,6 +96,13 @@ class LibraryScreen(PickerKeys, ModalScreen[str | None]):
                 text.append(f"\ntags: {', '.join(query.tags)}", style="dim")
             self.query_one("#library-detail", Static).update(text)
 
+    def _carried_into(self, query: LibraryQuery) -> dict[str, str]:
+        if self.carried is None:
+            return {}
+        from ctui.carry import prefill
+
+        return prefill(query.params, *self.carried)
+
     def _query(self, name: str | None) -> LibraryQuery | None:
         return next((q for q in self.shown if q.name == name), None)
 
@@ -96,7 +114,8 @@ class LibraryScreen(PickerKeys, ModalScreen[str | None]):
         if not query.params:
             self.dismiss(render(query, table_info=self.table))
             return
-        self.app.push_screen(ParamsScreen(query, self.table, self.window), self._filled)
+        params = ParamsScreen(query, self.table, self.window, self._carried_into(query))
+        self.app.push_screen(params, self._filled)
 
     def _filled(self, sql: str | None) -> None:
         if sql:
@@ -136,7 +155,11 @@ class ParamsScreen(ModalScreen[str | None]):
     ]
 
     def __init__(
-        self, query: LibraryQuery, table: TableInfo | None = None, window: WindowContext | None = None
+        self,
+        query: LibraryQuery,
+        table: TableInfo | None = None,
+        window: WindowContext | None = None,
+        carried: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.library_query = query
@@ -146,6 +169,8 @@ class ParamsScreen(ModalScreen[str | None]):
         self.defaults = {p.name: p.default for p in query.params}
         if window is not None and query.has_window:
             self.defaults.update(window.params())
+        self.carried = carried or {}
+        self.defaults.update(self.carried)  # values carried from a result cell (F8 on it)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -168,6 +193,8 @@ class ParamsScreen(ModalScreen[str | None]):
         yield Footer()
 
     def _describe(self, param: Param) -> str:
+        if param.name in self.carried:
+            return f"{param.description} (from the result cell)"
         if param.kind == "window" and self.window is not None:
             end = "the newest data" if self.window.at_data else "now"
             return f"from the incident window (F6), ending at {end}; start/end win over it"

@@ -317,7 +317,9 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
     def _open_library(self, table: TableInfo | None) -> None:
         from ctui.tui.screens.library import LibraryScreen
 
-        library = LibraryScreen(self.app.settings, table, self.app.window_context)
+        grid = self.results.grid
+        carried = self.results.current_cell() if grid is not None and grid.has_focus else None
+        library = LibraryScreen(self.app.settings, table, self.app.window_context, carried)
 
         def inserted(sql: str | None) -> None:
             if sql and library.picked is not None:
