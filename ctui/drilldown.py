@@ -89,6 +89,25 @@ def context_window(
     return View(sql, f"±{minutes}m {short(who)}", ViewKind.EVENTS, parent_sql=view.sql)
 
 
+def session(
+    view: View,
+    event: Mapping[str, Any],
+    start: Any,
+    end: Any,
+    *,
+    catalog: Catalog | None = None,
+) -> View:
+    """Everything done with the event's access key in the incident window (ValueError without one)."""
+    from ctui.sql import context
+
+    table = source_table(view.sql)
+    info = catalog.lookup(table) if catalog is not None else None
+    keys = {c.name for c in info.partition_keys} if info is not None else None
+    style = context.partition_style_of(view.sql, keys)
+    sql = context.session_query(event, start, end, table=table, partition_style=style)
+    return View(sql, f"session {short(context.access_key(event))}", ViewKind.EVENTS, parent_sql=view.sql)
+
+
 def full_record(view: View, row: Mapping[str, Any], catalog: Catalog | None = None) -> View | None:
     """The whole record of an events row that holds only some columns; None when nothing to fetch."""
     from ctui.sql import context

@@ -64,6 +64,52 @@ def context_query(
     return query.sql(dialect=DIALECT, pretty=True)
 
 
+def session_query(
+    event: Mapping[str, Any],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    table: str = "cloudtrail_logs",
+    partition_style: str = TIMESTAMP,
+    limit: int = 10_000,
+) -> str:
+    """Everything done with the event's access key in [start, end), oldest first: one session.
+
+    Temporary credentials (ASIA…) are one session; a long-term key (AKIA…) is every use of it.
+    Raises ValueError when the event names no access key.
+    """
+    key = access_key(event)
+    conditions: list[exp.Expr] = [
+        exp.column("accesskeyid", table="useridentity").eq(string_literal(key)),
+        exp.column("eventtime") >= exp.Literal.string(_iso(start)),
+        exp.column("eventtime") < exp.Literal.string(_iso(end)),
+    ]
+    last_event_day = (end - dt.timedelta(seconds=1)).date()
+    dates = _delivery_partitions(start.date(), last_event_day, partition_style)
+    if dates is not None:
+        conditions.insert(0, dates)
+    query = (
+        exp.select("*")
+        .from_(exp.to_table(table, dialect=DIALECT))
+        .where(exp.and_(*conditions))
+        .order_by(exp.column("eventtime"))
+        .limit(limit)
+    )
+    return query.sql(dialect=DIALECT, pretty=True)
+
+
+def access_key(event: Mapping[str, Any]) -> str:
+    """The event's `useridentity.accesskeyid` (also as a dotted or `access_key` column)."""
+    identity = _get(event, "useridentity")
+    value = identity.get("accesskeyid") if isinstance(identity, Mapping) else None
+    for key in ("useridentity.accesskeyid", "accesskeyid", "access_key"):
+        if value is None:
+            value = _get(event, key)
+    if not isinstance(value, str) or not value:
+        raise ValueError("the row names no access key (open the event with Enter, then S)")
+    return value
+
+
 def event_by_id_query(eventid: str, parent_sql: str, catalog: Catalog | None = None) -> str:
     """The full record `eventid` from the parent query's table, under the parent's partition filters.
 

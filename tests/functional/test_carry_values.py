@@ -33,3 +33,28 @@ async def test_f8_on_an_ip_offers_the_queries_it_fills_and_prefills_them(demo_tr
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is app.main, "the editor")
         assert f"'{incident['source_ip']}'" in app.main.editor.text
+
+
+async def test_s_on_an_event_opens_its_access_key_session_in_the_incident_window(
+    demo_tree, tui_settings
+) -> None:
+    incident = manifest(demo_tree)["incidents"]["route53_www"]
+    app, engines = build_app(demo_tree, tui_settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(
+            pilot,
+            "SELECT * FROM cloudtrail_logs WHERE \"timestamp\" BETWEEN '2024/06/12' AND '2024/06/13'\n"
+            f"  AND eventname = '{incident['event_name']}' AND sourceipaddress = '{incident['source_ip']}'",
+        )
+        await to_cell(pilot, 0, "eventname")
+        assert "S" in {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show}
+        await pilot.press("S")
+        await wait_for(pilot, lambda: app.main.queries_run == 2 and not app.main.busy, "the session")
+        sql = engines[0].submitted[-1]
+        bounds = app.window_context.bounds()
+        assert f"useridentity.accesskeyid = '{incident['access_key_id']}'" in sql
+        assert f"eventtime >= '{bounds.start:%Y-%m-%dT%H:%M:%SZ}'" in sql
+        session = app.main.view_stack.top.result.table
+        assert session.num_rows == incident["events"]  # every call made with the key, oldest first
+        assert app.main.view_stack.top.title.startswith("session ")

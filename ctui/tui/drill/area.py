@@ -43,6 +43,14 @@ _KEYS = (
     ("e", "drill_cell(True)", "Drop", "drop_value", True, "Rows where this column does not have this value"),
     ("F", "drill_pivot", "Pivot", "pivot", True, "Frequency table of this column under the current filters"),
     ("c", "drill_context", "Context", "context", True, "This principal's events around this event's time"),
+    (
+        "S",
+        "drill_session",
+        "Session",
+        "session",
+        True,
+        "Everything done with this event's access key in the incident window (F6)",
+    ),
     ("w", "drill_whois", "Who", "whois", False, "Who is really behind this event or principal (STS hops)"),
     ("plus", "drill_context_resize(2)", "Widen", "widen", False, "Double the context window"),
     ("minus", "drill_context_resize(0.5)", "Narrow", "narrow", False, "Halve the context window"),
@@ -185,6 +193,10 @@ class DrillArea(Vertical):
     def action_drill_whois(self) -> None:
         if (target := self._row_or_warn()) is not None:
             self.controller.whois(target.view, target.row, target.column)
+
+    def action_drill_session(self) -> None:
+        if (target := self._row_or_warn()) is not None:
+            self.controller.session(target.view, target.row)
 
     def action_drill_context_resize(self, factor: float) -> None:
         view = self.controller.host.view_stack.top

@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("drill: Drop cell value", "drill_cell(True)", "e: rows without this cell's value"),
     ("drill: Pivot column", "drill_pivot", "F: frequency table of this column"),
     ("drill: Context of event", "drill_context", "c: this principal's events around then"),
+    ("drill: Session of event", "drill_session", "S: this access key's events in the incident window"),
     ("drill: Who is this really?", "drill_whois", "w: follow the session back to its origin"),
     ("drill: Widen context", "drill_context_resize(2)", "+: double the context window"),
     ("drill: Narrow context", "drill_context_resize(0.5)", "-: halve the context window"),

@@ -127,6 +127,15 @@ class DrillController:
         if new is not None:
             self.host.run_view(new)
 
+    def session(self, view: View, event: Mapping[str, Any]) -> None:
+        """`S`: every event of this access key in the incident window, oldest first."""
+        context = getattr(self.app, "window_context", None)
+        if context is None:
+            self._error("the incident window is not known yet")
+            return
+        start, end = context.bounds().start, context.bounds().end
+        self._run(lambda: drilldown.session(view, dict(event), start, end, catalog=self.catalog))
+
     def resize_context(self, view: View, factor: float) -> None:
         """`+` / `-` on a context view (the top one): the same event, a wider or narrower window."""
         known = self._contexts.get(view.id)

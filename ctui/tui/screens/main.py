@@ -162,7 +162,10 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         top = self.view_stack.top
         hidden = {"drill.back", "drill.crumb1"} if len(self.view_stack) < 2 else set()
         if top is not None:
-            hidden.add("drill.context" if drill_kind_of(top).grouped else "drill.exclude_row")
+            if drill_kind_of(top).grouped:
+                hidden |= {"drill.context", "drill.session"}
+            else:
+                hidden.add("drill.exclude_row")
         return frozenset(hidden)
 
     def on_mount(self) -> None:
