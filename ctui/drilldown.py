@@ -40,6 +40,23 @@ def classify(sql: str) -> ViewKind:
     return ViewKind.EVENTS
 
 
+def describe(sql: str, library_title: str | None = None) -> tuple[ViewKind, str]:
+    """A view's kind and crumb title from its SQL, parsed once (off the UI thread).
+
+    A query inserted from the library keeps the library's title, unless it groups (`by k1, k2`
+    says more).
+
+    >>> describe("SELECT eventname, count(*) FROM t GROUP BY 1", "Top calls")
+    (<ViewKind.AGGREGATE: 'aggregate'>, 'by eventname')
+    >>> describe("SELECT * FROM t", "Root activity")
+    (<ViewKind.EVENTS: 'events'>, 'Root activity')
+    """
+    kind = classify(sql)
+    if library_title is not None and not kind.grouped:
+        return kind, library_title
+    return kind, title_for(sql)
+
+
 def drill_in(view: View, row: Mapping[str, Any], *, limit: int | None = DRILL_LIMIT) -> View:
     """The raw events behind an aggregated row (the parent's filters kept, group keys added)."""
     from ctui.sql import drill
@@ -182,7 +199,7 @@ def title_for(sql: str) -> str:
         select = None
     group = select.args.get("group") if select is not None else None
     if select is None or group is None:
-        return " ".join(_without_comments(sql).split())[:40]
+        return first_line(sql)
     outputs = select.expressions
     names = []
     for key in group.expressions:
@@ -197,6 +214,15 @@ def title_for(sql: str) -> str:
 def _pairs_title(view: View, row: Mapping[str, Any]) -> str:
     keys = group_columns(view, row)[:2]
     return " ".join(f"{k}={short(row[k])}" for k in keys) or "rows"
+
+
+def first_line(sql: str) -> str:
+    """The query on one line without its comments, cut to a crumb's width (no parsing).
+
+    >>> first_line("-- note\\nSELECT *\\n  FROM t")
+    'SELECT * FROM t'
+    """
+    return " ".join(_without_comments(sql).split())[:40]
 
 
 def _without_comments(sql: str) -> str:

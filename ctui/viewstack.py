@@ -55,6 +55,8 @@ class View:
     group_keys: tuple[str, ...] = ()
     parent_sql: str | None = None
     editor_text: str | None = None  # the editor's whole text when this view was left for a drill
+    # a check worker is settling kind (and title) from the SQL: the UI thread must not parse it
+    describing: bool = False
     id: int = field(default_factory=lambda: next(_ids))
 
     @property

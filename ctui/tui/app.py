@@ -163,7 +163,7 @@ class CtuiApp(App[int]):
         jobs.build_engine(self.session, self.engine_factory, self.post_message)
 
     def on_engine_progressed(self, message: m.EngineProgressed) -> None:
-        self.main.status_line.say(f"{message.text} ({message.fraction:.0%})", "dim")
+        self.main.engine_progress(message.text, message.fraction)
 
     def on_engine_ready(self, message: m.EngineReady) -> None:
         self.engine = message.engine
@@ -172,7 +172,7 @@ class CtuiApp(App[int]):
             self.notify(escape_controls(notice), markup=False, timeout=8)
 
     def on_engine_failed(self, message: m.EngineFailed) -> None:
-        self.main.status_line.say(f"engine: {message.message}", palette.ERROR)
+        self.main.engine_failed(message.message)
         self.notify(
             escape_controls(message.message), title="engine", severity="error", markup=False, timeout=20
         )
@@ -217,14 +217,12 @@ class CtuiApp(App[int]):
     def _use_table(self, table: TableInfo | None) -> None:
         """Generated queries read `table` (None: not chosen yet); an empty editor gets the starter query."""
         self.table = table
-        main = self.main
         from ctui.incident_window import context_for  # with the catalog: it needs sqlglot
 
         kept = self.window_context.window if self.window_context is not None else None
         self.window_context = context_for(self.engine, kept)
-        main.header_bar.window_text = self.window_context.label()
-        if not main.editor.text.strip():
-            main.editor.load_text(self.starter_text())
+        self.main.show_window(self.window_context.label())
+        self.main.offer_starter(self.starter_text)
 
     def starter_text(self) -> str:
         """The starter query over the incident window (newest events first)."""
@@ -241,9 +239,8 @@ class CtuiApp(App[int]):
             return
         self.window_context = self.window_context.with_window(window)
         main = self.main
-        main.header_bar.window_text = self.window_context.label()
-        if main.editor.text == self.starter:
-            main.editor.load_text(self.starter_text())
+        main.show_window(self.window_context.label())
+        main.offer_starter(self.starter_text, replacing=self.starter)
         main.notify_user(f"incident window: {self.window_context.label()}")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -255,9 +252,7 @@ class CtuiApp(App[int]):
                 severity="error",
                 markup=False,
                 timeout=15,
-            )
-            if event.worker.group == "query":
-                self.main.running_view = None
+            )  # the screen whose worker it was settles its own state (MainScreen: the query)
 
     # -- quit, help, themes ----------------------------------------------------------------------
     async def action_quit(self) -> None:
@@ -302,7 +297,7 @@ class CtuiApp(App[int]):
     def _sync_editor_theme(self) -> None:
         try:
             dark = self.current_theme.dark
-            self.main.editor.theme = "css" if dark else "github_light"
+            self.main.set_dark(dark)
         except Exception:  # noqa: BLE001 - before the main screen exists
             pass
 

@@ -80,13 +80,25 @@ def estimate_sql(engine: Engine, sql: str, post: Post) -> None:
         post(m.EstimateFinished(sql, None, message_of(exc)))
 
 
-def check_run(session: Session, view_id: int, sql: str, post: Post) -> None:
-    """The session's one decision (lint, estimate, guard) on a query about to run."""
+def check_run(
+    session: Session,
+    view_id: int,
+    sql: str,
+    post: Post,
+    *,
+    describe: bool = False,
+    library_title: str | None = None,
+) -> None:
+    """The session's one decision (lint, estimate, guard) on a query about to run; with `describe`,
+    also the view's kind and title (parsing SQL is a worker's job, not the UI thread's)."""
+    from ctui.drilldown import describe as describe_sql
+
+    described = describe_sql(sql, library_title) if describe else None
     try:
         check = session.preflight(sql)
     except EngineError as exc:  # the catalog cannot be read: refused, with the engine's reason
         check = Preflight(sql, Verdict.REFUSE, message_of(exc))
-    post(m.RunChecked(view_id, check))
+    post(m.RunChecked(view_id, check, described))
 
 
 def execute(session: Session, view_id: int, check: Preflight, *, post: Post, stop: threading.Event) -> None:

@@ -10,6 +10,7 @@ from textual.message import Message
 from ctui.engines.base import Engine
 from ctui.model import Catalog, Estimate, Finding, QueryHandle, QueryResult, QueryStatus
 from ctui.session import Preflight
+from ctui.viewstack import ViewKind
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -64,6 +65,7 @@ class RunChecked(Message):
 
     view_id: int
     preflight: Preflight
+    described: tuple[ViewKind, str] | None = None  # kind and title, parsed in the worker
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from ctui.drilldown import title_for
+from ctui.drilldown import first_line
 from ctui.engines.pricing import describe_estimate
 from ctui.model import Finding, QueryHandle, QueryState, QueryStatus
 from ctui.session import Preflight, Verdict
@@ -52,7 +52,9 @@ class QueryFlow:
         def refresh_bindings(self) -> None: ...
 
     def init_query_flow(self) -> None:
-        self.view_stack = ViewStack()
+        self.view_stack = self.app.session.views  # the session owns the stack; the screen shows it
+        # views whose check worker settles kind (and title): view id -> (library title, title wanted)
+        self._describing: dict[int, tuple[str | None, bool]] = {}
         self.running_view = None
         self.handle = None
         self._stop = None
@@ -76,10 +78,23 @@ class QueryFlow:
 
     # -- entry points (keys, palette, drill-down) ------------------------------------------------
     def run_query(
-        self, sql: str, *, push: bool = False, title: str | None = None, kind: ViewKind = ViewKind.OTHER
+        self,
+        sql: str,
+        *,
+        push: bool = False,
+        title: str | None = None,
+        kind: ViewKind = ViewKind.OTHER,
+        library_title: str | None = None,
     ) -> View | None:
-        """Run `sql` as a new view: pushed on the stack (drill-down) or replacing the top (editor)."""
-        view = View(sql=sql, title=title or title_for(sql), kind=kind)
+        """Run `sql` as a new view: pushed on the stack (drill-down) or replacing the top (editor).
+
+        Without a title and kind, the check worker settles them from the SQL (`drilldown.describe`,
+        the library's title kept unless the query groups); until then the crumb shows its first line.
+        """
+        describing = kind is ViewKind.OTHER
+        view = View(sql=sql, title=title or first_line(sql), kind=kind, describing=describing)
+        if describing:
+            self._describing[view.id] = (library_title, title is None)
         return self.run_view(view, push=push)
 
     def run_view(self, view: View, push: bool = True) -> View | None:
@@ -100,7 +115,15 @@ class QueryFlow:
         self.running_view = view.id
         self.status_line.say("checking: lint, estimate, cost guard…", "dim")
         self.run_worker(
-            partial(jobs.check_run, self.app.session, view.id, view.sql, self.post_message),
+            partial(
+                jobs.check_run,
+                self.app.session,
+                view.id,
+                view.sql,
+                self.post_message,
+                describe=view.id in self._describing,
+                library_title=self._describing.get(view.id, (None, False))[0],
+            ),
             thread=True,
             exclusive=True,
             exit_on_error=False,
@@ -126,6 +149,12 @@ class QueryFlow:
             return
         check = message.preflight
         view.estimate = check.estimate
+        described, wanted = message.described, self._describing.pop(view.id, None)
+        if described is not None and wanted is not None:
+            view.kind = described[0]
+            if wanted[1]:  # no title was given: the crumb gets the described one
+                view.title = described[1]
+            self.refresh_crumbs()
         if check.verdict is Verdict.REFUSE:
             self._refuse(view, check, list(check.blocking))
             return

@@ -40,9 +40,14 @@ class DrillHost(Protocol):
 
 
 def kind_of(view: View) -> ViewKind:
-    """The view's kind, classified from its SQL the first time for queries run from the editor."""
-    if view.kind == ViewKind.OTHER:
+    """The view's kind: given by its maker, or settled by its check worker (OTHER until then).
+
+    Views run from the editor are described by their check worker, never parsed here (this runs on
+    the UI thread: the footer asks on every refresh); a view made without a kind is classified once.
+    """
+    if view.kind == ViewKind.OTHER and not view.describing:
         view.kind = drilldown.classify(view.sql)
+        view.describing = view.kind == ViewKind.OTHER  # OTHER for good: do not parse it again
     return view.kind
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -10,9 +11,11 @@ from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
 
 from ctui.model import Catalog, Finding, TableInfo
 from ctui.tui import messages as m
+from ctui.tui import palette
 from ctui.tui.drill.area import DrillArea
 from ctui.tui.drill.commands import DrillCommands
 from ctui.tui.drill.controller import DrillController
@@ -217,7 +220,31 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         self.header_bar.spent_bytes = self.view_stack.spent_bytes
         self.header_bar.queries = self.queries_run
 
-    # -- engine and catalog (posted by the app's worker) ---------------------------------------------
+    # -- what the app tells the screen (attributes down; the screen updates its own widgets) ---------
+    def engine_progress(self, text: str, fraction: float) -> None:
+        self.status_line.say(f"{text} ({fraction:.0%})", "dim")
+
+    def engine_failed(self, message: str) -> None:
+        self.status_line.say(f"engine: {message}", palette.ERROR)
+
+    def show_window(self, label: str) -> None:
+        """The incident window the generated queries cover, in the header."""
+        self.header_bar.window_text = label
+
+    def offer_starter(self, starter: Callable[[], str], *, replacing: str | None = None) -> None:
+        """Put the starter query in the editor if it is empty (or still shows `replacing`, untouched)."""
+        text = self.editor.text
+        if (replacing is not None and text == replacing) or (replacing is None and not text.strip()):
+            self.editor.load_text(starter())
+
+    def set_dark(self, dark: bool) -> None:
+        self.editor.theme = "css" if dark else "github_light"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A query worker that crashed leaves nothing running (the app shows the error)."""
+        if event.state == WorkerState.ERROR and event.worker.group == "query":
+            self.running_view = None
+
     def engine_ready(self, description: str) -> None:
         self.header_bar.engine_text = description
         self.status_line.say("ready: ctrl+r runs · F1 help · ctrl+p commands", "dim")
@@ -233,14 +260,7 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         if not sql:
             self.notify_user("Nothing to run: the editor is empty.", "warning")
             return
-        self.run_query(sql, push=False, title=self._library_title(sql))
-
-    def _library_title(self, sql: str) -> str | None:
-        """The library's title for `sql` inserted unchanged, unless it groups (`by k1, k2` says more)."""
-        from ctui.drilldown import classify
-
-        title = self.library_titles.get(" ".join(sql.split()))
-        return title if title is not None and not classify(sql).grouped else None
+        self.run_query(sql, push=False, library_title=self.library_titles.get(" ".join(sql.split())))
 
     def action_cancel(self) -> None:
         """Cancel the running query; with nothing running, copy the editor's selection."""
