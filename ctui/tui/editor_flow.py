@@ -95,7 +95,7 @@ class EditorFlow:
             return
         if self._estimate_timer is not None:
             self._estimate_timer.stop()
-        delay = 0.4 if getattr(engine, "name", "") == "local" else 1.5
+        delay = 0.4 if engine.name == "local" else 1.5
         self._estimate_timer = self.set_timer(delay, self._start_estimate)
 
     def _start_estimate(self) -> None:

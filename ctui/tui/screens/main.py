@@ -374,14 +374,14 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
     @on(CatalogTree.TablesWanted)
     def _tables_wanted(self, event: CatalogTree.TablesWanted) -> None:
         engine = self.app.engine
-        if engine is None or not hasattr(engine, "tables"):
+        if engine is None:
             self.catalog_tree.add_tables(event.database, (), "")
             return
         default = self.app.catalog.default_database if self.app.catalog else "default"
 
         def load() -> None:
             try:
-                tables = engine.tables(event.database)  # type: ignore[attr-defined]
+                tables = engine.tables(event.database)
             except Exception as exc:  # noqa: BLE001 - a denied listing is shown, the app stays up
                 self.app.call_from_thread(self.notify_user, f"cannot list {event.database}: {exc}", "error")
                 tables = ()
