@@ -7,7 +7,7 @@ import json
 import re
 import sys
 
-from ctui.cli import UsageError
+from ctui.cli import UsageError, read_text
 from ctui.config import Settings
 from ctui.model import Catalog, Finding, Severity
 
@@ -46,13 +46,8 @@ def _plain(text: str) -> str:
 
 
 def _read(path: str) -> tuple[str, str]:
-    if path == "-":
-        return "<stdin>", sys.stdin.read()
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return path, handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
+    """The name shown in findings and the SQL (UsageError: unreadable, or not UTF-8)."""
+    return ("<stdin>" if path == "-" else path), read_text(path)
 
 
 def _catalog(args: argparse.Namespace, settings: Settings) -> Catalog:

@@ -56,17 +56,18 @@ def test_reader_closing_the_pipe_early_is_not_an_error(tree: Tree, fmt: str) -> 
     assert "Traceback" not in error and "Broken pipe" not in error
 
 
-@pytest.mark.parametrize("command", [["run"], ["estimate"], ["drill"]])
+@pytest.mark.parametrize("command", [["run"], ["estimate"], ["drill"], ["lint"]])
 def test_query_file_that_is_not_utf8(tmp_path: Path, tree: Tree, command: list[str]) -> None:
     query = tmp_path / "q.sql"
     query.write_bytes(b"SELECT '\xff\xfe' FROM cloudtrail_logs")
-    engine = [] if command == ["drill"] else ["--local", str(tree.root)]
-    done = ctui(*command, *engine, "-f", str(query))
+    engine = [] if command in (["drill"], ["lint"]) else ["--local", str(tree.root)]
+    file = [] if command == ["lint"] else ["-f"]  # lint takes the file as its argument
+    done = ctui(*command, *engine, *file, str(query))
     assert done.returncode == 2
     assert "is not UTF-8 text (byte 0xff at offset 8)" in said(done)
     done = ctui(*command, *engine, "-", stdin=b"SELECT \xc3")
     assert done.returncode == 2 and "standard input is not UTF-8" in said(done)
-    done = ctui(*command, *engine, "-f", str(tmp_path))
+    done = ctui(*command, *engine, *file, str(tmp_path))
     assert done.returncode == 2 and "is a directory" in said(done)
 
 

@@ -114,6 +114,11 @@ class FileHealth:
     def _path(self) -> Path | None:
         return self._directory / MEMORY_NAME if self._directory is not None else None
 
+    @property
+    def copies_directory(self) -> Path:
+        """Where clean copies are written: a sandboxed DuckDB must be allowed to read it."""
+        return self._copies()
+
     def _copies(self) -> Path:
         if self._directory is not None:
             return self._directory / COPIES_DIR
