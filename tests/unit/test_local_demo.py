@@ -11,6 +11,7 @@ import pytest
 from ctui.engines.local import LocalEngine
 from ctui.model import QueryState, QueryStatus
 from ctui.session.follow import wait_for
+from ctui.sql.drill import filter_in
 from tests.unit.odd_tree import complete_records_before_cut
 
 T = "cloudtrail_logs"
@@ -59,17 +60,23 @@ def test_full_scan_counts_every_record_and_reads_the_truncated_file_up_to_its_cu
 def test_drill_over_the_day_of_the_truncated_file_streams_its_rows(
     demo_tree: Path, manifest: dict[str, Any]
 ) -> None:
-    """`SELECT * … LIMIT n` (a drill's shape) meets the truncated file while rows stream in."""
+    """A drill (`SELECT * … LIMIT n`) meets the truncated file while its rows stream in."""
     truncated = next(b["path"] for b in manifest["broken_files"] if "truncated" in b["reason"])
     account, _, region, year, month, day = Path(truncated).parts[1:7]
+    aggregate = f"""SELECT eventname, count(*) AS n FROM {T} WHERE account = '{account}'
+                    AND region = '{region}' AND "timestamp" = '{year}/{month}/{day}' GROUP BY 1"""
+    grouped = LocalEngine(demo_tree, demo=True)
+    try:
+        top = max(query(grouped, aggregate)[1], key=lambda r: r["n"])
+    finally:
+        grouped.close()
     fresh = LocalEngine(demo_tree, demo=True)  # knows nothing of the file yet
     try:
-        status, rows = query(fresh, f"""
-            SELECT * FROM {T} WHERE account = '{account}' AND region = '{region}'
-              AND "timestamp" = '{year}/{month}/{day}' AND eventname <> 'x' LIMIT 100000""")
+        status, rows = query(fresh, filter_in(aggregate, top, limit=100_000))
     finally:
         fresh.close()
-    assert rows and all(r["day"] == day for r in rows)
+    assert len(rows) == top["n"]
+    assert all(r["day"] == day and r["eventname"] == top["eventname"] for r in rows)
     assert [Path(f.path).name for f in status.odd_files] == [Path(truncated).name]
 
 
