@@ -135,7 +135,8 @@ async def test_catalog_inserts_names_and_previews_the_newest_day(make_tui) -> No
         await wait_ready(pilot)
         tree = app.main.query_one(CatalogTree)
         labels = [str(n.label) for n in tree.root.children[0].children]
-        assert labels == ["cloudtrail_logs"]
+        assert labels[0] == "cloudtrail_logs"  # the demo tree also has flow and access logs
+        assert set(labels) == {"cloudtrail_logs", "vpc_flow_logs", "s3_access_logs"}
         table_node = tree.root.children[0].children[0]
         table_node.expand()
         await pilot.pause()

@@ -153,8 +153,12 @@ async def test_an_engine_error_quoting_a_hostile_value_is_shown_inert(make_tui) 
         await run_sql(pilot, sql)
         status = app.main.view_stack.top.status
         assert status.error is not None and "\x1b" in status.error.message  # DuckDB quotes the value
-        message = str(app.main.results.query_one("#results-message").render())
-        assert "\x1b" not in message and "\\x1b[31;1mRED ALERT" in message
+
+        def message() -> str:  # the failure replaces "Running…" once the finish message is handled
+            return str(app.main.results.query_one("#results-message").render())
+
+        await wait_for(pilot, lambda: "RED ALERT" in message(), "the error in the results pane")
+        assert "\x1b" not in message() and "\\x1b[31;1mRED ALERT" in message()
         app.main.notify_user(status.error.message, "error")
         await pilot.pause()
         assert all("\x1b" not in str(n.message) for n in app._notifications)
