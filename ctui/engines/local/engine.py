@@ -6,17 +6,16 @@ several queries may be in flight (the TUI previews while another query runs).
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
-
 from ctui.cloudtrail import schema
 from ctui.engines.base import EngineError, Prepared
-from ctui.engines.local import runner
+from ctui.engines.local import runner, sandbox
 from ctui.engines.local.cache import ColumnarCache
 from ctui.engines.local.health import FileHealth
 from ctui.engines.local.layout import FileLister, Partition, find_partitions
@@ -72,12 +71,17 @@ class LocalEngine:
         self._lister = FileLister()
         self._sources: dict[str, TextLogSource] = find_sources(self.root)
         self._partitions = self._find_partitions()
-        self._con = duckdb.connect(":memory:")
-        self._con.execute("SET enable_progress_bar=false")
+        # Without a cache directory (tests, embedding) the engine keeps one of its own until close().
+        self._scratch = tempfile.TemporaryDirectory(prefix="ctui-local-") if cache_dir is None else None
+        self.cache_dir = Path(self._scratch.name) if self._scratch is not None else Path(cache_dir or ".")
+        # DuckDB reads the log tree and the cache directories only (sandbox.py says what it measured).
+        columnar = [cache.directory] if cache is not None else []
+        self._con = sandbox.connect([self.root, *columnar], self.cache_dir)
         self._queries: dict[str, QueryRun] = {}
         self._lock = threading.Lock()
-        # What odd files hold, remembered across processes (None: this process only).
-        self._health = FileHealth(cache_dir)
+        # What odd files hold, remembered across processes (in a scratch cache: this engine only).
+        # Repaired copies must live in the cache directory: DuckDB reads nothing else.
+        self._health = FileHealth(self.cache_dir)
         self._workers: list[threading.Thread] = []
 
     @property
@@ -222,6 +226,8 @@ class LocalEngine:
         for worker in workers:
             worker.join(max(0.0, deadline - time.monotonic()))
         self._con.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
 
     # -- internals -------------------------------------------------------------------------------
 

@@ -142,8 +142,6 @@ def _execute(
         copies, unread = _sources(query, files, health)
         use: sources.CacheUse | None = None
         try:
-            cursor.execute("SET enable_progress_bar=false")  # it would write to the terminal
-            cursor.execute("SET TimeZone='UTC'")
             views, use = sources.relations(
                 cursor, query.plan, copies, unread, cache, lambda: query.cancel_requested
             )
