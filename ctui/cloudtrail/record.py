@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+from ctui import bounded
 
 if TYPE_CHECKING:  # pyarrow loads with the first result, not at start-up
     import pyarrow as pa
@@ -51,15 +52,15 @@ def expand_json_text(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def event_json(record: Mapping[str, Any]) -> str:
-    """The whole event as indented JSON (JSON-text fields parsed), for the clipboard."""
-    return json.dumps(expand_json_text(record), indent=2, ensure_ascii=False, default=str)
+    """The whole event as indented JSON (JSON-text fields parsed, depth and size bounded)."""
+    return bounded.dumps(expand_json_text(record), indent=2)
 
 
 def value_text(value: Any) -> str:
-    """A value for the clipboard: strings as they are, everything else as JSON."""
+    """A value for the clipboard: strings as they are, everything else as (bounded) JSON."""
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return bounded.dumps(value)
 
 
 def is_full_record(columns: list[str] | tuple[str, ...]) -> bool:
@@ -78,7 +79,7 @@ def summary(record: Mapping[str, Any]) -> str:
 
 def _parsed(text: str) -> Any:
     try:
-        value = json.loads(text)
+        value = bounded.loads(text)  # a hostile value may nest thousands deep
     except ValueError:
         return text
     return value if isinstance(value, dict | list) else text

@@ -6,11 +6,11 @@ Rows are the flat dicts of `hopsql.COLUMNS`; JSON columns arrive as text (Athena
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ctui import bounded
 from ctui.identity.chain import Hop, Subject
 
 Row = Mapping[str, Any]
@@ -42,7 +42,7 @@ def json_field(row: Row, key: str) -> dict[str, Any]:
     value = row.get(key)
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = bounded.loads(value)  # log text: may nest thousands deep
         except ValueError:
             return {}
     return value if isinstance(value, dict) else {}

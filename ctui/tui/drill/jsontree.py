@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from ctui import bounded
 from ctui.tui import palette
 from ctui.tui.safe import plain
 
@@ -35,6 +36,7 @@ class JsonTree(Tree[JsonNode]):
     def show(self, value: Any, *, expand_depth: int = 2) -> None:
         """Replace the tree's content with `value`, expanded `expand_depth` levels deep."""
         self.clear()
+        value = bounded.bound(value)  # iterative copy: the recursive build below stays shallow
         self.root.data = JsonNode("$", value)
         self.root.set_label(Text("event", style="bold"))
         _add_children(self.root, value, "$", expand_depth)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -11,17 +10,18 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ctui import bounded
 from ctui.tui.safe import escape_controls, plain, to_text
 
 
 def pretty(value: Any) -> str:
-    """JSON text and nested values indented; anything else as is."""
+    """JSON text and nested values indented (depth and size bounded); anything else as is."""
     if isinstance(value, dict | list):
-        return json.dumps(value, indent=2, default=str, ensure_ascii=False)
+        return bounded.dumps(value, indent=2)
     text = to_text(value)
     if text[:1] in ("{", "["):
         try:
-            return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+            return bounded.dumps(bounded.loads(text), indent=2)
         except ValueError:
             pass
     return text
