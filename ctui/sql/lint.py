@@ -15,6 +15,7 @@ from sqlglot import exp
 
 from ctui.model import Catalog, Finding, Severity
 from ctui.sql.catalog import builtin_catalog
+from ctui.sql.deep import deep_call
 from ctui.sql.parse import parse_script
 from ctui.sql.rules.common import RuleContext
 from ctui.sql.rules.constant_comparison import constant_comparison
@@ -62,6 +63,10 @@ def lint(sql: str, catalog: Catalog | None = None, *, allow_write: bool = False)
         allow_write: do not flag statements that are not reads (file access is flagged regardless).
     """
     catalog = catalog if catalog is not None else builtin_catalog()
+    return deep_call(lambda: _lint(sql, catalog, allow_write))
+
+
+def _lint(sql: str, catalog: Catalog, allow_write: bool) -> list[Finding]:
     findings: list[Finding] = []
     try:
         statements = parse_script(sql)

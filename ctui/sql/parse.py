@@ -15,6 +15,8 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 from sqlglot.tokens import Token, TokenType
 
+from ctui.sql.deep import nesting_error
+
 DIALECT = "athena"
 
 # sqlglot logs "falling back to parsing as a Command" warnings; ctui reports problems itself and
@@ -28,6 +30,9 @@ def parse(sql: str) -> list[exp.Expr]:
     >>> [s.sql() for s in parse("SELECT 1; SELECT 2")]
     ['SELECT 1', 'SELECT 2']
     """
+    too_deep = nesting_error(tokenize(sql))
+    if too_deep is not None:
+        raise ParseError(too_deep)
     try:
         statements = sqlglot.parse(sql, read=DIALECT)
     except TokenError as exc:
@@ -120,6 +125,13 @@ def parse_script(sql: str) -> list[ParsedStatement]:
     for statement, chunk in _chunks(sql, tokens[len(hive) :]):
         if not chunk:
             continue  # only comments
+        too_deep = nesting_error(chunk)
+        if too_deep is not None:
+            line, col = offset_to_position(sql, chunk[0].start)
+            deep = ParseError.new(too_deep, description=too_deep, line=line, col=col)
+            deep.errors[0]["start"] = chunk[0].start
+            parsed.append(ParsedStatement(statement, (), deep))
+            continue
         try:
             trees = tuple(t for t in dialect.parser().parse(hive + chunk, sql) if t is not None)
         except ParseError as error:

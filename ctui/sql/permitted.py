@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+from ctui.sql.deep import deep_call
 from ctui.sql.parse import parse_script
 from ctui.sql.rules.local_file_access import file_access
 from ctui.sql.rules.read_only import refusal as write_refusal
@@ -25,6 +26,10 @@ def refusal(sql: str, *, allow_write: bool = False) -> str | None:
         sql: one or more statements.
         allow_write: statements that are not reads are allowed (Athena writes); file access never is.
     """
+    return deep_call(lambda: _refusal(sql, allow_write))
+
+
+def _refusal(sql: str, allow_write: bool) -> str | None:
     try:
         statements = parse_script(sql)
     except Exception:  # noqa: BLE001 - whatever the tokenizer does, unreadable text does not run

@@ -16,6 +16,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
 from ctui.sql.date_patterns import DatePatternError, joda_to_strftime
+from ctui.sql.deep import nesting_error
 
 READ_DIALECT = "athena"
 
@@ -27,6 +28,9 @@ class SqlError(ValueError):
 def parse(sql: str) -> exp.Expression:
     """Parse exactly one Athena statement."""
     try:
+        too_deep = nesting_error(sqlglot.Dialect.get_or_raise(READ_DIALECT).tokenize(sql))
+        if too_deep is not None:
+            raise SqlError(too_deep)
         statements = [s for s in sqlglot.parse(sql, read=READ_DIALECT) if s is not None]
     except ParseError as exc:
         raise SqlError(_parse_message(exc)) from exc

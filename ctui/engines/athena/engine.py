@@ -32,6 +32,7 @@ from ctui.engines.base import EngineError, Prepared
 from ctui.engines.pricing import DEFAULT_PRICE_PER_TB
 from ctui.model import Estimate, QueryHandle, QueryResult, QueryState, QueryStatus, TableInfo
 from ctui.sql import permitted
+from ctui.sql.deep import deep_call
 
 MAX_QUERY_BYTES = 262_144  # StartQueryExecution's QueryString limit (UTF-8)
 _RETRYABLE_CODES = {"ThrottlingException", "TooManyRequestsException", "InternalServerException",
@@ -212,7 +213,8 @@ class AthenaEngine:
         partitions = self._glue_partitions if self.profile.catalog == GLUE_CATALOG else None
         try:
             with self.guard("estimate the query"):
-                selected = selected_prefixes(sql, self.catalog(), partitions)
+                catalog = self.catalog()
+                selected = deep_call(lambda: selected_prefixes(sql, catalog, partitions))
                 if self._sizer is None:
                     self._sizer = PrefixSizer(self.client("s3"))
                 return estimate_bytes(

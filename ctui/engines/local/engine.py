@@ -36,6 +36,7 @@ from ctui.model import (
     TableInfo,
 )
 from ctui.sql import permitted
+from ctui.sql.deep import deep_call
 from ctui.sql.transpile import SqlError
 
 KEEP_QUERIES = 100  # finished queries whose status and rows stay available
@@ -253,7 +254,9 @@ class LocalEngine:
         self._partitions = find_partitions(self.root) or self._partitions
         try:
             sources = {kind: (source, source.find_partitions()) for kind, source in self._sources.items()}
-            return plan(sql, self.catalog(), self._partitions, self._lister, sources)
+            catalog, partitions = self.catalog(), self._partitions
+            # sqlglot recurses per level of parentheses: deep_call gives it the stack it needs.
+            return deep_call(lambda: plan(sql, catalog, partitions, self._lister, sources))
         except SqlError as exc:
             raise EngineError(str(exc)) from exc
 
