@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import errno
 import importlib
 import os
@@ -78,6 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--yes", action="store_true", help="run above the cost guard's warning level")
     run.add_argument(
         "--limit", type=int, default=None, metavar="N", help="rows to fetch (default from config)"
+    )
+    run.add_argument(
+        "--keep-formulas",
+        action="store_true",
+        help="CSV: keep cells starting with = + - @ as they are (default: a leading ' keeps them text)",
+    )
+    run.add_argument(
+        "--allow-write", action="store_true", help="let statements that write reach Athena (allow_write)"
     )
     add_sql_source(run)
 
@@ -226,6 +235,10 @@ def _main(argv: Sequence[str] | None) -> int:
     except config.ConfigError as exc:
         print(f"ctui: {exc}", file=sys.stderr)
         return 2
+    if getattr(args, "allow_write", False):
+        settings = dataclasses.replace(settings, allow_write=True)
+    if getattr(args, "keep_formulas", False):
+        settings = dataclasses.replace(settings, csv_keep_formulas=True)
     module_name = "tui_main" if args.command is None else args.command.replace("-", "_")
     module = importlib.import_module(f"ctui.commands.{module_name}")
     try:

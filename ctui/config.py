@@ -90,6 +90,8 @@ class Settings:
     """Allow statements that write or change the catalog (lint `read-only` becomes silent)."""
     result_row_limit: int = 100_000
     """Rows fetched into the results grid; more is flagged as truncated."""
+    csv_keep_formulas: bool = False
+    """Write CSV cells as they are; by default a cell starting with = + - @ tab or CR gets a leading '."""
     keys: dict[str, str] = field(default_factory=dict)
     """The user's keymap (`[keys]`): binding id (`query.run`, as F1 lists them) -> keys (`ctrl+g,f5`)."""
     cache_enabled: bool = True
@@ -139,7 +141,7 @@ def load(path: Path | None = None) -> Settings:
 
 TOP_LEVEL_KEYS = {
     "engine", "theme", "price_per_tb", "aliases", "query_dirs", "allow_write", "result_row_limit",
-    "guard", "local", "athena", "keys", "cache",
+    "csv_keep_formulas", "guard", "local", "athena", "keys", "cache",
 }  # fmt: skip
 ENGINES = ("demo", "local", "athena")
 
@@ -180,6 +182,7 @@ def from_dict(raw: dict[str, Any]) -> Settings:
         query_dirs=_strings(raw, "query_dirs"),
         allow_write=bool(_opt(raw, "allow_write", bool) or False),
         result_row_limit=_opt(raw, "result_row_limit", int) or 100_000,
+        csv_keep_formulas=bool(_opt(raw, "csv_keep_formulas", bool) or False),
         keys=_keymap(_table(raw, "keys")),
         cache_enabled=_opt(cache_raw, "enabled", bool, True),
         cache_max_bytes=max_bytes,

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import IO
 
-from ctui import history
+from ctui import history, inert
 from ctui.config import Settings
 from ctui.engines import Engine, EngineError, make_engine
 from ctui.history import History
@@ -44,7 +44,8 @@ def open_history() -> History | None:
 
 
 def fail(message: str, code: int = 1) -> int:
-    print(f"ctui: {message}", file=sys.stderr)
+    """Say `message` on stderr; it may quote log values (a CAST failure does), so it is made inert."""
+    print(f"ctui: {inert.escape_lines(message)}", file=sys.stderr)
     return code
 
 

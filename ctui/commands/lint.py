@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 
+from ctui import inert
 from ctui.cli import UsageError, read_text
 from ctui.config import Settings
 from ctui.model import Catalog, Finding, Severity
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
@@ -41,8 +39,8 @@ def render(finding: Finding, name: str) -> str:
 
 
 def _plain(text: str) -> str:
-    """Text safe for a terminal: control characters (ESC, OSC, CR ...) shown as escapes."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """Text safe for a terminal: unsafe characters (ESC, OSC, CR, bidi ...) shown as escapes."""
+    return inert.escape(text)
 
 
 def _read(path: str) -> tuple[str, str]:

@@ -7,21 +7,19 @@ from a log reaches the terminal as an escape sequence.
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
 import decimal
 import json
 import math
-import re
 import uuid
 from collections.abc import Sequence
 from typing import IO, Any
 
 import pyarrow as pa
 
+from ctui import export, inert
+
 MAX_CELL = 80  # characters shown per cell in the text table
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def json_value(value: Any) -> Any:
@@ -67,16 +65,13 @@ def write_json(out: IO[str], table: pa.Table, truncated: bool, stats: dict[str, 
     }
     text = json.dumps(document, ensure_ascii=False, allow_nan=False)
     # json leaves C1 controls and bidi overrides raw; as \u escapes they stay valid JSON and inert.
-    out.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n")
+    out.write(inert.json_text(text) + "\n")
 
 
-def write_csv(out: IO[str], table: pa.Table, *, escape: bool = False) -> None:
-    """CSV as is for files and pipes; `escape` (a terminal) shows control characters as escapes."""
-    clean = safe_text if escape else (lambda text: text)
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([clean(n) for n in table.column_names])
-    for row in rows_of(table):
-        writer.writerow(["" if v is None else clean(_text(v)) for v in row])
+def write_csv(out: IO[str], table: pa.Table, *, escape: bool = False, keep_formulas: bool = False) -> None:
+    """CSV through the one exporter (`ctui.export`): formula cells neutralised unless `keep_formulas`;
+    `escape` (a terminal) shows unsafe characters as escapes."""
+    export.write_csv(out, table, escape=escape, keep_formulas=keep_formulas, text=_text)
 
 
 def write_table(out: IO[str], table: pa.Table) -> None:
@@ -91,17 +86,8 @@ def write_table(out: IO[str], table: pa.Table) -> None:
 
 
 def safe_text(text: str) -> str:
-    """`text` with control characters shown as escapes (`\\n`, `\\x1b`)."""
-    return _CONTROL.sub(_escape, text)
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group(0)
-    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-    if char in named:
-        return named[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    """`text` with unsafe characters shown as escapes (`ctui.inert.escape`: `\\x0a`, `\\x1b`)."""
+    return inert.escape(text)
 
 
 def _text(value: Any) -> str:

@@ -80,7 +80,8 @@ def _run(session: Session, sql: str, args: argparse.Namespace, limit: int) -> in
     if args.format == "json":
         results_format.write_json(out, result.table, result.truncated, _stats(session, status, estimate))
     elif args.format == "csv":
-        results_format.write_csv(out, result.table, escape=out.isatty())
+        keep = session.settings.csv_keep_formulas
+        results_format.write_csv(out, result.table, escape=out.isatty(), keep_formulas=keep)
     else:
         results_format.write_table(out, result.table)
     if result.truncated:

@@ -6,25 +6,20 @@ Every value from the log goes through `inert` (control characters shown as escap
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from ctui.engines.pricing import format_bytes, format_cost
 from ctui.identity import hopsql
 from ctui.identity.chain import Chain, Hop
 from ctui.identity.events import parse_time
 from ctui.identity.walker import ROLE_REACH
+from ctui.inert import escape
 from ctui.model import Catalog, TableInfo
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def inert(value: object, limit: int = 300) -> str:
     """A log value as one line of plain text: controls escaped, bounded length."""
     text = "" if value is None else str(value)
-    text = _CONTROL.sub(
-        lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else f"\\u{ord(m.group(0)):04x}",
-        text,
-    )
+    text = escape(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

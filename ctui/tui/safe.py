@@ -4,8 +4,8 @@ CloudTrail values (user agents, request parameters) come from whoever called AWS
 parse str cells as Rich markup (`[@click=app.quit]` runs an action) and pass ESC/OSC bytes to the
 terminal (see facts/textual-ui.md). Everything the UI shows from a result goes through here:
 
-- `escape_controls(s)`: C0, DEL and C1 characters become visible `\\xNN` escapes (bidi overrides
-  `\\uNNNN`);
+- `escape_controls(s)`: the core escaper `ctui.inert.escape` (C0, DEL, C1, bidi, zero-width and
+  line-separator characters become visible `\\xNN` / `\\uNNNN` escapes, as in the CLI);
 - `plain(value)`: a `rich.text.Text` built with `Text()` (never `from_markup`), escaped as above;
 - `display_table(table)`: an Arrow table fit for the grid: nested values as JSON text, control
   characters escaped, very long values cut with an ellipsis (the original stays for "show whole").
@@ -14,34 +14,28 @@ terminal (see facts/textual-ui.md). Everything the UI shows from a result goes t
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from ctui import inert
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
-CONTROL_CODES = [*range(0x20), 0x7F, *range(0x80, 0xA0)]
-# Bidirectional overrides and isolates reorder what follows them on the line ("Trojan Source").
-BIDI_CODES = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-_ESCAPES = {code: f"\\x{code:02x}" for code in CONTROL_CODES} | {
-    code: f"\\u{code:04x}" for code in BIDI_CODES
-}
-_CONTROL_RE = "[\\x00-\\x1f\\x7f-\\x9f\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}]"
-_CONTROL = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]")
+_CONTROL_RE = inert.UNSAFE_RE2
 GRID_MAX_CHARS = 200
 """Values longer than this are cut in the grid; the value viewer shows them whole."""
 ELLIPSIS = "…"
 
 
 def escape_controls(text: str) -> str:
-    """`text` with every control character (C0, DEL, C1) shown as a visible `\\xNN` escape.
+    """`text` with every unsafe character shown as a visible escape (`ctui.inert.escape`).
 
     >>> escape_controls("a\\x1b]0;T\\x07b")
     'a\\\\x1b]0;T\\\\x07b'
     """
-    return text.translate(_ESCAPES)
+    return inert.escape(text)
 
 
 def to_text(value: Any) -> str:
@@ -173,4 +167,4 @@ def _truncate(column: pa.ChunkedArray, max_chars: int) -> pa.ChunkedArray:
 
 
 def has_controls(text: str) -> bool:
-    return _CONTROL.search(text) is not None
+    return inert.has_unsafe(text)

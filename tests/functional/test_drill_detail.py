@@ -10,6 +10,7 @@ from textual.app import App
 
 from ctui.tui.drill.detail import DetailOutcome, EventDetailScreen
 from ctui.tui.drill.jsontree import JsonTree
+from ctui.tui.safe import escape_controls
 from tests.functional.drill_support import tree_node
 
 HOSTILE_UA = "[@click=app.quit]boom[/] [link=http://evil.example/]x[/link] \x1b]52;c;SGk=\x1b\\ \x1b[31m[/]"
@@ -58,7 +59,7 @@ async def test_hostile_user_agent_is_shown_literally_and_copied_raw() -> None:
         await pilot.pause()
         assert app.is_running
         await pilot.press("y")
-        assert app.clipboard == HOSTILE_UA
+        assert app.clipboard == escape_controls(HOSTILE_UA)  # escaped like the grid
 
 
 async def test_json_text_fields_are_parsed_into_the_tree() -> None:

@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 from textual.geometry import Region
 
+from ctui.export import export
 from ctui.tui.app import CtuiApp
-from ctui.tui.export import export
 from ctui.tui.messages import ResultRowActivated
 from ctui.tui.screens.export import ExportScreen
 from ctui.tui.screens.value import ValueScreen

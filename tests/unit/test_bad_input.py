@@ -191,7 +191,7 @@ def test_history_on_a_full_disk_is_disabled(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_export_to_a_full_disk_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ctui.tui.export as export_module
+    import ctui.export as export_module
 
     def full(*_: object, **__: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -66,7 +66,7 @@ def test_table_output_escapes_control_characters(capsys: pytest.CaptureFixture[s
     code, out, _ = ctui(capsys, "run", "--local", str(tree.root), sql)
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out
-    assert "\\x1b]52;c;cHduZWQ=\\x07" in out and "evil\\nnext" in out
+    assert "\\x1b]52;c;cHduZWQ=\\x07" in out and "evil\\x0anext" in out
     assert out.count("\n") == 3  # header, rule, one row
 
 

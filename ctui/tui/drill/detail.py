@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ctui import inert
 from ctui.cloudtrail.record import event_json, expand_json_text, row_at, summary, value_text
 from ctui.tui import palette
 from ctui.tui.drill.jsontree import JsonTree
@@ -93,11 +94,14 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
         node = self.query_one(JsonTree).cursor_value
         if node is None:
             return
-        self.app.copy_to_clipboard(value_text(node.value))
+        value = node.value
+        # Escaped like the grid: the clipboard goes to a terminal or a ticket as readily as the screen.
+        text = escape_controls(value) if isinstance(value, str) else inert.json_text(value_text(value))
+        self.app.copy_to_clipboard(text)
         self.notify(f"copied {escape_controls(node.path)[:120]}", timeout=2, markup=False)
 
     def action_copy_event(self) -> None:
-        self.app.copy_to_clipboard(event_json(self.record))
+        self.app.copy_to_clipboard(inert.json_text(event_json(self.record)))  # valid JSON, nothing raw
         self.notify("copied the event as JSON", timeout=2)
 
     def action_expand_all(self) -> None:

@@ -13,8 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ctui.export import FORMATS, default_path, export
 from ctui.tui import palette
-from ctui.tui.export import FORMATS, default_path, export
 from ctui.tui.safe import escape_controls, plain
 
 
@@ -67,7 +67,9 @@ class ExportScreen(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def write(self, path: Path, fmt: str) -> None:
         try:
-            rows = export(self.table, path, fmt)
+            settings = getattr(self.app, "settings", None)
+            keep = bool(getattr(settings, "csv_keep_formulas", False))
+            rows = export(self.table, path, fmt, keep_formulas=keep)
         except (OSError, ValueError, pa.ArrowException) as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
