@@ -131,3 +131,21 @@ def test_every_hostile_statement_run_raw_touches_nothing_outside(
         assert SENTINEL_TEXT not in repr(rows), statement
         assert list(scratch.iterdir()) == [], statement
     con.close()
+
+
+def test_a_tree_linked_from_another_disk_is_read(tree: Tree, tmp_path: Path) -> None:
+    """`AWSLogs` as a symlink (a synced bucket on another volume): its target is allowed too."""
+    root = tmp_path / "linked"
+    root.mkdir()
+    (root / "AWSLogs").symlink_to(tree.root / "AWSLogs", target_is_directory=True)
+    engine = LocalEngine(root)
+    try:
+        handle = engine.submit("SELECT count(*) AS n FROM cloudtrail_logs")
+        while not (status := engine.poll(handle)).finished:
+            pass
+        assert status.error is None
+        assert engine.results(handle).table.to_pylist() == [{"n": tree.count()}]
+        # read by DuckDB itself, not through the record-by-record fallback's clean copies
+        assert not (engine.cache_dir / "repaired").exists()
+    finally:
+        engine.close()

@@ -77,7 +77,8 @@ class LocalEngine:
         self.cache_dir = Path(self._scratch.name) if self._scratch is not None else Path(cache_dir or ".")
         # DuckDB reads the log tree and the cache directories only (sandbox.py says what it measured).
         columnar = [cache.directory] if cache is not None else []
-        self._con = sandbox.connect([self.root, *columnar], self.cache_dir)
+        linked = sandbox.linked_outside(self.root, (p.path for p in self._partitions))
+        self._con = sandbox.connect([self.root, *linked, *columnar], self.cache_dir)
         self._queries: dict[str, QueryRun] = {}
         self._lock = threading.Lock()
         # What odd files hold, remembered across processes (in a scratch cache: this engine only).

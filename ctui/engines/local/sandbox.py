@@ -18,6 +18,7 @@ The cost on the scan benchmark is nil: bench/local_scan.py prints the ratio with
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -55,6 +56,22 @@ def connect(readable: Iterable[Path], cache: Path) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+def linked_outside(root: Path, directories: Iterable[str]) -> list[Path]:
+    """Where directories of the tree really are, when a symlink takes them outside `root`.
+
+    DuckDB resolves symlinks before it checks a path, so a tree whose `AWSLogs` (or a region) is a
+    link to another disk needs that target allowed too. One check per region directory (the day
+    directories below are rarely links; a link that appears later is refused).
+    """
+    real_root = Path(os.path.realpath(root))
+    outside: set[Path] = set()
+    for region in {str(Path(d).parents[2]) for d in directories}:
+        real = Path(os.path.realpath(region))
+        if not real.is_relative_to(real_root):
+            outside.add(real)
+    return sorted(outside)
 
 
 def _load_extensions(con: duckdb.DuckDBPyConnection) -> None:
