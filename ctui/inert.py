@@ -45,6 +45,7 @@ _TABLE = {
     for code in range(low, high + 1)
 }
 _NEWLINE_KEPT = {k: v for k, v in _TABLE.items() if k != 0x0A}
+_JSON_UNSAFE = re.compile(f"(?![\\t\\n\\r])[{_CLASS}]")  # layout whitespace of indented JSON stays
 # A CSV cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -67,9 +68,11 @@ def has_unsafe(text: str) -> bool:
 def json_text(text: str) -> str:
     """JSON text (from json.dumps with ensure_ascii=False) with unsafe characters as `\\uNNNN`.
 
-    Outside strings JSON holds none of them, so the result is the same JSON, inert on a terminal.
+    json.dumps already escapes every C0 control inside strings, so a raw tab, LF or CR is the
+    layout of indented JSON and stays; the rest (C1, bidi, zero-width ...) can only be inside
+    strings, where `\\uNNNN` means the same: the result is the same JSON, inert on a terminal.
     """
-    return UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def csv_cell(text: str) -> str:
