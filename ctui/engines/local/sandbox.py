@@ -13,7 +13,11 @@ Measured on DuckDB 1.5.6 (tests/unit/test_sandbox.py holds each point):
   LOAD is refused; json, parquet and icu ship statically loaded in the Python wheel.
 - Spilling to `temp_directory` still works; it points into the cache directory rather than `.tmp`
   in the user's working directory.
-The cost on the scan benchmark is nil: bench/local_scan.py prints the ratio with the sandbox off.
+- Symlinks are resolved before the check: a link out of the tree is refused, so directories of the
+  tree that are links to another volume are allowed by their target (`linked_outside`).
+The cost is a path check on every file DuckDB opens (it resolves each path component: about 0.1 ms
+per file measured on 4,000 files), not per byte: `python -m bench.local_scan` prints the ratio of
+a full scan with the sandbox on and off.
 """
 
 from __future__ import annotations
