@@ -80,7 +80,7 @@ class LibraryScreen(PickerKeys, ModalScreen[str | None]):
             label.append(f"  {escape_controls(q.name)}", style="dim")
             named = [k for k in fills[q.name] if k != "region"]
             if named:
-                label.append(f"  ← {', '.join(named)}", style="bold green")
+                label.append(f"  ← {', '.join(named)}", style=palette.SUCCESS)
             options.add_option(Option(label, id=q.name))
         if self.shown:
             options.highlighted = 0
