@@ -39,9 +39,19 @@ class WindowScreen(ModalScreen[iw.IncidentWindow | None]):
             yield OptionList(*self._options(), id="window-presets")
             with Horizontal(id="window-bounds"):
                 yield Label("start")
-                yield Input(ctx.window.params()["start"], placeholder="YYYY-MM-DD[THH:MM]", id="window-start")
+                yield Input(
+                    ctx.window.params()["start"],
+                    placeholder="YYYY-MM-DD[THH:MM]",
+                    id="window-start",
+                    compact=True,
+                )
                 yield Label("end")
-                yield Input(ctx.window.params()["end"], placeholder="empty: preset's end", id="window-end")
+                yield Input(
+                    ctx.window.params()["end"],
+                    placeholder="empty: preset's end",
+                    id="window-end",
+                    compact=True,
+                )
             yield Static("", id="window-error")
 
     def _options(self) -> list[Option]:

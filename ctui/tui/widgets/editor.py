@@ -37,7 +37,7 @@ class SqlEditor(TextArea):
             tooltip="Complete tables, columns, struct fields and CloudTrail values",
         ),
         # F6 is the incident window everywhere (TextArea binds it to "select line")
-        Binding("f6", "screen.window", "Window", show=False, id="editor.window"),
+        Binding("f6", "screen.window", "Window", id="editor.window", tooltip="The incident window"),
     ]
 
     @dataclass
