@@ -58,3 +58,19 @@ async def test_s_on_an_event_opens_its_access_key_session_in_the_incident_window
         session = app.main.view_stack.top.result.table
         assert session.num_rows == incident["events"]  # every call made with the key, oldest first
         assert app.main.view_stack.top.title.startswith("session ")
+
+
+async def test_a_library_query_replaces_the_editor_and_ctrl_z_brings_the_text_back(
+    demo_tree, tui_settings
+) -> None:
+    app, _ = build_app(demo_tree, tui_settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        before = app.main.editor.text
+        await pilot.press("f8", *"top-error", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ParamsScreen), "the parameters")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is app.main and app.main.editor.text != before, "the SQL")
+        assert "errorcode" in app.main.editor.text
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.main.editor.text == before, "the text before F8")

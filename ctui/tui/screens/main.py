@@ -359,7 +359,8 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
     # -- inserting text ------------------------------------------------------------------------------
     def put_sql(self, text: str, replace: bool = False) -> None:
         if replace:
-            self.editor.load_text(text)
+            # an edit, not load_text: ctrl+z brings the previous text back
+            self.editor.replace(text, (0, 0), self.editor.document.end)
             self.editor.move_cursor((0, 0))  # the top (SELECT … FROM) in view, not the last line
         else:
             self.editor.insert(text)
