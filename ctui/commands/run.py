@@ -71,7 +71,8 @@ def _run(session: Session, sql: str, args: argparse.Namespace, limit: int) -> in
     _summary(status, estimate)
     if status.state is not QueryState.SUCCEEDED:
         reason = status.error.message if status.error else status.state_reason or status.state.value
-        return fail(f"query {status.state.value.lower()} (query id {status.query_id}): {reason}")
+        ident = "" if status.query_id in reason else f" (query id {status.query_id})"  # the id once
+        return fail(f"query {status.state.value.lower()}{ident}: {reason}")
     try:
         result = session.results(run, limit)
     except EngineError as exc:  # e.g. Athena: no s3:GetObject on the results location

@@ -186,7 +186,7 @@ class QueryFlow:
         record: bool = True,
     ) -> None:
         self.running_view = None
-        text_reason = reason or (check.reason if check is not None else "not run")
+        text_reason = reason or (check.reason if check is not None else None) or "refused"
         if record and check is not None:
             self.app.session.refused(check)
         text = Text.assemble(("NOT RUN\n", palette.ERROR))
@@ -195,7 +195,8 @@ class QueryFlow:
             first = findings[0]
             text.append(f"\n\nline {first.line}, column {first.col} ({first.rule})", style="dim")
             self.finding_blocked(first, view.sql)
-        self.status_line.say(f"not run: {text_reason}", palette.ERROR)
+        said = text_reason if text_reason.lower().startswith("not run") else f"not run: {text_reason}"
+        self.status_line.say(said, palette.ERROR)
         self.call_later(self.results.show_message, text)
 
     def stop_polling(self) -> None:

@@ -212,4 +212,5 @@ def test_permanent_poll_failure_names_the_query_id(
     assert main(["run", "--athena", ONE_DAY]) == 1
     err = capsys.readouterr().err
     (query_id,) = connection.executions()
-    assert "Access denied" in err and f"query id {query_id}" in err and "Traceback" not in err
+    assert "Access denied" in err and f"query {query_id}" in err and "Traceback" not in err
+    assert err.count(query_id) == 1  # said once

@@ -44,3 +44,24 @@ async def test_library_query_runs_on_the_chosen_table(profile: AthenaProfile, mo
         assert wanted in app.ui_state.tables.values()  # remembered for this connection
         await pilot.press("f8")  # not asked again
         await wait_for(pilot, lambda: isinstance(app.screen, LibraryScreen), "the library again")
+
+
+async def test_unknown_database_runs_nothing(profile: AthenaProfile, moto: Moto) -> None:
+    from dataclasses import replace
+
+    app = athena_app(replace(profile, database="nope"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        main = app.main
+        said = lambda: "does not exist" in str(main.status_line.render())  # noqa: E731
+        await wait_for(pilot, said, "the database error")
+        assert not main.editor.text.strip() and main.queries_run == 0  # no starter query, nothing run
+        assert moto.executions() == {}
+
+
+async def test_other_databases_are_collapsed_until_opened(profile: AthenaProfile, moto: Moto) -> None:
+    boto3.client("glue", region_name=REGION).create_database(DatabaseInput={"Name": "other"})
+    app = athena_app(profile)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        nodes = {str(n.label): n for n in app.main.catalog_tree.root.children}
+        assert nodes[DATABASE].is_expanded and not nodes["other"].is_expanded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
 from decimal import Decimal
 
 import pyarrow as pa
@@ -176,3 +177,14 @@ def test_lazy_catalog_survives_a_denied_listing() -> None:
     assert catalog.lookup("nope") is None and catalog.lookup("nope") is None
     assert Source.calls == ["db.t", "db.nope"]  # each answer, found or not, is cached
     assert "t" in catalog.table_names()
+
+
+def test_a_missing_profile_from_the_environment_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_PROFILE", "incident-ro")
+    with pytest.raises(EngineError) as caught:
+        errors.make_session(AthenaProfile())
+    assert "'incident-ro' (from AWS_PROFILE)" in str(caught.value) and "None" not in str(caught.value)

@@ -296,7 +296,8 @@ class AthenaEngine:
                 execution = self.client("athena").get_query_execution(QueryExecutionId=handle.query_id)
         except EngineError as exc:
             if not _transient(exc.__cause__):
-                raise EngineError(f"{exc} (query id {handle.query_id})") from exc
+                named = handle.query_id in str(exc)  # the action already names it: say it once
+                raise EngineError(str(exc) if named else f"{exc} (query id {handle.query_id})") from exc
             reason = f"cannot reach Athena, retrying (query id {handle.query_id}): {exc.__cause__}"
             return replace(tracked.status, elapsed_ms=int(elapsed_s * 1000), state_reason=reason)
         info = execution["QueryExecution"]

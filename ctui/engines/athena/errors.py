@@ -7,6 +7,7 @@ config, SSO, instance roles, `AWS_ENDPOINT_URL`); ctui only pins the retry mode.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,8 +51,11 @@ def make_session(profile: AthenaProfile) -> boto3.Session:
     try:
         return boto3.Session(profile_name=profile.profile, region_name=profile.region)
     except bx.ProfileNotFound as exc:
+        name = profile.profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+        named = f"AWS profile {name!r}" if name else "The AWS profile"
+        source = " (from AWS_PROFILE)" if name and not profile.profile else ""
         raise EngineError(
-            f"AWS profile {profile.profile!r} is not in your AWS config files (~/.aws/config, "
+            f"{named}{source} is not in your AWS config files (~/.aws/config, "
             "~/.aws/credentials). Check the name with `aws configure list-profiles`, or pass another "
             "one with --profile."
         ) from exc

@@ -67,8 +67,9 @@ class CatalogTree(Tree[CatalogItem]):
     def load(self, catalog: Catalog) -> None:
         self.clear()
         for database in catalog.databases:
-            db_node = self.root.add(
-                Text(database.name, style="bold"), CatalogItem("database", database.name), expand=True
+            listed = bool(database.tables) or database.name == catalog.default_database
+            db_node = self.root.add(  # a database whose tables are not listed yet opens on demand
+                Text(database.name, style="bold"), CatalogItem("database", database.name), expand=listed
             )
             for table in database.tables:
                 name = table.name if database.name == catalog.default_database else table.qualified_name
