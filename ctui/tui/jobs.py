@@ -118,7 +118,7 @@ def execute(session: Session, view_id: int, check: Preflight, *, post: Post, sto
         except EngineError:  # the run is FAILED now, with the reason
             pass
         else:
-            post(m.ResultsFetched(view_id, result, display_table(arrange(result.table))))
+            post(m.ResultsFetched(view_id, result, display_table(arrange(result.table), nested=False)))
     post(m.QueryFinished(view_id, run.status))
 
 

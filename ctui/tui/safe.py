@@ -59,22 +59,29 @@ def plain(value: Any, *, max_chars: int | None = None, style: str = "") -> Text:
     return Text(text, style=style, no_wrap=False, end="")
 
 
-def display_table(table: pa.Table, max_chars: int = GRID_MAX_CHARS) -> pa.Table:
+def display_table(table: pa.Table, max_chars: int = GRID_MAX_CHARS, *, nested: bool = True) -> pa.Table:
     """`table` made safe and bounded for the grid; same rows in the same order.
 
     Nested columns become JSON text in one vectorised pass (DuckDB's `to_json`, ~10x faster than
     Python per value); text columns without control characters or long values are not copied.
+    `nested=False` leaves nested columns as they are, for a grid that shows each value on screen
+    with `display_value` (a SELECT * of 100k events then converts only the rows shown).
     """
     import pyarrow as pa
 
     source = list(table.columns)
-    nested = [i for i, column in enumerate(source) if _is_nested(_value_type(column.type))]
-    if nested and table.num_rows:
+    nested_columns = [i for i, column in enumerate(source) if is_nested(column.type)]
+    if not nested:
+        kept = {i: source[i] for i in nested_columns}
+        shown = [kept[i] if i in kept else display_column(c, max_chars) for i, c in enumerate(source)]
+        names = [escape_controls(str(name)) for name in table.column_names]
+        return pa.table(shown, names=names) if shown else table
+    if nested_columns and table.num_rows:
         try:
-            texts = _json_texts([source[i] for i in nested])
+            texts = json_texts([source[i] for i in nested_columns])
         except Exception:  # noqa: BLE001 - a type DuckDB cannot take: display_column's Python path
-            texts = [source[i] for i in nested]
-        for i, text in zip(nested, texts, strict=True):
+            texts = [source[i] for i in nested_columns]
+        for i, text in zip(nested_columns, texts, strict=True):
             source[i] = text
     columns = [display_column(column, max_chars) for column in source]
     names = [escape_controls(str(name)) for name in table.column_names]
@@ -108,7 +115,25 @@ def _value_type(kind: pa.DataType) -> pa.DataType:
     return kind.value_type if pa.types.is_dictionary(kind) else kind
 
 
-def _json_texts(columns: list[pa.ChunkedArray]) -> list[pa.ChunkedArray]:
+def is_nested(kind: pa.DataType) -> bool:
+    """Struct, list or map (also behind a dictionary): shown as JSON text."""
+    return _is_nested(_value_type(kind))
+
+
+def display_value(value: Any, max_chars: int = GRID_MAX_CHARS) -> str | None:
+    """One value as the grid shows it: JSON text for nested values, escaped, cut to `max_chars`."""
+    if value is None:
+        return None
+    text = escape_controls(to_text(value) if not isinstance(value, dict | list | tuple) else _compact(value))
+    return text[:max_chars] + ELLIPSIS if len(text) > max_chars else text
+
+
+def _compact(value: Any) -> str:
+    # As DuckDB's to_json writes it (the vectorised path), so a column reads the same either way.
+    return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_texts(columns: list[pa.ChunkedArray]) -> list[pa.ChunkedArray]:
     """Each nested column as compact JSON text (None stays None), computed by DuckDB in one query."""
     import duckdb
     import pyarrow as pa

@@ -188,3 +188,25 @@ async def test_sort_and_filter_reorder_the_same_grid_without_copying_rows(make_t
         assert grid.row_count == 0 and app.is_running
         await pilot.press("slash", "escape")
         assert pane.query_one(ResultsGrid) is grid and grid.row_count == table.num_rows
+
+
+async def test_nested_values_are_converted_for_the_rows_on_screen_and_sort_as_text(make_tui) -> None:
+    sql = f"SELECT eventid, useridentity, resources FROM cloudtrail_logs WHERE {DAYS} LIMIT 300"
+    app = make_tui()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(pilot, sql)
+        pane = app.main.results
+        grid = pane.query_one(ResultsGrid)
+        table = app.main.view_stack.top.result.table
+        assert pa.types.is_struct(grid.backend.data.column("useridentity").type)  # not converted whole
+        first = grid.get_row_at(0)[1]
+        assert isinstance(first, str) and first.startswith('{"type":')
+        whole = json.dumps(table.column("useridentity")[0].as_py(), separators=(",", ":"))
+        assert first == whole or (first.endswith("…") and whole.startswith(first[:-1]))
+        await pilot.press("f3", "right", "s")  # sort by useridentity, as JSON text
+        shown = [grid.get_row_at(i)[1] for i in range(grid.row_count)]
+        assert shown == sorted(shown, key=lambda v: (v is None, v or ""))
+        await pilot.press("slash", *"assumedrole", "enter")
+        assert 0 < grid.row_count <= table.num_rows
+        assert all("assumedrole" in (grid.get_row_at(i)[1] or "").lower() for i in range(grid.row_count))

@@ -22,7 +22,15 @@ from textual.widgets import Input, Static
 
 from ctui.tui import palette
 from ctui.tui.messages import ResultRowActivated
-from ctui.tui.safe import display_table, escape_controls, plain, to_text
+from ctui.tui.safe import (
+    display_column,
+    display_table,
+    escape_controls,
+    is_nested,
+    json_texts,
+    plain,
+    to_text,
+)
 from ctui.viewstack import View
 
 if TYPE_CHECKING:
@@ -65,6 +73,7 @@ class ResultsPane(Vertical):
         self.filter_text = ""
         self.sort_state: tuple[int, bool] | None = None  # column index, descending
         self._display: dict[int, pa.Table] = {}
+        self._texts: dict[tuple[int, int], pa.ChunkedArray] = {}  # nested columns as text, on demand
         self._focus_grid = False  # the next rebuilt grid takes the focus (after filter/sort)
 
     def compose(self) -> ComposeResult:
@@ -91,6 +100,7 @@ class ResultsPane(Vertical):
     def set_display(self, view: View, display: pa.Table) -> None:
         """The sanitised table a worker prepared for `view` (computed here otherwise)."""
         self._display[view.id] = display
+        self._texts = {k: v for k, v in self._texts.items() if k[0] != view.id}
 
     async def show_view(self, view: View) -> None:
         """Show `view`: its rows if it has a result, else its state or error."""
@@ -108,7 +118,7 @@ class ResultsPane(Vertical):
 
         display = self._display.get(view.id)
         if display is None:
-            display = self._display[view.id] = display_table(arrange(view.result.table))
+            display = self._display[view.id] = display_table(arrange(view.result.table), nested=False)
         self.order = _identity(display.num_rows)
         if self.sort_state is None and time_order_wanted(view.sql, display.column_names):
             self._sort_by(display.column_names.index("eventtime"), descending=False)
@@ -145,7 +155,7 @@ class ResultsPane(Vertical):
         display = self._display[self.view.id]
         labels: list[str | Text] = [plain(name) for name in display.column_names]
         grid = ResultsGrid(
-            backend=OrderedBackend(display, self.order),
+            backend=OrderedBackend(display, self.order, MAX_COLUMN_WIDTH),
             column_labels=labels,
             render_markup=False,  # and the data is cleaned: facts/textual-ui.md §2
             max_column_content_width=MAX_COLUMN_WIDTH,
@@ -269,7 +279,7 @@ class ResultsPane(Vertical):
         import pyarrow.compute as pc
 
         assert self.view is not None and self.order is not None
-        column = self._display[self.view.id].column(col).take(self.order)
+        column = self._text_column(col).take(self.order)
         try:
             indices = pc.array_sort_indices(
                 column, order="descending" if descending else "ascending", null_placement="at_end"
@@ -298,7 +308,7 @@ class ResultsPane(Vertical):
         order = _identity(display.num_rows)
         if text:
             keep = None
-            for column in display.columns:
+            for column in (self._text_column(i) for i in range(display.num_columns)):
                 try:
                     strings = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -309,13 +319,27 @@ class ResultsPane(Vertical):
         if self.sort_state is not None:
             col, desc = self.sort_state
             idx = pc.array_sort_indices(
-                display.column(col).take(order),
+                self._text_column(col).take(order),
                 order="descending" if desc else "ascending",
                 null_placement="at_end",
             )
             order = order.take(idx)
         self.order = order
         self._show_order()
+
+    def _text_column(self, index: int) -> pa.ChunkedArray:
+        """A display column for sort and filter: nested ones as JSON text, made once, when first
+        needed (vectorised), since the grid itself converts only the rows on screen."""
+        assert self.view is not None
+        key = (self.view.id, index)
+        text = self._texts.get(key)
+        if text is None:
+            column = self._display[self.view.id].column(index)
+            text = column
+            if is_nested(column.type):
+                text = display_column(json_texts([column])[0])
+            self._texts[key] = text
+        return text
 
     def _show_order(self) -> None:
         """Show the rows in `self.order` in the grid in place (sort, filter): no new grid, no copy."""
