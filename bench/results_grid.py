@@ -54,6 +54,11 @@ async def show(table: pa.Table, *, reorder: bool = False) -> dict[str, Any]:
         def compose(self) -> ComposeResult:
             yield ResultsPane(id="results")
 
+        def on_mount(self) -> None:
+            from ctui.tui import palette
+
+            palette.ensure(self.console, self.get_css_variables())  # the styles CtuiApp puts there
+
     view = View("SELECT …", "bench", result=QueryResult(table), status=QueryStatus("q", QueryState.SUCCEEDED))
     figures: dict[str, Any] = {}
     app = Host()

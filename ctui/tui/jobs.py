@@ -18,7 +18,7 @@ from ctui.model import Catalog, Finding, QueryState, Severity
 from ctui.session import Preflight, Session, Verdict
 from ctui.session.follow import message_of
 from ctui.tui import messages as m
-from ctui.tui.safe import display_table
+from ctui.tui.safe import grid_table
 
 Post = Callable[[Message], Any]
 EngineFactory = Callable[..., Engine]
@@ -118,7 +118,7 @@ def execute(session: Session, view_id: int, check: Preflight, *, post: Post, sto
         except EngineError:  # the run is FAILED now, with the reason
             pass
         else:
-            post(m.ResultsFetched(view_id, result, display_table(arrange(result.table), nested=False)))
+            post(m.ResultsFetched(view_id, result, grid_table(arrange(result.table))))
     post(m.QueryFinished(view_id, run.status))
 
 

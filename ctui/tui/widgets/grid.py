@@ -23,8 +23,9 @@ class OrderedBackend(ArrowBackend):
     """An Arrow backend seen through `order` (grid row i shows table row order[i]); widths are the
     whole table's, so columns keep their width when a filter hides rows.
 
-    Nested columns stay Arrow structs and lists: a cell is turned into inert JSON text
-    (`safe.display_value`) when its row is drawn, so only the rows on screen are converted.
+    The table holds the result's values as they are (`safe.grid_table`): each cell is made inert
+    (`safe.display_value`: escaped, cut, nested values as JSON text) when its row is drawn, so only
+    the rows on screen are converted, and every value the grid shows passes through it.
     """
 
     def __init__(self, data: pa.Table, order: pa.Int64Array, max_width: int = 60) -> None:
@@ -61,17 +62,14 @@ class OrderedBackend(ArrowBackend):
         return len(self.order)
 
     def get_row_at(self, index: int) -> Sequence[Any]:
-        row = list(super().get_row_at(self.order[index].as_py()))
-        for i in self.nested:
-            row[i] = display_value(row[i])
-        return row
+        return [display_value(v) for v in super().get_row_at(self.order[index].as_py())]
 
     def get_cell_at(self, row_index: int, column_index: int) -> Any:
-        value = super().get_cell_at(self.order[row_index].as_py(), column_index)
-        return display_value(value) if column_index in self.nested else value
+        return display_value(super().get_cell_at(self.order[row_index].as_py(), column_index))
 
     def get_column_at(self, column_index: int) -> list[Any]:
-        return self.data.column(column_index).take(self.order).to_pylist()  # type: ignore[no-any-return]
+        values = self.data.column(column_index).take(self.order).to_pylist()
+        return [display_value(v) for v in values]
 
 
 class ResultsGrid(DataTable):

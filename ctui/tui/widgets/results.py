@@ -1,8 +1,9 @@
 """The results pane: the top view of the view stack in an Arrow-backed grid (textual-fastdatatable).
 
-The grid shows a *display* copy of the result (`safe.display_table`: control characters escaped,
-long values cut, markup never parsed); the view keeps the original rows, which is what row
-activation, copy, "show whole value" and export read. Sort and filter keep a row order
+The grid reads the result itself (`safe.grid_table`: column names escaped, no copy) and makes each
+cell it draws inert (`safe.display_value`: control characters escaped, long values cut, nested
+values as JSON text, markup never parsed); row activation, copy, "show whole value" and export read
+the original values. Sort and filter keep a row order
 (`order[i]` = the original row of grid row i), so grid rows always map back to original rows.
 
 The grid widget is `ResultsGrid` (grid.py); drill-down handles `ResultRowActivated`.
@@ -24,8 +25,8 @@ from ctui.tui import palette
 from ctui.tui.messages import ResultRowActivated
 from ctui.tui.safe import (
     display_column,
-    display_table,
     escape_controls,
+    grid_table,
     is_nested,
     json_texts,
     plain,
@@ -118,7 +119,7 @@ class ResultsPane(Vertical):
 
         display = self._display.get(view.id)
         if display is None:
-            display = self._display[view.id] = display_table(arrange(view.result.table), nested=False)
+            display = self._display[view.id] = grid_table(arrange(view.result.table))
         self.order = _identity(display.num_rows)
         if self.sort_state is None and time_order_wanted(view.sql, display.column_names):
             self._sort_by(display.column_names.index("eventtime"), descending=False)
