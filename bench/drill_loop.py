@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from bench.local_scan import tree
 from ctui.engines.local import LocalEngine
 from ctui.engines.local.cache import ColumnarCache
 from ctui.model import QueryState
+from ctui.session.follow import wait_for
 from ctui.sql.drill import filter_in
 
 AGGREGATE = "SELECT eventname, count(*) AS n FROM cloudtrail_logs GROUP BY 1 ORDER BY 2 DESC, 1"
@@ -32,9 +32,7 @@ ROW_CAP = 1_000_000  # every event of the largest group
 
 def query(engine: LocalEngine, sql: str) -> pa.Table:
     handle = engine.submit(sql)
-    pause = threading.Event()
-    while not (status := engine.poll(handle)).finished:
-        pause.wait(0.005)
+    status = wait_for(engine, handle)
     if status.state is not QueryState.SUCCEEDED:
         raise RuntimeError(f"{status.state.value}: {status.error}")
     return engine.results(handle, limit=engine.row_cap).table

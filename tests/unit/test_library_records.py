@@ -10,6 +10,8 @@ import pytest
 
 from ctui.engines.local import LocalEngine
 from ctui.library import find, load_library, render
+from ctui.model import QueryState
+from ctui.session.follow import wait_for
 from tests.unit.local_tree import ACCOUNT, write_file
 
 NOW = dt.datetime(2024, 6, 11, 12, tzinfo=dt.UTC)
@@ -90,9 +92,8 @@ def run(engine: Any, name: str) -> list[dict[str, Any]]:
     query = find(queries, name)
     assert query is not None
     handle = engine.submit(render(query, {"last": "7d"}, now=NOW))
-    for _ in range(10_000):
-        if engine.poll(handle).finished:
-            break
+    status = wait_for(engine, handle, timeout=60)
+    assert status.state is QueryState.SUCCEEDED, status.error
     return engine.results(handle).table.to_pylist()
 
 

@@ -6,8 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from ctui.engines.local import LocalEngine
 from ctui.engines.local.salvage import salvage
 from ctui.engines.local.validate import gzip_problem
 from ctui.model import QueryState, QueryStatus
+from ctui.session.follow import wait_for
 from tests.unit import odd_tree
 
 ODD = odd_tree.odd_files()
@@ -35,10 +34,7 @@ def odd_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run(engine: LocalEngine, sql: str) -> tuple[QueryStatus, list[dict[str, Any]]]:
     handle = engine.submit(sql)
-    end = time.monotonic() + 60
-    while not (status := engine.poll(handle)).finished:
-        assert time.monotonic() < end
-        threading.Event().wait(0.01)
+    status = wait_for(engine, handle, timeout=60)
     assert status.state is QueryState.SUCCEEDED, status.error
     return status, engine.results(handle, 100_000).table.to_pylist()
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
-import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +18,7 @@ import pytest
 from ctui.engines.local import LocalEngine
 from ctui.logformats import s3access, vpcflow
 from ctui.model import QueryState, QueryStatus
+from ctui.session.follow import wait_for
 from ctui.sql.drill import filter_in
 
 ACCOUNT = "123456789012"
@@ -131,10 +130,7 @@ def odd_engine(odd_tree: Path) -> Iterator[LocalEngine]:
 
 def _run(engine: LocalEngine, sql: str) -> tuple[QueryStatus, list[dict[str, Any]]]:
     handle = engine.submit(sql)
-    deadline = time.monotonic() + 60
-    while not (status := engine.poll(handle)).finished:
-        assert time.monotonic() < deadline
-        threading.Event().wait(0.01)
+    status = wait_for(engine, handle, timeout=60)
     assert status.state is QueryState.SUCCEEDED, status.error
     return status, engine.results(handle, 100_000).table.to_pylist()
 

@@ -4,7 +4,6 @@ engine, and they lint clean (no partition finding) against the Athena tables `ct
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from ctui.ddl import generate
 from ctui.engines.local import LocalEngine
 from ctui.library import LibraryQuery, find, load_library, render
 from ctui.model import Catalog, Column, Database, QueryState, TableInfo
+from ctui.session.follow import wait_for
 from ctui.sql.lint import lint
 
 WINDOW = {"start": "2024-06-10", "end": "2024-06-12"}  # the demo tree's three days
@@ -52,9 +52,7 @@ def run(engine: LocalEngine, library: list[LibraryQuery], name: str, **params: s
     sql = render(query, {**WINDOW, **params})
     assert not engine.estimate(sql).full_scan, f"{name} must prune partitions"
     handle = engine.submit(sql)
-    deadline = time.monotonic() + 60
-    while not (status := engine.poll(handle)).finished and time.monotonic() < deadline:
-        time.sleep(0.005)
+    status = wait_for(engine, handle, timeout=60)
     assert status.state is QueryState.SUCCEEDED, (sql, status.error)
     return list(engine.results(handle).table.to_pylist())
 

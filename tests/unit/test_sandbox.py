@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from ctui.engines.local import LocalEngine, sandbox
+from ctui.session.follow import wait_for
 from tests.hostile_corpus import SENTINEL_TEXT, fill, hostile_statements
 from tests.unit.local_tree import Tree, write_tree
 
@@ -100,8 +101,7 @@ def test_the_cache_directory_is_open_as_a_whole(engine: LocalEngine) -> None:
 
 def test_the_engine_still_queries(engine: LocalEngine, tree: Tree) -> None:
     handle = engine.submit("SELECT count(*) AS n FROM cloudtrail_logs")
-    while not (status := engine.poll(handle)).finished:
-        pass
+    status = wait_for(engine, handle, timeout=60)
     assert status.error is None
     assert engine.results(handle).table.to_pylist() == [{"n": tree.count()}]
 
@@ -141,8 +141,7 @@ def test_a_tree_linked_from_another_disk_is_read(tree: Tree, tmp_path: Path) -> 
     engine = LocalEngine(root)
     try:
         handle = engine.submit("SELECT count(*) AS n FROM cloudtrail_logs")
-        while not (status := engine.poll(handle)).finished:
-            pass
+        status = wait_for(engine, handle, timeout=60)
         assert status.error is None
         assert engine.results(handle).table.to_pylist() == [{"n": tree.count()}]
         # read by DuckDB itself, not through the record-by-record fallback's clean copies
