@@ -3,7 +3,8 @@
 Textual's footer lists the focused widget's keys first and the app's last, so at 80 columns a
 results grid pushes `f1 Help` and `ctrl+r Run` off the edge. The main screen passes its active
 bindings through `footer_order`: Help and Run lead, Cancel shows only while a query runs, and
-drill keys that do nothing on the view on screen are left out (they still work, and F1 lists them).
+drill keys that do nothing on the view on screen are left out (they still work, and F1 lists them),
+and on a narrow screen the well-known keys go rather than be cut mid-word.
 Only the footer reads this order; key handling does not depend on it.
 """
 
@@ -19,11 +20,18 @@ LAST = ("app.quit",)  # well known: shown when there is room
 
 
 def footer_order(
-    bindings: dict[str, ActiveBinding], *, busy: bool, hidden: frozenset[str] = frozenset()
+    bindings: dict[str, ActiveBinding],
+    *,
+    busy: bool,
+    hidden: frozenset[str] = frozenset(),
+    narrow: bool = False,
 ) -> dict[str, ActiveBinding]:
-    """`bindings` reordered for the footer (same keys); Cancel (when idle) and `hidden` ids not shown."""
+    """`bindings` reordered for the footer (same keys); Cancel (when idle), `hidden` ids and, when
+    `narrow`, the well-known last keys (Quit) not shown."""
     if not busy:
         hidden = hidden | {CANCEL}
+    if narrow:
+        hidden = hidden | set(LAST)
 
     def rank(item: tuple[str, ActiveBinding]) -> int:
         binding_id = item[1].binding.id

@@ -159,6 +159,7 @@ async def test_layout_at_80x24_keeps_the_essentials(make_tui) -> None:
         # the footer recomposes after each change of bindings: wait for it, then look
         essentials = {"f1 Help", "^r Run"}
         await wait_for(pilot, lambda: essentials <= footer_in_view(app, 80), "Help and Run (editor)")
+        assert footer_cut(app) == []  # whole words only: a key that does not fit is left out
         await pilot.press("f3")
         in_results = essentials | {"⏎ Open", "F Pivot"}
         await wait_for(pilot, lambda: in_results <= footer_in_view(app, 80), "Help and Run (results)")
@@ -173,6 +174,15 @@ async def test_layout_at_80x24_keeps_the_essentials(make_tui) -> None:
         assert main.layout_mode == "normal"
         await pilot.press("ctrl+b")
         assert main.catalog_tree.display and app.focused is main.catalog_tree
+
+
+def footer_cut(app: CtuiApp) -> list[str]:
+    """The footer keys drawn only in part (running into the palette hint or the screen's edge)."""
+    footer = app.screen.query_one(Footer)
+    keys = list(footer.query(FooterKey))
+    palette = [k for k in keys if k.has_class("-command-palette")]
+    edge = palette[0].region.x if palette else footer.region.right
+    return [k.description for k in keys if k not in palette and k.region.width and k.region.right > edge]
 
 
 def footer_in_view(app: CtuiApp, width: int) -> set[str]:

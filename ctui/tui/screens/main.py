@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 LAYOUTS = ("normal", "editor", "results")
 
+NARROW_FOOTER = 90  # below this width the footer leaves out the well-known keys (Quit)
+
 
 class MainScreen(EditorFlow, QueryFlow, Screen[None]):
     COMMANDS: ClassVar = {DrillCommands}
@@ -158,7 +160,12 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """The footer's view of the keys: Help and Run first (see `ctui.tui.footer`)."""
-        return footer_order(super().active_bindings, busy=self.busy, hidden=self._idle_drill_keys())
+        return footer_order(
+            super().active_bindings,
+            busy=self.busy,
+            hidden=self._idle_drill_keys(),
+            narrow=self.size.width < NARROW_FOOTER,
+        )
 
     def _idle_drill_keys(self) -> frozenset[str]:
         """Drill keys that do nothing useful on the view on screen (by binding id)."""
@@ -183,6 +190,9 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         self.editor.theme = "css" if self.app.current_theme.dark else "github_light"
         if self.size.width < 90:
             self.catalog_tree.display = False  # 80 columns: the editor and results need the room
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()  # the footer's choice of keys depends on the width
 
     def on_unmount(self) -> None:
         self.stop_polling()  # the app is closing
