@@ -27,7 +27,8 @@ import re
 from typing import Any
 
 from ctui.ddl.s3access import COLUMNS, INPUT_REGEX
-from ctui.model import Column, TableInfo
+from ctui.logformats import local_table
+from ctui.model import TableInfo
 
 TABLE_NAME = "s3_access_logs"
 KIND = "s3access"
@@ -45,16 +46,8 @@ FILE_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-\d{2}-\d{2}-\d{2}-[0-9A-Za-z]{
 
 def table_info(location: str | None = None, partition_count: int | None = None) -> TableInfo:
     """The local `default.s3_access_logs` table: the DDL's columns, both partition styles."""
-    return TableInfo(
-        database="default",
-        name=TABLE_NAME,
-        columns=tuple(Column(name, kind) for name, kind in COLUMNS),
-        partition_keys=tuple(Column(k, "string", partition=True) for k in PARTITION_KEYS),
-        location=location,
-        kind=KIND,
-        partition_count=partition_count,
-        properties={"classification": "S3 server access logs"},
-    )
+    kind = "S3 server access logs"
+    return local_table(TABLE_NAME, KIND, COLUMNS, PARTITION_KEYS, kind, location, partition_count)
 
 
 def parse_line(line: str) -> dict[str, Any] | None:

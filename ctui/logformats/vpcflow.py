@@ -21,7 +21,8 @@ import re
 from typing import Any
 
 from ctui.ddl.vpcflow import COLUMNS
-from ctui.model import Column, TableInfo
+from ctui.logformats import local_table
+from ctui.model import TableInfo
 
 TABLE_NAME = "vpc_flow_logs"
 KIND = "vpcflow"
@@ -41,16 +42,8 @@ PARTITION_KEYS = ("account", "region", "year", "month", "day", "timestamp")
 
 def table_info(location: str | None = None, partition_count: int | None = None) -> TableInfo:
     """The local `default.vpc_flow_logs` table: the DDL's columns, both partition styles."""
-    return TableInfo(
-        database="default",
-        name=TABLE_NAME,
-        columns=tuple(Column(name, kind) for name, kind in COLUMNS),
-        partition_keys=tuple(Column(k, "string", partition=True) for k in PARTITION_KEYS),
-        location=location,
-        kind=KIND,
-        partition_count=partition_count,
-        properties={"classification": "VPC Flow Logs (text)"},
-    )
+    kind = "VPC Flow Logs (text)"
+    return local_table(TABLE_NAME, KIND, COLUMNS, PARTITION_KEYS, kind, location, partition_count)
 
 
 def column_of(field: str) -> str:

@@ -71,11 +71,11 @@ def find_partitions(root: Path) -> list[Partition]:
     else:
         trails = _trail_dirs(top, os.path.basename(top), 0)
     for account, trail_dir in trails:
-        for region in _subdirs(trail_dir):
-            for year in _subdirs(os.path.join(trail_dir, region), _YEAR):
+        for region in subdirs(trail_dir):
+            for year in subdirs(os.path.join(trail_dir, region), _YEAR):
                 year_dir = os.path.join(trail_dir, region, year)
-                for month in _subdirs(year_dir, _TWO_DIGITS):
-                    for day in _subdirs(os.path.join(year_dir, month), _TWO_DIGITS):
+                for month in subdirs(year_dir, _TWO_DIGITS):
+                    for day in subdirs(os.path.join(year_dir, month), _TWO_DIGITS):
                         path = os.path.join(year_dir, month, day)
                         found.append(Partition(account, region, year, month, day, path))
     found.sort(key=lambda p: (p.account, p.region, p.year, p.month, p.day))
@@ -128,7 +128,7 @@ def _list_day(path: str) -> Listing:
 
 def _trail_dirs(path: str, name: str, depth: int) -> Iterator[tuple[str, str]]:
     """(account, path) of each `CloudTrail` directory; the account is the directory above it."""
-    for child in _subdirs(path):
+    for child in subdirs(path):
         child_path = os.path.join(path, child)
         if child == "CloudTrail":
             yield name, child_path
@@ -136,7 +136,7 @@ def _trail_dirs(path: str, name: str, depth: int) -> Iterator[tuple[str, str]]:
             yield from _trail_dirs(child_path, child, depth + 1)
 
 
-def _subdirs(path: str, pattern: re.Pattern[str] | None = None) -> list[str]:
+def subdirs(path: str, pattern: re.Pattern[str] | None = None) -> list[str]:
     try:
         with os.scandir(path) as entries:
             names = [e.name for e in entries if e.is_dir()]

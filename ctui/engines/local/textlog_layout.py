@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Iterator
 
+from ctui.engines.local.layout import subdirs
 from ctui.logformats import s3access, vpcflow
 
 MAX_SEARCH_DEPTH = 8  # prefix/ACCOUNT/REGION/BUCKET/YYYY/MM/DD below the root, and some slack
@@ -64,14 +65,3 @@ def dated_directory(directory: str) -> tuple[str, str, str] | None:
 
 def _skipped(name: str) -> bool:
     return name.startswith(".") or name == "CloudTrail" or name.startswith("CloudTrail-")
-
-
-def subdirs(path: str, pattern: re.Pattern[str] | None = None) -> list[str]:
-    try:
-        with os.scandir(path) as entries:
-            names = [e.name for e in entries if e.is_dir()]
-    except OSError:
-        return []
-    if pattern is not None:
-        names = [n for n in names if pattern.fullmatch(n)]
-    return sorted(names)

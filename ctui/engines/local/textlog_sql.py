@@ -53,3 +53,13 @@ def quote(name: str) -> str:
 
 def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def empty_relation(columns: Sequence[tuple[str, str]], keys: Sequence[str], path: bool) -> str:
+    """The table's shape with no row (a read whose files were all pruned or left out)."""
+    select = [f"CAST(NULL AS {'VARCHAR' if kind == 'string' else kind.upper()}) AS {quote(name)}"
+              for name, kind in columns]
+    select += [f"CAST(NULL AS VARCHAR) AS {quote(k)}" for k in keys]
+    if path:
+        select.append('CAST(NULL AS VARCHAR) AS "$path"')
+    return f"SELECT {', '.join(select)} WHERE false"

@@ -19,16 +19,15 @@ from pathlib import Path
 import duckdb
 from sqlglot import exp
 
-from ctui.engines.local.layout import Listing, LogFile
+from ctui.engines.local.layout import Listing, LogFile, subdirs
 from ctui.engines.local.textlog_layout import (
     TWO_DIGITS,
     YEAR,
     access_log_dirs,
     dated_directory,
     named_dirs,
-    subdirs,
 )
-from ctui.engines.local.textlog_sql import NO_COUNTS, lines, literal, partition_sql, quote
+from ctui.engines.local.textlog_sql import NO_COUNTS, empty_relation, lines, literal, partition_sql, quote
 from ctui.logformats import s3access, vpcflow
 from ctui.model import TableInfo
 from ctui.sql import partitions as partition_analysis
@@ -232,7 +231,9 @@ class VpcFlowLogs(TextLogSource):
                 f"SELECT {', '.join(select)} FROM (SELECT {fields} AS f, filename FROM {lines(paths)}) "
                 f"WHERE len(f) = {len(header)}"
             )
-        return " UNION ALL ".join(parts) if parts else self._empty(path)
+        if not parts:
+            return empty_relation(vpcflow.COLUMNS, self.partition_keys, path)
+        return " UNION ALL ".join(parts)
 
     def line_counts_sql(self, files: Sequence[LogFile]) -> str:
         parts = [
@@ -244,15 +245,6 @@ class VpcFlowLogs(TextLogSource):
         ]
         return " UNION ALL ".join(parts) if parts else NO_COUNTS
 
-    def _empty(self, path: bool) -> str:
-        select = [
-            f"CAST(NULL AS {'VARCHAR' if k == 'string' else k.upper()}) AS {quote(n)}"
-            for n, k in vpcflow.COLUMNS
-        ]
-        select += [f"CAST(NULL AS VARCHAR) AS {quote(k)}" for k in self.partition_keys]
-        if path:
-            select.append('CAST(NULL AS VARCHAR) AS "$path"')
-        return f"SELECT {', '.join(select)} WHERE false"
 
 
 class S3AccessLogs(TextLogSource):
@@ -282,14 +274,7 @@ class S3AccessLogs(TextLogSource):
 
     def relation_sql(self, files: Sequence[LogFile], *, path: bool = False) -> str:
         if not files:
-            select = [
-                f"CAST(NULL AS {'VARCHAR' if k == 'string' else 'BIGINT'}) AS {quote(n)}"
-                for n, k in s3access.COLUMNS
-            ]
-            select += [f"CAST(NULL AS VARCHAR) AS {quote(k)}" for k in self.partition_keys]
-            if path:
-                select.append('CAST(NULL AS VARCHAR) AS "$path"')
-            return f"SELECT {', '.join(select)} WHERE false"
+            return empty_relation(s3access.COLUMNS, self.partition_keys, path)
         names = "[" + ", ".join(literal(n) for n in s3access.COLUMN_NAMES) + "]"
         select = []
         for name, kind in s3access.COLUMNS:
