@@ -27,7 +27,9 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
             return 2
     # --theme and CTUI_THEME win over the theme last chosen in the UI; the config file's does not.
     theme = getattr(args, "theme", None) or os.environ.get("CTUI_THEME") or None
-    unknown = _unknown_theme(theme)
+    from ctui.tui.themes import unknown_theme
+
+    unknown = unknown_theme(theme)
     if unknown:
         print(f"ctui: {unknown}", file=sys.stderr)
         return 2
@@ -40,17 +42,3 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     app = make_app(settings, factory, history=history, theme=theme)
     result = app.run()
     return int(result or 0)
-
-
-def _unknown_theme(name: str | None) -> str | None:
-    """Why `name` (from --theme or CTUI_THEME) is not a theme, or None when it is one (or not given)."""
-    if not name:
-        return None
-    from textual.theme import BUILTIN_THEMES
-
-    from ctui.tui.themes import load_themes
-
-    names = {t.name for t in load_themes()} | set(BUILTIN_THEMES)
-    if name in names:
-        return None
-    return f"unknown theme {name!r}; themes: {', '.join(sorted(names))}"

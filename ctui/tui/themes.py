@@ -24,7 +24,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from textual.theme import Theme
+from textual.theme import BUILTIN_THEMES, Theme
 
 from ctui.config import config_path
 from ctui.resources import shipped_dir
@@ -85,3 +85,13 @@ def load_themes(dirs: list[Path] | None = None) -> list[Theme]:
 
 
 load_errors: list[str] = []
+
+
+def unknown_theme(name: str | None) -> str | None:
+    """Why `name` (from --theme or CTUI_THEME) is not a theme, or None when it is one (or not given)."""
+    if not name:
+        return None
+    names = {t.name for t in load_themes()} | set(BUILTIN_THEMES)
+    if name in names:
+        return None
+    return f"unknown theme {name!r}; themes: {', '.join(sorted(names))}"
