@@ -51,17 +51,7 @@ def context_query(
         exp.column(field, table="useridentity").eq(string_literal(value)),
         exp.column("eventtime").between(exp.Literal.string(_iso(start)), exp.Literal.string(_iso(end))),
     ]
-    dates = _delivery_partitions(start.date(), end.date(), partition_style)
-    if dates is not None:
-        conditions.insert(0, dates)
-    query = (
-        exp.select("*")
-        .from_(exp.to_table(table, dialect=DIALECT))
-        .where(exp.and_(*conditions))
-        .order_by(exp.column("eventtime"))
-        .limit(limit)
-    )
-    return query.sql(dialect=DIALECT, pretty=True)
+    return _events(table, conditions, _delivery_partitions(start.date(), end.date(), partition_style), limit)
 
 
 def session_query(
@@ -86,6 +76,11 @@ def session_query(
     ]
     last_event_day = (end - dt.timedelta(seconds=1)).date()
     dates = _delivery_partitions(start.date(), last_event_day, partition_style)
+    return _events(table, conditions, dates, limit)
+
+
+def _events(table: str, conditions: list[exp.Expr], dates: exp.Expr | None, limit: int) -> str:
+    """SELECT * of `table` under `conditions` (the partition condition first), oldest first."""
     if dates is not None:
         conditions.insert(0, dates)
     query = (
