@@ -26,6 +26,7 @@ from ctui.session.signals import STOP_SIGNALS
 from ctui.tables import TableChoice
 from ctui.tui import jobs, palette, themes
 from ctui.tui import messages as m
+from ctui.tui.actions import bind
 from ctui.tui.commands import CtuiCommands
 from ctui.tui.safe import escape_controls
 from ctui.tui.screens.main import MainScreen
@@ -43,16 +44,9 @@ class CtuiApp(App[int]):
     COMMANDS: ClassVar = {CtuiCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "ctrl+q",
-            "quit",
-            "Quit",
-            priority=True,
-            id="app.quit",
-            tooltip="Quit (asks first, and cancels, if a query is running)",
-        ),
-        Binding("f1,question_mark", "help", "Help", id="app.help", tooltip="Keys and commands"),
-        Binding("f10", "cycle_theme", "Theme", show=False, id="app.theme", tooltip="Next theme"),
+        bind("app.quit", "ctrl+q", "quit", priority=True),
+        bind("app.help", "f1,question_mark", "help"),
+        bind("app.theme", "f10", "cycle_theme", show=False),
     ]
 
     def __init__(

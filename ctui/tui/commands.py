@@ -1,4 +1,7 @@
-"""The command palette (ctrl+p): every action as "area: Verb", with its key."""
+"""The command palette (ctrl+p): every action as "area: Name", its description and keys as help.
+
+Names and descriptions come from `ctui.tui.actions` (the footer and F1 read the same table).
+"""
 
 from __future__ import annotations
 
@@ -8,41 +11,52 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ctui.tui.actions import ACTIONS, Command, keys_by_id
+
 if TYPE_CHECKING:
     from ctui.tui.app import CtuiApp
 
-# (name, help, target, action): target "app", "main" or "results" (the results pane).
-COMMANDS: tuple[tuple[str, str, str, str], ...] = (
-    ("query: Run", "Run the statement under the cursor (ctrl+r, F5)", "main", "run"),
-    ("query: Cancel", "Cancel the running query (ctrl+c)", "main", "cancel"),
-    ("lint: Apply fix", "Apply the fix of the finding at the cursor (ctrl+f)", "main", "apply_fix"),
-    ("lint: Next finding", "Go to the next lint finding (ctrl+g)", "main", "next_finding"),
-    ("editor: Focus", "Focus the SQL editor (F2)", "main", "focus_pane('editor')"),
-    ("results: Focus", "Focus the results (F3)", "main", "focus_pane('results')"),
-    ("results: Filter", "Filter the loaded rows (/)", "results", "open_filter"),
-    ("results: Sort", "Sort by the column under the cursor (s)", "results", "sort"),
-    ("results: Copy cell", "Copy the cell under the cursor (y)", "results", "copy_cell"),
-    ("results: Copy row", "Copy the row as JSON (Y)", "results", "copy_row"),
-    ("results: Show value", "Show the whole value of the cell (v)", "results", "view_value"),
-    ("results: Export", "Export the rows as CSV, JSON or Parquet (ctrl+e)", "results", "export"),
-    ("catalog: Toggle", "Show or hide the catalog (ctrl+b)", "main", "toggle_catalog"),
-    ("catalog: Focus", "Focus the catalog (F4)", "main", "focus_pane('catalog')"),
-    ("layout: Zoom", "Zoom the editor, the results, or neither (ctrl+t)", "main", "cycle_layout"),
-    ("history: Open", "Reopen a past query; totals per session and day (F9)", "main", "history"),
-    ("library: Open", "Insert a query from the library (F8, ctrl+l)", "main", "library"),
-    ("setup: Generate table DDL", "CREATE TABLE for CloudTrail with partition projection", "main", "ddl"),
-    ("theme: Next", "Switch to the next theme (F10)", "app", "cycle_theme"),
-    ("app: Help", "Keys and commands (F1, ?)", "app", "help"),
-    ("app: Quit", "Quit (ctrl+q)", "app", "quit"),
+# target "app", "main" or "results" (the results pane)
+COMMANDS: tuple[Command, ...] = (
+    Command("query.run", "main", "run"),
+    Command("query.cancel", "main", "cancel"),
+    Command("lint.fix", "main", "apply_fix"),
+    Command("lint.next", "main", "next_finding"),
+    Command("layout.focus_editor", "main", "focus_pane('editor')"),
+    Command("layout.focus_results", "main", "focus_pane('results')"),
+    Command("results.filter", "results", "open_filter"),
+    Command("results.sort", "results", "sort"),
+    Command("results.copy_cell", "results", "copy_cell"),
+    Command("results.copy_row", "results", "copy_row"),
+    Command("results.view_value", "results", "view_value"),
+    Command("results.export", "results", "export"),
+    Command("layout.catalog", "main", "toggle_catalog"),
+    Command("layout.focus_catalog", "main", "focus_pane('catalog')"),
+    Command("layout.zoom", "main", "cycle_layout"),
+    Command("history.open", "main", "history"),
+    Command("library.open", "main", "library"),
+    Command("window.open", "main", "window"),
+    Command("setup.ddl", "main", "ddl"),
+    Command("app.theme", "app", "cycle_theme"),
+    Command("app.help", "app", "help"),
+    Command("app.quit", "app", "quit"),
 )
+
+
+def command_help(command: Command, keys: dict[str, str]) -> str:
+    """The palette's help line: the description, then the keys (`(ctrl+r, f5)`)."""
+    text = ACTIONS[command.binding_id].description
+    shown = keys.get(command.binding_id)
+    return f"{text} ({shown})" if shown else text
 
 
 class CtuiCommands(Provider):
     app: CtuiApp  # type: ignore[assignment]
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        keys = keys_by_id(self.app.settings.keys)
         out: list[tuple[str, str, Callable[[], object]]] = [
-            (name, text, partial(self._run, target, action)) for name, text, target, action in COMMANDS
+            (c.title, command_help(c, keys), partial(self._run, c.target, c.action)) for c in COMMANDS
         ]
         for theme in sorted(self.app.available_themes):
             out.append(

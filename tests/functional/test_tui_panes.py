@@ -281,15 +281,15 @@ async def test_a_keymap_clash_is_said(make_tui) -> None:
 async def test_palette_has_area_verb_commands(make_tui) -> None:
     from ctui.tui.commands import COMMANDS
 
-    names = [name for name, *_ in COMMANDS]
+    names = [command.title for command in COMMANDS]
     assert all(": " in n and n.split(": ")[1][0].isupper() for n in names)
-    for needed in ("query: Run", "query: Cancel", "results: Export", "history: Open", "library: Open"):
+    for needed in ("query: Run", "query: Cancel", "results: Export", "open: History", "open: Library"):
         assert needed in names
     app = make_tui()
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         await pilot.press("ctrl+p")
-        await pilot.press(*"history: open")
+        await pilot.press(*"open: history")
         await pilot.pause()
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history screen")

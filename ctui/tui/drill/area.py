@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textual.binding import Binding
 from textual.containers import Vertical
 
+from ctui.tui.actions import bind
 from ctui.tui.drill.controller import DrillController
 from ctui.tui.drill.crumbs import Breadcrumbs
 from ctui.tui.messages import ResultRowActivated
@@ -21,52 +21,23 @@ from ctui.viewstack import View
 
 CRUMB_KEYS = "123456789"
 
-# (key, action, label, id, shown in the footer, tooltip); Back first so the footer keeps it in view
+# (id, key, action, shown in the footer); Back first so the footer keeps it in view
 _KEYS = (
-    (
-        "escape,backspace",
-        "drill_back",
-        "Back",
-        "back",
-        True,
-        "The previous view, from cache: no query, no cost",
-    ),
-    ("x", "drill_exclude_row", "Out", "exclude_row", True, "The same query without this row's values"),
-    (
-        "i",
-        "drill_cell(False)",
-        "Keep",
-        "keep_value",
-        True,
-        "Only rows where this column has this cell's value",
-    ),
-    ("e", "drill_cell(True)", "Drop", "drop_value", True, "Rows where this column does not have this value"),
-    ("F", "drill_pivot", "Pivot", "pivot", True, "Frequency table of this column under the current filters"),
-    ("c", "drill_context", "Context", "context", True, "This principal's events around this event's time"),
-    (
-        "S",
-        "drill_session",
-        "Session",
-        "session",
-        True,
-        "Everything done with this event's access key in the incident window (F6)",
-    ),
-    ("w", "drill_whois", "Who", "whois", False, "Who is really behind this event or principal (STS hops)"),
-    ("plus", "drill_context_resize(2)", "Widen", "widen", False, "Double the context window"),
-    ("minus", "drill_context_resize(0.5)", "Narrow", "narrow", False, "Halve the context window"),
+    ("back", "escape,backspace", "drill_back", True),
+    ("exclude_row", "x", "drill_exclude_row", True),
+    ("keep_value", "i", "drill_cell(False)", True),
+    ("drop_value", "e", "drill_cell(True)", True),
+    ("pivot", "F", "drill_pivot", True),
+    ("context", "c", "drill_context", True),
+    ("session", "S", "drill_session", True),
+    ("whois", "w", "drill_whois", False),
+    ("widen", "plus", "drill_context_resize(2)", False),
+    ("narrow", "minus", "drill_context_resize(0.5)", False),
 )
 DRILL_BINDINGS = [
-    *(Binding(k, a, label, id=f"drill.{i}", show=show, tooltip=tip) for k, a, label, i, show, tip in _KEYS),
+    *(bind(f"drill.{i}", keys, action, show=show) for i, keys, action, show in _KEYS),
     *(
-        Binding(
-            key,
-            f"drill_jump({int(key) - 1})",
-            "Crumb",
-            id=f"drill.crumb{key}",
-            show=key == "1",
-            key_display="1-9",
-            tooltip="Back to the view of that crumb",
-        )
+        bind(f"drill.crumb{key}", key, f"drill_jump({int(key) - 1})", show=key == "1", key_display="1-9")
         for key in CRUMB_KEYS
     ),
 ]
@@ -86,17 +57,7 @@ class Target:
 class DrillArea(Vertical):
     """Breadcrumbs over the results; Enter/x/i/e/F/c/Esc/1-9 drill through the view stack."""
 
-    BINDINGS = [
-        Binding(
-            "enter",
-            "drill_open",
-            "Open",
-            show=False,
-            id="drill.open",
-            tooltip="Drill into the row, or open the event",
-        ),
-        *DRILL_BINDINGS,
-    ]
+    BINDINGS = [bind("drill.open", "enter", "drill_open", show=False), *DRILL_BINDINGS]
     DEFAULT_CSS = "DrillArea { height: 1fr; }"
     # Focusable so that, while a drill replaces the grid, focus waits here rather than jumping to
     # the editor; the results pane gives it to the new grid.

@@ -1,4 +1,4 @@
-"""The drill keys in the command palette ("drill: Verb"), run on the results area."""
+"""The drill keys in the command palette ("drill: Name"), run on the results area."""
 
 from __future__ import annotations
 
@@ -6,21 +6,23 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ctui.tui.actions import Command, keys_by_id
+from ctui.tui.commands import command_help
 from ctui.tui.drill.area import DrillArea
 
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("drill: Open row", "drill_open", "enter: an aggregate row's events, or an event's detail"),
-    ("drill: Back", "drill_back", "esc: the previous view, from cache (no query, no cost)"),
-    ("drill: Filter out row", "drill_exclude_row", "x: the same query without this row's values"),
-    ("drill: Keep cell value", "drill_cell(False)", "i: only rows with this cell's value"),
-    ("drill: Drop cell value", "drill_cell(True)", "e: rows without this cell's value"),
-    ("drill: Pivot column", "drill_pivot", "F: frequency table of this column"),
-    ("drill: Context of event", "drill_context", "c: this principal's events around then"),
-    ("drill: Session of event", "drill_session", "S: this access key's events in the incident window"),
-    ("drill: Who is this really?", "drill_whois", "w: follow the session back to its origin"),
-    ("drill: Widen context", "drill_context_resize(2)", "+: double the context window"),
-    ("drill: Narrow context", "drill_context_resize(0.5)", "-: halve the context window"),
-    ("drill: First view", "drill_jump(0)", "1: back to the first crumb"),
+COMMANDS: tuple[Command, ...] = (
+    Command("drill.open", "drill", "drill_open"),
+    Command("drill.back", "drill", "drill_back"),
+    Command("drill.exclude_row", "drill", "drill_exclude_row"),
+    Command("drill.keep_value", "drill", "drill_cell(False)"),
+    Command("drill.drop_value", "drill", "drill_cell(True)"),
+    Command("drill.pivot", "drill", "drill_pivot"),
+    Command("drill.context", "drill", "drill_context"),
+    Command("drill.session", "drill", "drill_session"),
+    Command("drill.whois", "drill", "drill_whois"),
+    Command("drill.widen", "drill", "drill_context_resize(2)"),
+    Command("drill.narrow", "drill", "drill_context_resize(0.5)"),
+    Command("drill.crumb1", "drill", "drill_jump(0)"),
 )
 
 
@@ -36,17 +38,21 @@ class DrillCommands(Provider):
         if area is not None:
             await area.run_action(action)
 
+    def _entries(self) -> list[tuple[str, str, str]]:
+        keys = keys_by_id(getattr(getattr(self.app, "settings", None), "keys", None))
+        return [(c.title, c.action, command_help(c, keys)) for c in COMMANDS]
+
     async def discover(self) -> Hits:
         if self._area() is None:
             return
-        for name, action, help_text in COMMANDS:
+        for name, action, help_text in self._entries():
             yield DiscoveryHit(name, partial(self._run, action), help=help_text)
 
     async def search(self, query: str) -> Hits:
         if self._area() is None:
             return
         matcher = self.matcher(query)
-        for name, action, help_text in COMMANDS:
+        for name, action, help_text in self._entries():
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), partial(self._run, action), help=help_text)

@@ -1,4 +1,4 @@
-"""F1 / ?: every key of every pane, read from the bindings themselves, and the palette hint."""
+"""F1 / ?: every key of every pane, read from the bindings, named by `ctui.tui.actions`."""
 
 from __future__ import annotations
 
@@ -13,46 +13,45 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ctui.tui.actions import ACTIONS, Action, areas, key_text
+
 if TYPE_CHECKING:
     from ctui.tui.app import CtuiApp
 
-
-def _areas() -> list[tuple[str, list[BindingType]]]:
-    from ctui.tui.app import CtuiApp
-    from ctui.tui.drill.area import DrillArea
-    from ctui.tui.screens.main import MainScreen
-    from ctui.tui.widgets.catalog import CatalogTree
-    from ctui.tui.widgets.editor import SqlEditor
-    from ctui.tui.widgets.results import ResultsGrid
-
-    return [
-        ("app", list(CtuiApp.BINDINGS)),
-        ("workspace", list(MainScreen.BINDINGS)),
-        ("editor", list(SqlEditor.BINDINGS)),
-        ("results", list(ResultsGrid.BINDINGS)),
-        ("drill", list(DrillArea.BINDINGS)),
-        ("catalog", list(CatalogTree.BINDINGS)),
-    ]
+# bindings F1 lists once, under the other id of the same action
+SAME_AS = {"drill.open": "results.open", "editor.window": "window.open"}
 
 
 def keys_table(keymap: Mapping[str, str] | None = None) -> Table:
-    """Every key by area, as the user's `[keys]` (`keymap`) set them; the last column is the binding id."""
+    """Every key by area, as the user's `[keys]` (`keymap`) set them: key, name, description, binding id.
+
+    Names and descriptions come from `ctui.tui.actions`, as in the footer and the palette.
+    """
     keymap = keymap or {}
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-    table.add_column("area", style="dim")
-    table.add_column("key", style="bold")
-    table.add_column("action")
-    table.add_column("id", style="dim")
-    for area, bindings in _areas():
+    table.add_column("key", style="bold", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("description", ratio=1)
+    table.add_column("id", style="dim", no_wrap=True)
+    grouped: set[tuple[str, Action]] = set()
+    extra = {"editor": [("esc", "Leave", "Leave the editor (focus the next pane)", "")]}
+    for area, bindings in areas():
+        table.add_row(Text(area, style="bold underline"))
         for binding in bindings:
-            if not isinstance(binding, Binding) or not binding.description:
+            named = ACTIONS.get(binding.id or "")
+            if named is None or binding.id in SAME_AS:
                 continue
-            key = keymap.get(binding.id or "", binding.key)
-            keys = ", ".join(k.replace("question_mark", "?").replace("slash", "/") for k in key.split(","))
-            table.add_row(area, keys, binding.tooltip or binding.description, binding.id or "")
-    table.add_row("results", "esc", "close the filter (then: back, with drill-down)")
-    table.add_row("editor", "esc", "leave the editor (focus the next pane)")
-    table.add_row("any", "ctrl+p", 'command palette: every action as "area: Verb"')
+            keys = key_text(keymap.get(binding.id or "", binding.key))
+            if binding.key_display and binding.id not in keymap:  # 1-9: one row for the nine crumbs
+                if (binding.key_display, named) in grouped:
+                    continue
+                grouped.add((binding.key_display, named))
+                keys = binding.key_display
+            table.add_row(keys, named.name, named.description, binding.id or "")
+        for row in extra.get(area, []):
+            table.add_row(*row)
+    table.add_row(Text("anywhere", style="bold underline"))
+    table.add_row("ctrl+p", "Palette", 'Every action as "area: Name"', "")
     return table
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding, BindingType
+from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 from ctui.model import Catalog, Finding, TableInfo
 from ctui.tui import messages as m
 from ctui.tui import palette
+from ctui.tui.actions import bind
 from ctui.tui.drill.area import DrillArea
 from ctui.tui.drill.commands import DrillCommands
 from ctui.tui.drill.controller import DrillController
@@ -46,91 +47,19 @@ NARROW_FOOTER = 90  # below this width the footer leaves out the well-known keys
 class MainScreen(EditorFlow, QueryFlow, Screen[None]):
     COMMANDS: ClassVar = {DrillCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "ctrl+r,f5",
-            "run",
-            "Run",
-            id="query.run",
-            tooltip="Run the statement under the cursor (or the selection)",
-        ),
-        Binding(
-            "ctrl+c",
-            "cancel",
-            "Cancel",
-            priority=True,
-            id="query.cancel",
-            tooltip="Cancel the running query (never quits)",
-        ),
-        Binding(
-            "ctrl+f",
-            "apply_fix",
-            "Fix",
-            show=False,
-            id="lint.fix",
-            tooltip="Apply the fix of the finding at the cursor",
-        ),
-        Binding(
-            "ctrl+g",
-            "next_finding",
-            "Next finding",
-            show=False,
-            id="lint.next",
-            tooltip="Move the cursor to the next lint finding",
-        ),
-        Binding(
-            "f8,ctrl+l", "library", "Library", id="library.open", tooltip="Pick a query from the library"
-        ),
-        Binding("f9", "history", "History", id="history.open", tooltip="Reopen a query from the history"),
-        Binding(
-            "f6",
-            "window",
-            "Window",
-            id="window.open",
-            tooltip="The incident window the starter and library queries read",
-        ),
-        Binding(
-            "ctrl+b",
-            "toggle_catalog",
-            "Catalog",
-            show=False,
-            id="layout.catalog",
-            tooltip="Show or hide the catalog",
-        ),
-        Binding(
-            "ctrl+t",
-            "cycle_layout",
-            "Zoom",
-            show=False,
-            id="layout.zoom",
-            tooltip="Zoom the editor, then the results, then back",
-        ),
-        Binding(
-            "ctrl+o",
-            "focus_other",
-            "Next pane",
-            show=False,
-            id="layout.focus_next",
-            tooltip="Focus the next pane (editor → results → catalog)",
-        ),
-        Binding(
-            "f2",
-            "focus_pane('editor')",
-            "Editor",
-            show=False,
-            id="layout.focus_editor",
-            tooltip="Focus the SQL editor",
-        ),
-        Binding(
-            "f3", "focus_pane('results')", "Results", id="layout.focus_results", tooltip="Focus the results"
-        ),
-        Binding(
-            "f4",
-            "focus_pane('catalog')",
-            "Catalog",
-            show=False,
-            id="layout.focus_catalog",
-            tooltip="Show and focus the catalog",
-        ),
+        bind("query.run", "ctrl+r,f5", "run"),
+        bind("query.cancel", "ctrl+c", "cancel", priority=True),
+        bind("lint.fix", "ctrl+f", "apply_fix", show=False),
+        bind("lint.next", "ctrl+g", "next_finding", show=False),
+        bind("library.open", "f8,ctrl+l", "library"),
+        bind("history.open", "f9", "history"),
+        bind("window.open", "f6", "window"),
+        bind("layout.catalog", "ctrl+b", "toggle_catalog", show=False),
+        bind("layout.zoom", "ctrl+t", "cycle_layout", show=False),
+        bind("layout.focus_next", "ctrl+o", "focus_other", show=False),
+        bind("layout.focus_editor", "f2", "focus_pane('editor')", show=False),
+        bind("layout.focus_results", "f3", "focus_pane('results')"),
+        bind("layout.focus_catalog", "f4", "focus_pane('catalog')", show=False),
     ]
 
     app: CtuiApp

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ctui.model import Catalog, Column, TableInfo
+from ctui.tui.actions import bind
 from ctui.tui.safe import escape_controls
 
 
@@ -28,17 +29,9 @@ class CatalogTree(Tree[CatalogItem]):
     """Enter inserts the name under the cursor into the editor; `p` previews a table."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter", "insert_name", "Insert", id="catalog.insert", tooltip="Insert the name at the cursor"
-        ),
-        Binding(
-            "p",
-            "preview",
-            "Preview",
-            id="catalog.preview",
-            tooltip="Run a cheap preview of the table (newest day, LIMIT 100)",
-        ),
-        Binding("space", "toggle_node", "Expand", show=False),
+        bind("catalog.insert", "enter", "insert_name"),
+        bind("catalog.preview", "p", "preview"),
+        bind("catalog.expand", "space", "toggle_node", show=False),
     ]
 
     @dataclass

@@ -6,17 +6,20 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import TextArea
 
 from ctui.model import Finding, Severity
 from ctui.tui import palette
+from ctui.tui.actions import bind
 from ctui.tui.safe import has_controls
 
-_PICTURES = {c: chr(0x2400 + c) for c in range(0x20) if c != 0x09} | {0x7F: "\u2421"} | {
-    c: "\ufffd" for c in [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-}
+_PICTURES = (
+    {c: chr(0x2400 + c) for c in range(0x20) if c != 0x09}
+    | {0x7F: "\u2421"}
+    | {c: "\ufffd" for c in [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+)
 _MARKS = {
     Severity.ERROR: palette.LINT_ERROR,
     Severity.WARNING: palette.LINT_WARNING,
@@ -28,16 +31,9 @@ class SqlEditor(TextArea):
     """TextArea that underlines lint findings (TextArea has no diagnostics API: `get_line` does it)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "ctrl+n,ctrl+space",
-            "complete",
-            "Complete",
-            show=False,
-            id="editor.complete",
-            tooltip="Complete tables, columns, struct fields and CloudTrail values",
-        ),
+        bind("editor.complete", "ctrl+n,ctrl+space", "complete", show=False),
         # F6 is the incident window everywhere (TextArea binds it to "select line")
-        Binding("f6", "screen.window", "Window", id="editor.window", tooltip="The incident window"),
+        bind("editor.window", "f6", "screen.window"),
     ]
 
     @dataclass

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import pyarrow as pa
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual_fastdatatable import ArrowBackend, DataTable
 
+from ctui.tui.actions import bind
 from ctui.tui.safe import display_value, is_nested
 
 __all__ = ["ArrowBackend", "OrderedBackend", "ResultsGrid"]
@@ -76,60 +77,13 @@ class ResultsGrid(DataTable):
     """The grid; its keys work on the cell under the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter",
-            "select_cursor",
-            "Open",
-            id="results.open",
-            tooltip="Drill into an aggregate row's events, or open an event's detail",
-        ),
-        Binding(
-            "slash",
-            "pane('open_filter')",
-            "Filter",
-            id="results.filter",
-            tooltip="Filter the loaded rows (substring, any column)",
-        ),
-        Binding(
-            "s",
-            "pane('sort')",
-            "Sort",
-            show=False,
-            id="results.sort",
-            tooltip="Sort by this column (again: reverse)",
-        ),
-        Binding(
-            "y",
-            "pane('copy_cell')",
-            "Copy cell",
-            show=False,
-            id="results.copy_cell",
-            tooltip="Copy the cell (OSC 52: works over SSH)",
-        ),
-        Binding(
-            "Y",
-            "pane('copy_row')",
-            "Copy row",
-            show=False,
-            id="results.copy_row",
-            tooltip="Copy the row as JSON",
-        ),
-        Binding(
-            "v",
-            "pane('view_value')",
-            "Value",
-            show=False,
-            id="results.view_value",
-            tooltip="Show the whole value",
-        ),
-        Binding(
-            "ctrl+e",
-            "pane('export')",
-            "Export",
-            show=False,
-            id="results.export",
-            tooltip="Export the rows as CSV, JSON or Parquet",
-        ),
+        bind("results.open", "enter", "select_cursor"),
+        bind("results.filter", "slash", "pane('open_filter')"),
+        bind("results.sort", "s", "pane('sort')", show=False),
+        bind("results.copy_cell", "y", "pane('copy_cell')", show=False),
+        bind("results.copy_row", "Y", "pane('copy_row')", show=False),
+        bind("results.view_value", "v", "pane('view_value')", show=False),
+        bind("results.export", "ctrl+e", "pane('export')", show=False),
     ]
 
     def show_order(self, order: pa.Int64Array) -> None:

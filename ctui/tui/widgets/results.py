@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from ctui.tui import palette
+from ctui.tui.actions import bind
 from ctui.tui.messages import ResultRowActivated
 from ctui.tui.safe import (
     display_column,
@@ -65,7 +66,7 @@ class ResultsPane(Vertical):
     """Info line, grid (or a message in its place) and the filter input."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close_filter", "Close filter", show=False, id="results.close_filter"),
+        bind("results.close_filter", "escape", "close_filter", show=False),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
