@@ -130,7 +130,10 @@ def group_by(sql: str, column: str, *, limit: int | None = 1000) -> str:
 
 
 def output_expression(select: exp.Select, column: str) -> exp.Expr:
-    """The expression behind result column `column` (a table column when the query selects *)."""
+    """The expression behind result column `column` (a table column when the query selects *).
+
+    A dotted name is a field inside a struct: `useridentity.sessioncontext.sessionissuer.arn`.
+    """
     lowered = column.lower()
     stars = False
     for index, output in enumerate(select.expressions):
@@ -141,7 +144,27 @@ def output_expression(select: exp.Select, column: str) -> exp.Expr:
             return output.unalias()
     if stars:
         return parse_one(f"SELECT {column}").expressions[0] if "." in column else exp.column(column)
+    head, _, fields = column.partition(".")
+    if fields and any(o.alias_or_name.lower() == head.lower() for o in select.expressions):
+        # a field of a struct the query selects (`ui.arn` of `useridentity AS ui`)
+        struct = output_expression(select, head)
+        return exp.Dot.build([struct.copy(), *(exp.to_identifier(f) for f in fields.split("."))])
+    if _reads_table_rows(select):  # a column of the table the result left out (from the event detail)
+        return parse_one(f"SELECT {column}").expressions[0]
     raise DrillError(f"{column} is not a column of this result")
+
+
+def _reads_table_rows(select: exp.Select) -> bool:
+    """Rows of one table, neither grouped nor aggregated: any column of the table can filter them."""
+    source = select.args.get("from_") or select.args.get("from")
+    return (
+        source is not None
+        and isinstance(source.this, exp.Table)
+        and not select.args.get("joins")
+        and select.args.get("group") is None
+        and select.args.get("distinct") is None
+        and not any(e.find(exp.AggFunc) for e in select.expressions)
+    )
 
 
 def _select(sql: str) -> exp.Select:

@@ -112,9 +112,9 @@ async def test_expand_all_toggles() -> None:
         tree = app.screen.query_one(JsonTree)
         names = tree_node(tree, "$.requestparameters.names")
         assert not names.is_expanded
-        await pilot.press("e")
+        await pilot.press("E")
         assert names.is_expanded
-        await pilot.press("e")
+        await pilot.press("E")
         assert not tree_node(tree, "$.requestparameters").is_expanded
 
 

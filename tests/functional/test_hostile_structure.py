@@ -68,6 +68,6 @@ async def test_detail_and_value_of_a_2000_deep_value_stay_alive(make_tui, tmp_pa
         assert DEEP_MARKER in app.clipboard
         await pilot.press("Y")
         assert json.loads(app.clipboard)["eventname"] == record(1, "us-east-1", "10")["eventName"]
-        await pilot.press("e")  # expand everything: 32 levels, no recursion trouble
+        await pilot.press("E")  # expand everything: 32 levels, no recursion trouble
         await pilot.pause()
         assert app.is_running

@@ -141,11 +141,13 @@ class DrillArea(Vertical):
 
     def action_drill_cell(self, exclude: bool) -> None:
         if (target := self._row_or_warn()) is not None and target.column is not None:
-            self.controller.filter_cell(target.view, target.column, target.value, exclude=exclude)
+            self.controller.cell_action(
+                target.view, target.column, target.value, "drop" if exclude else "keep"
+            )
 
     def action_drill_pivot(self) -> None:
         if (target := self._row_or_warn()) is not None and target.column is not None:
-            self.controller.pivot(target.view, target.column)
+            self.controller.cell_action(target.view, target.column, target.value, "pivot")
 
     def action_drill_context(self) -> None:
         if (target := self._row_or_warn()) is not None:

@@ -20,6 +20,7 @@ from ctui.tui.safe import escape_controls
 from ctui.viewstack import View, ViewKind, ViewStack
 
 CONTEXT_MINUTES = 15
+CELL_ACTIONS = ("keep", "drop", "pivot")  # i, e, F
 CONTEXT_LIMITS = (1, 24 * 60)  # the window can shrink to ±1 min and grow to ±1 day
 
 
@@ -59,6 +60,7 @@ class DrillController:
         self.context_minutes = context_minutes
         self._detail_pending: set[int] = set()  # views whose first row opens in the detail when loaded
         self._contexts: dict[int, tuple[dict[str, Any], int]] = {}  # context view id -> (event, minutes)
+        self._fetches: set[int] = set()  # views that fetched one whole record for the detail
         # moves the grid's cursor to a row (by original index) when the detail closes on it
         self.follow: Callable[[View, int], None] | None = None
 
@@ -81,6 +83,7 @@ class DrillController:
         fetch = drilldown.full_record(view, row, self.catalog) if kind_of(view) == ViewKind.EVENTS else None
         if fetch is not None:
             self._detail_pending.add(fetch.id)
+            self._fetches.add(fetch.id)
             self.host.run_view(fetch)
             return
         self.open_detail(view, row_index)
@@ -106,6 +109,8 @@ class DrillController:
                 self.follow(view, outcome.index)
             if outcome.action == "context":
                 self.context(view, row_at(table, outcome.index))
+            elif outcome.action in CELL_ACTIONS and outcome.column is not None:
+                self._detail_cell(view, outcome.column, outcome.value, outcome.action)
 
         self.app.push_screen(EventDetailScreen(table, row_index), closed)
 
@@ -116,6 +121,48 @@ class DrillController:
             self._run(lambda: drilldown.exclude_row(view, row))
         else:
             self.app.notify("x filters out an aggregated row; on events use e on a cell", severity="warning")
+
+    def cell_action(self, view: View, column: str, value: Any, action: str) -> None:
+        """`i` (keep), `e` (drop) or `F` (pivot) on a cell; a struct cell first asks for its field."""
+        from ctui.struct_fields import is_struct
+
+        if not is_struct(value):
+            self._cell_action(view, column, value, action)
+            return
+        from ctui.tui.screens.fields import FieldPickerScreen
+
+        def picked(field: Any) -> None:
+            if field is not None:
+                self._cell_action(view, field.column(column), field.value, action)
+
+        self.app.push_screen(FieldPickerScreen(column, dict(value), action), picked)
+
+    def _detail_cell(self, view: View, column: str, value: Any, action: str) -> None:
+        """A filter or pivot asked from the detail: on the results it was opened from.
+
+        A record fetched for the detail (one event by id) is not where the user was: the filter
+        applies to the view below it, which it replaces on the stack.
+        """
+        stack = self.host.view_stack
+        if view.id in self._fetches and view is stack.top and len(stack) > 1:
+            if getattr(self.host, "busy", False):
+                self.app.notify("a query is running: ctrl+c cancels it first", severity="warning")
+                return
+            new = self._build(lambda: self._cell_view(stack[len(stack) - 2], column, value, action))
+            if new is not None:
+                stack.pop()
+                self.host.run_view(new)
+            return
+        self._cell_action(view, column, value, action)
+
+    @staticmethod
+    def _cell_view(view: View, column: str, value: Any, action: str) -> View:
+        if action == "pivot":
+            return drilldown.pivot(view, column)
+        return drilldown.filter_by_cell(view, column, value, exclude=action == "drop")
+
+    def _cell_action(self, view: View, column: str, value: Any, action: str) -> None:
+        self._run(lambda: self._cell_view(view, column, value, action))
 
     def filter_cell(self, view: View, column: str, value: Any, *, exclude: bool) -> None:
         """`i` / `e`: keep only (or drop) rows whose `column` is this cell's value."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,7 +27,9 @@ class DetailOutcome:
     """Why the detail closed: the row it ended on, and `context` when the user asked for it."""
 
     index: int
-    action: str | None = None  # None | "context"
+    action: str | None = None  # None | "context" | "keep" | "drop" | "pivot"
+    column: str | None = None  # keep/drop/pivot: the column (a struct field dotted) under the cursor
+    value: Any = None
 
 
 class EventDetailScreen(ModalScreen[DetailOutcome]):
@@ -51,7 +53,12 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
         Binding(
             "c", "context", "Context", id="detail.context", tooltip="This principal's events around then"
         ),
-        Binding("e", "expand_all", "Expand", id="detail.expand", tooltip="Expand or collapse every node"),
+        Binding("i", "cell('keep')", "Keep", id="detail.keep_value", tooltip="Only events with this value"),
+        Binding("e", "cell('drop')", "Drop", id="detail.drop_value", tooltip="Events without this value"),
+        Binding("F", "cell('pivot')", "Pivot", id="detail.pivot", tooltip="Frequency table of this field"),
+        Binding(
+            "E", "expand_all", "Expand", id="detail.expand", tooltip="Expand or collapse every node"
+        ),
     ]
 
     def __init__(self, table: pa.Table, index: int) -> None:
@@ -109,6 +116,29 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
         self._all_expanded = not self._all_expanded
         for child in root.children:
             child.expand_all() if self._all_expanded else child.collapse_all()
+
+    def action_cell(self, action: str) -> None:
+        """`i` / `e` / `F` on the field under the cursor: back to the results with that filter or pivot."""
+        from ctui.struct_fields import column_of_path, is_struct
+
+        node = self.query_one(JsonTree).cursor_value
+        if node is None:
+            return
+        try:
+            column = column_of_path(node.path)
+        except ValueError as exc:
+            self.notify(escape_controls(str(exc)), severity="warning", timeout=4, markup=False)
+            return
+        if not is_struct(node.value):
+            self.dismiss(DetailOutcome(self.index, action, column, node.value))
+            return
+        from ctui.tui.screens.fields import FieldPickerScreen
+
+        def picked(field: Any) -> None:
+            if field is not None:
+                self.dismiss(DetailOutcome(self.index, action, field.column(column), field.value))
+
+        self.app.push_screen(FieldPickerScreen(column, dict(node.value), action), picked)
 
     def action_context(self) -> None:
         self.dismiss(DetailOutcome(self.index, "context"))
