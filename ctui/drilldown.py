@@ -125,6 +125,24 @@ def session(
     return View(sql, f"session {short(context.access_key(event))}", ViewKind.EVENTS, parent_sql=view.sql)
 
 
+def time_range(view: View, start: Any, end: Any, *, catalog: Catalog | None = None) -> View:
+    """The view's events in [start, end) UTC (a timeline range): eventtime bounds, those days' partitions."""
+    from ctui.timeline import narrow_sql, range_label
+
+    table = catalog.lookup(source_table(view.sql)) if catalog is not None else None
+    timestamp_typed = False
+    if view.result is not None:
+        import pyarrow as pa
+
+        names = [c.lower() for c in view.result.table.column_names]
+        if "eventtime" in names:
+            timestamp_typed = pa.types.is_timestamp(
+                view.result.table.schema.field(names.index("eventtime")).type
+            )
+    sql = narrow_sql(view.sql, start, end, table=table, timestamp_typed=timestamp_typed)
+    return View(sql, range_label(start, end), ViewKind.EVENTS, parent_sql=view.sql)
+
+
 def full_record(view: View, row: Mapping[str, Any], catalog: Catalog | None = None) -> View | None:
     """The whole record of an events row that holds only some columns; None when nothing to fetch."""
     from ctui.sql import context

@@ -82,12 +82,16 @@ def time_label(when: dt.datetime, step: dt.timedelta) -> str:
     return when.strftime("%m-%d" if step >= dt.timedelta(days=1) else "%m-%d %H:%M")
 
 
-def range_label(start: dt.datetime, end: dt.datetime, step: dt.timedelta) -> str:
-    """[start, end) in UTC: `06-10 14:00→16:00` within a day, else both ends in full.
+def range_label(start: dt.datetime, end: dt.datetime, step: dt.timedelta | None = None) -> str:
+    """[start, end) in UTC: `06-10 14:00→16:00` within a day, else both ends in full; whole days as
+    `06-10→06-12` (`step`: the intervals' width; None: whole days when both ends are at midnight).
 
-    >>> range_label(dt.datetime(2024, 6, 10, 14), dt.datetime(2024, 6, 10, 16), dt.timedelta(hours=1))
+    >>> range_label(dt.datetime(2024, 6, 10, 14), dt.datetime(2024, 6, 10, 16))
     '06-10 14:00→16:00'
     """
+    if step is None:
+        midnight = start.time() == end.time() == dt.time()
+        step = dt.timedelta(days=1 if midnight else 0, minutes=0 if midnight else 1)
     if step < dt.timedelta(days=1) and start.date() == end.date():
         return f"{time_label(start, step)}→{end.strftime('%H:%M')}"
     return f"{time_label(start, step)}→{time_label(end, step)}"

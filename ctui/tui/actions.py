@@ -76,6 +76,23 @@ ACTIONS: dict[str, Action] = {
     "drill.widen": Action("Widen", "drill", "Double the context window"),
     "drill.narrow": Action("Narrow", "drill", "Halve the context window"),
     **{f"drill.crumb{n}": Action("Crumb", "drill", "Back to the view of that crumb") for n in range(1, 10)},
+    "drill.timeline": Action("Timeline", "drill", "Pick a time range on the timeline (Enter shows only it)"),
+    "drill.timeline_toggle": Action("Hide timeline", "drill", "Hide or show the timeline over raw events"),
+    # the timeline (keys while it has the focus)
+    "timeline.earlier": Action("Earlier", "timeline", "The previous interval"),
+    "timeline.later": Action("Later", "timeline", "The next interval"),
+    "timeline.extend_earlier": Action(
+        "Range earlier", "timeline", "Extend the range to earlier intervals (or drag with the mouse)"
+    ),
+    "timeline.extend_later": Action("Range later", "timeline", "Extend the range to later intervals"),
+    "timeline.first": Action("First", "timeline", "The first interval"),
+    "timeline.last": Action("Last", "timeline", "The last interval"),
+    "timeline.narrow": Action(
+        "Show range",
+        "timeline",
+        "A new view of the range only (eventtime and its days' partitions): Back returns",
+    ),
+    "timeline.leave": Action("Rows", "timeline", "Back to the rows"),
     # the catalog
     "catalog.insert": Action("Insert", "catalog", "Insert the name at the cursor"),
     "catalog.preview": Action(
@@ -93,8 +110,9 @@ def bind(
     show: bool = True,
     priority: bool = False,
     key_display: str | None = None,
+    group: Binding.Group | None = None,
 ) -> Binding:
-    """The binding of `binding_id`, named and described by `ACTIONS`."""
+    """The binding of `binding_id`, named and described by `ACTIONS` (`group`: one footer label)."""
     named = ACTIONS[binding_id]
     return Binding(
         keys,
@@ -105,6 +123,7 @@ def bind(
         key_display=key_display,
         id=binding_id,
         tooltip=named.description,
+        group=group,
     )
 
 
@@ -137,6 +156,7 @@ def areas() -> list[tuple[str, list[Binding]]]:
     from ctui.tui.widgets.editor import SqlEditor
     from ctui.tui.widgets.grid import ResultsGrid
     from ctui.tui.widgets.results import ResultsPane
+    from ctui.tui.widgets.timeline import Timeline
 
     found = [
         ("app", CtuiApp.BINDINGS),
@@ -144,6 +164,7 @@ def areas() -> list[tuple[str, list[Binding]]]:
         ("editor", SqlEditor.BINDINGS),
         ("results", [*ResultsGrid.BINDINGS, *ResultsPane.BINDINGS]),
         ("drill", DrillArea.BINDINGS),
+        ("timeline", Timeline.BINDINGS),
         ("catalog", CatalogTree.BINDINGS),
     ]
     return [(area, [b for b in bindings if isinstance(b, Binding)]) for area, bindings in found]

@@ -31,6 +31,7 @@ STRING = "ctui.string"  # a string in the event tree
 LINT_ERROR = "ctui.lint.error"  # editor underlines
 LINT_WARNING = "ctui.lint.warning"
 LINT_INFO = "ctui.lint.info"
+PICKED = "ctui.picked"  # the intervals chosen on the timeline
 
 # role -> (theme variable, Rich attributes)
 ROLES: dict[str, tuple[str, str]] = {
@@ -49,6 +50,7 @@ ROLES: dict[str, tuple[str, str]] = {
     LINT_ERROR: ("error", "bold underline"),
     LINT_WARNING: ("warning", "underline"),
     LINT_INFO: ("", "underline"),
+    PICKED: ("accent", "bold"),
 }
 
 

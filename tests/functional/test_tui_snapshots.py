@@ -81,3 +81,17 @@ def test_help_screen(snap_compare, tiny_tree: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(snapshot_app(tiny_tree), terminal_size=(100, 30), run_before=help_open)
+
+
+def test_timeline_over_raw_events(snap_compare, tiny_tree: Path) -> None:
+    sql = "SELECT * FROM cloudtrail_logs\nWHERE \"timestamp\" BETWEEN '2024/06/10' AND '2024/06/11'"
+
+    async def events_shown(pilot: Pilot[Any]) -> None:
+        from ctui.tui.widgets.timeline import Timeline
+
+        await settle(pilot)
+        line = pilot.app.main.query_one(Timeline)
+        await wait_for(pilot, lambda: line.display and line.histogram is not None, "the timeline")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(tiny_tree, sql), terminal_size=(80, 24), run_before=events_shown)

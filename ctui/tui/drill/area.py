@@ -17,6 +17,7 @@ from ctui.tui.drill.controller import DrillController
 from ctui.tui.drill.crumbs import Breadcrumbs
 from ctui.tui.messages import ResultRowActivated
 from ctui.tui.widgets.results import ResultsPane
+from ctui.tui.widgets.timeline import Timeline
 from ctui.viewstack import View
 
 CRUMB_KEYS = "123456789"
@@ -33,6 +34,8 @@ _KEYS = (
     ("whois", "w", "drill_whois", False),
     ("widen", "plus", "drill_context_resize(2)", False),
     ("narrow", "minus", "drill_context_resize(0.5)", False),
+    ("timeline", "t", "timeline_focus", False),
+    ("timeline_toggle", "T", "timeline_toggle", False),
 )
 DRILL_BINDINGS = [
     *(bind(f"drill.{i}", keys, action, show=show) for i, keys, action, show in _KEYS),
@@ -85,6 +88,8 @@ class DrillArea(Vertical):
         """Show the stack's crumbs in the breadcrumb bar (call after any stack change or status)."""
         for bar in self.query(Breadcrumbs):
             bar.show(self.controller.host.view_stack.crumbs())
+        for timeline in self.query(Timeline):
+            timeline.show(self.controller.host.view_stack.top)  # the view on screen, and its rows
         self.screen.refresh_bindings()  # the footer's drill keys follow the view on screen
 
     @property
@@ -165,6 +170,26 @@ class DrillArea(Vertical):
         view = self.controller.host.view_stack.top
         if view is not None:
             self.controller.resize_context(view, factor)
+
+    def on_timeline_range_chosen(self, message: Timeline.RangeChosen) -> None:
+        message.stop()
+        self.controller.narrow_time(message.view, message.start, message.end)
+
+    def action_timeline_focus(self) -> None:
+        timeline = self.query(Timeline).first() if self.query(Timeline) else None
+        if timeline is None or not timeline.available:
+            self.notify("no timeline here: it shows over raw events with their eventtime", timeout=3)
+        elif not timeline.display:
+            self.notify("the timeline is hidden: T shows it", timeout=3)
+        else:
+            timeline.focus()
+
+    def action_timeline_toggle(self) -> None:
+        for timeline in self.query(Timeline):
+            shown = timeline.toggle()
+            self.notify(
+                "timeline shown (t picks a range)" if shown else "timeline hidden (T shows it)", timeout=2
+            )
 
     def action_drill_back(self) -> None:
         if not self.controller.back():

@@ -23,6 +23,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("drill.widen", "drill", "drill_context_resize(2)"),
     Command("drill.narrow", "drill", "drill_context_resize(0.5)"),
     Command("drill.crumb1", "drill", "drill_jump(0)"),
+    Command("drill.timeline", "drill", "timeline_focus"),
+    Command("drill.timeline_toggle", "drill", "timeline_toggle"),
 )
 
 

@@ -188,6 +188,10 @@ class DrillController:
         start, end = context.bounds().start, context.bounds().end
         self._run(lambda: drilldown.session(view, dict(event), start, end, catalog=self.catalog))
 
+    def narrow_time(self, view: View, start: Any, end: Any) -> None:
+        """A range picked on the timeline: the view kept to [start, end) UTC, pushed like a drill."""
+        self._run(lambda: drilldown.time_range(view, start, end, catalog=self.catalog))
+
     def resize_context(self, view: View, factor: float) -> None:
         """`+` / `-` on a context view (the top one): the same event, a wider or narrower window."""
         known = self._contexts.get(view.id)

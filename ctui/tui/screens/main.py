@@ -33,6 +33,7 @@ from ctui.tui.widgets.findings import FindingsPanel
 from ctui.tui.widgets.header import EngineHeader
 from ctui.tui.widgets.results import ResultsPane
 from ctui.tui.widgets.status import StatusLine
+from ctui.tui.widgets.timeline import Timeline
 from ctui.viewstack import View
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
                     yield FindingsPanel(id="findings")
                 with DrillArea(controller=self.drill, id="drill"):
                     yield Breadcrumbs(id="crumbs")
+                    yield Timeline(id="timeline")
                     yield ResultsPane(id="results")
         yield StatusLine(id="status")
         yield Footer()
