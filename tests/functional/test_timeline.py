@@ -65,8 +65,8 @@ async def test_a_range_picked_with_keys_narrows_the_view_and_back_returns(demo_t
         assert app.get_css_variables()["accent"].lower() in bar_colours(line, 0)  # the range stands out
         start, end = line.histogram.bounds(low, high)
         expected, _ = line.histogram.tally(low, high)
-        footer = " ".join(str(k.render()) for k in app.screen.query("FooterKey"))
-        assert "Narrow" in footer
+        footer = " ".join(str(k.render()) for k in app.screen.query("FooterKey, FooterLabel"))
+        assert "Show range" in footer and "Range" in footer
         await pilot.press("enter")
         await settle(pilot, 2)
         narrowed = top(app)

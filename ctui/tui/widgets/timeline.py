@@ -197,8 +197,9 @@ class Timeline(Widget, can_focus=True):
             text.append("  ⏎ shows it · ⇧←→ range · esc rows", style="dim")
             return text
         end = histogram.origin + len(histogram.counts) * histogram.step
+        span = f"{time_label(histogram.origin, histogram.step)}→{time_label(end, histogram.step)} UTC"
         parts: list[tuple[str, str, bool]] = [  # text, style, kept when short of room
-            (f"{time_label(histogram.origin, histogram.step)}→{time_label(end, histogram.step)} UTC", "", True),
+            (span, "", True),
             (f" · 1 bar = {histogram.step_text}", "dim", False),
             (f" · {histogram.total:,} events", "", True),
         ]
