@@ -107,6 +107,13 @@ async def test_t_hides_the_timeline_and_a_drag_picks_a_range(demo_tree, tui_sett
         assert not line.has_focus
         await pilot.press("T")
         await wait_for(pilot, lambda: line.display, "the timeline back")
+        parent, (start, end) = top(app), line.histogram.bounds(2, 2)
+        await pilot.click(line, offset=(x0, 0), times=2)  # a double click shows that interval only
+        await settle(pilot, 2)
+        assert top(app).parent_sql == parent.sql
+        assert f"eventtime >= '{start:%Y-%m-%dT%H:%M:%SZ}'" in top(app).sql
+        assert f"eventtime < '{end:%Y-%m-%dT%H:%M:%SZ}'" in top(app).sql
+        assert top(app).title == f"{start:%m-%d %H:%M}→{end:%H:%M}"  # the crumb names the range
 
 
 def test_the_buckets_fit_80_columns() -> None:
