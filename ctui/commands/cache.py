@@ -13,13 +13,14 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     cache = ColumnarCache(columnar_cache_dir(), settings.cache_max_bytes)
     if args.action == "clear":
         removed = cache.clear()
-        print(f"cleared {removed} file{'' if removed == 1 else 's'} from {cache.directory}")
+        print(f"cleared {removed} partition{'' if removed == 1 else 's'} from {cache.directory}")
         return 0
     status = cache.status()
     state = "on" if settings.cache_enabled else "off ([cache] enabled = false)"
     print(f"columnar cache: {state}")
     print(f"directory:      {status.directory}")
-    print(f"partitions:     {status.files}")
+    packs = f"{status.files} Parquet file{'' if status.files == 1 else 's'}"
+    print(f"partitions:     {status.partitions} (in {packs})")
     bound = format_bytes(status.max_bytes)
     print(f"size:           {format_bytes(status.bytes)} of {bound} (least recently used go first)")
     return 0

@@ -53,9 +53,9 @@ def test_cache_status_and_clear(capsys: pytest.CaptureFixture[str], tree: Tree) 
     assert code == 0 and "partitions:     0" in out and str(config.columnar_cache_dir()) in out
     run_json(capsys, tree)
     code, out, _ = ctui(capsys, "cache")
-    assert code == 0 and f"partitions:     {len(tree.files)}" in out
+    assert code == 0 and f"partitions:     {len(tree.files)} (in 1 Parquet file)" in out
     code, out, _ = ctui(capsys, "cache", "clear")
-    assert code == 0 and f"cleared {len(tree.files)} files" in out
+    assert code == 0 and f"cleared {len(tree.files)} partitions" in out
     assert cached_files() == []
 
 

@@ -64,6 +64,14 @@ class FileHealth:
             return None  # the copy was removed with the cache: read the file again
         return verdict
 
+    def odd(self) -> list[tuple[FileKey, Verdict]]:
+        """Every file known not to be sound, with its verdict (few: a query looks these up instead of
+        asking about each of its files)."""
+        self._load()
+        with self._lock:
+            known = [(k, v) for k, v in self._verdicts.items() if v.status != "sound"]
+        return [(k, v) for k, v in known if v.copy is None or os.path.exists(v.copy)]
+
     def inspect(
         self, keys: Iterable[FileKey], stop: Callable[[], bool], *, cloudtrail: bool = True
     ) -> dict[str, str]:

@@ -9,12 +9,16 @@ are never read.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+
+from ctui.engines.local.validate import name_problem
 
 LOG_SUFFIX = ".json.gz"
 # How deep below the root a `CloudTrail` directory is looked for (prefix/AWSLogs/o-id/account/CloudTrail).
@@ -56,10 +60,35 @@ class LogFile:
 
 @dataclass(frozen=True)
 class Listing:
-    """The files of a day directory: CloudTrail logs, and the count of anything else found there."""
+    """The files of a day directory: CloudTrail logs, and the count of anything else found there.
+
+    FileLister hands out the same Listing until the directory changes, so what is derived from its
+    files below is computed once per directory and process, not once per query.
+    """
 
     files: tuple[LogFile, ...]
     other: int
+
+    @cached_property
+    def bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of the file names, sizes and mtimes: it changes when any file is added or changed."""
+        ordered = sorted(self.files, key=lambda f: f.path)
+        text = "\n".join(f"{os.path.basename(f.path)}\t{f.size}\t{f.mtime_ns}" for f in ordered)
+        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+
+    @cached_property
+    def by_path(self) -> dict[str, LogFile]:
+        return {f.path: f for f in self.files}
+
+    @cached_property
+    def odd_names(self) -> tuple[tuple[LogFile, str], ...]:
+        """Files whose name DuckDB would expand as a glob pattern, with the reason."""
+        found = ((f, name_problem(f.path)) for f in self.files)
+        return tuple((f, problem) for f, problem in found if problem)
 
 
 def find_partitions(root: Path) -> list[Partition]:

@@ -8,6 +8,7 @@ selected day directories only. Nothing else is read, so `bytes` is exact before 
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from functools import cached_property
 
 from sqlglot import exp
 
-from ctui.engines.local.layout import FileLister, LogFile, Partition
+from ctui.engines.local.layout import FileLister, Listing, LogFile, Partition
 from ctui.engines.local.prefilter import prefilter
 from ctui.engines.local.reader import ALL_COLUMNS, PATH_COLUMN, Prefilter
 from ctui.engines.local.textlogs import TextLogSource, TextPartition
@@ -40,9 +41,13 @@ class ScanPlan:
     full_scan: bool
     source: TextLogSource | None = None  # who reads the files; None: the CloudTrail reader
     prefilter: Prefilter | None = None  # conditions to test on raw CloudTrail records (see prefilter)
+    # (directory, listing) of each partition: per-partition facts are computed once per listing
+    listings: tuple[tuple[str, Listing], ...] = ()
 
     @cached_property
     def bytes(self) -> int:
+        if self.listings:
+            return sum(listing.bytes for _, listing in self.listings)
         return sum(f.size for f in self.files)
 
 
@@ -68,6 +73,22 @@ class QueryPlan:
     @property
     def full_scan(self) -> bool:
         return any(s.full_scan for s in self.scans)
+
+    @cached_property
+    def files_by_path(self) -> dict[str, LogFile]:
+        """Every file the query reads (built when first asked: after an error only)."""
+        return {f.path: f for scan in self.scans for f in scan.files}
+
+    def file(self, path: str) -> LogFile | None:
+        """The file at `path` if the query reads it (a lookup in its partition's listing)."""
+        listing = self._listings_by_directory.get(os.path.dirname(path))
+        if listing is not None and path in listing.by_path:
+            return listing.by_path[path]
+        return self.files_by_path.get(path) if not self._listings_by_directory else None
+
+    @cached_property
+    def _listings_by_directory(self) -> dict[str, Listing]:
+        return {directory: listing for scan in self.scans for directory, listing in scan.listings}
 
 
 def plan(
@@ -138,8 +159,8 @@ def _plan(
         else:
             selected = list(partitions) if full else selector.select(predicates)
         listings = [
-            source.listing(p) if source is not None and isinstance(p, TextPartition)
-            else lister.listing(p)  # type: ignore[arg-type]
+            (p.directory, source.listing(p)) if source is not None and isinstance(p, TextPartition)
+            else (p.path, lister.listing(p))  # type: ignore[union-attr, arg-type]
             for p in selected
         ]
         view = f"{VIEW_PREFIX}{len(scans)}"
@@ -152,11 +173,12 @@ def _plan(
                 table=table,
                 partitions=tuple(selected),
                 partitions_total=len(source_partitions) if source is not None else len(partitions),
-                files=tuple(f for listing in listings for f in listing.files),
-                other_files=sum(listing.other for listing in listings),
+                files=tuple(f for _, listing in listings for f in listing.files),
+                other_files=sum(listing.other for _, listing in listings),
                 full_scan=full,
                 source=source,
                 prefilter=pushed,
+                listings=tuple(listings),
             )
         )
         _replace(node, view, label)

@@ -25,7 +25,6 @@ from ctui.engines.local.health import SOUND, FileHealth, FileKey, Verdict
 from ctui.engines.local.layout import LogFile
 from ctui.engines.local.planner import VIEW_PREFIX, QueryPlan
 from ctui.engines.local.textlogs import TextLogSource
-from ctui.engines.local.validate import name_problem
 from ctui.model import QueryError, QueryHandle, QueryState
 
 SHARED_PREFIX = "__ctui_shared_"
@@ -118,28 +117,35 @@ def _execute(
     row_cap: int,
     cache: ColumnarCache | None,
 ) -> Outcome:
-    files = {f.path: f for scan in query.plan.scans for f in scan.files}
+    plan = query.plan
+
+    def file(path: str) -> LogFile:  # every file by path is built when first needed: after an error
+        return plan.files_by_path[path]
+
     # Text logs (VPC Flow Logs, S3 access logs) are read line by line by DuckDB already: a file
     # that fails is skipped; CloudTrail files are read record by record instead.
-    text = {f.path for scan in query.plan.scans if scan.source is not None for f in scan.files}
+    text = {f.path for scan in plan.scans if scan.source is not None for f in scan.files}
 
     def settle(path: str, reason: str) -> None:
         if path in text:
-            health.remember(_key(files[path]), Verdict("unreadable", reason))
+            health.remember(_key(file(path)), Verdict("unreadable", reason))
         else:
-            health.repair(_key(files[path]), reason)
+            health.repair(_key(file(path)), reason)
 
-    for path, f in files.items():
-        problem = name_problem(path)
-        if problem and health.verdict(_key(f)) is None:
-            if path in text:  # read as lines, a glob-like name would be expanded: leave it out, say why
-                health.remember(_key(f), Verdict("unreadable", problem))
-            else:
-                health.repair(_key(f), problem)
+    # Per-file facts come from the listings (computed once per directory), not a loop over every file.
+    for scan in plan.scans:
+        for _, listing in scan.listings:
+            for f, problem in listing.odd_names:
+                if health.verdict(_key(f)) is not None:
+                    continue
+                if f.path in text:  # read as lines, a glob-like name would be expanded: leave it out
+                    health.remember(_key(f), Verdict("unreadable", problem))
+                else:
+                    health.repair(_key(f), problem)
     inspected = False
     cache_retries = 0
     while True:
-        copies, unread = _sources(query, files, health)
+        copies, unread = _sources(query, health)
         use: sources.CacheUse | None = None
         try:
             views, use = sources.relations(
@@ -152,19 +158,19 @@ def _execute(
                 return QueryState.CANCELLED, None
             cursor.execute(query.plan.sql)
             table, truncated = _fetch(cursor, row_cap)
-            broken_lines = _broken_lines(cursor, query, files, unread, health)
+            broken_lines = _broken_lines(cursor, query, unread, health)
         except (duckdb.Error, OSError, pa.ArrowException) as exc:
             # A file's error may surface while the rows stream in: pyarrow raises it as OSError.
             if query.cancel_requested:
                 return QueryState.CANCELLED, None
             _finish_result(cursor)
             message = str(exc)
-            raw = [p for p in files if p not in unread and p not in copies.values()]
+            raw = [p for p in plan.files_by_path if p not in unread and p not in copies.values()]
             culprit = reader.referenced_file(message, raw) if raw else None
             if culprit is None:
                 copy = reader.referenced_file(message, list(copies))
                 if copy is not None:  # a clean copy that DuckDB still refuses: nothing to read
-                    health.remember(_key(files[copies[copy]]), Verdict("unreadable", _clean(message)))
+                    health.remember(_key(file(copies[copy])), Verdict("unreadable", _clean(message)))
                     continue
                 if cache is not None and use is not None and use.files:
                     # A cache file DuckDB cannot read (corrupt, or evicted by another ctui meanwhile)
@@ -187,7 +193,7 @@ def _execute(
                 inspected = True
                 stop = lambda: query.cancel_requested  # noqa: E731
                 for kind in (True, False):
-                    others = [_key(files[p]) for p in raw if p != culprit and (p not in text) is kind]
+                    others = [_key(file(p)) for p in raw if p != culprit and (p not in text) is kind]
                     for path, reason in health.inspect(others, stop, cloudtrail=kind).items():
                         settle(path, reason)
             health.save()
@@ -246,7 +252,6 @@ def _create_views(cursor: duckdb.DuckDBPyConnection, plan: QueryPlan, relations:
 def _broken_lines(
     cursor: duckdb.DuckDBPyConnection,
     query: QueryRun,
-    files: dict[str, LogFile],
     unread: set[str],
     health: FileHealth,
 ) -> int | None:
@@ -273,26 +278,24 @@ def _broken_lines(
                                                       count.records, count.broken))
         if problems:
             health.save()
-            _sources(query, files, health)  # report them with this query
+            _sources(query, health)  # report them with this query
         # an odd file's broken lines are counted with its verdict (QueryStatus adds those)
         plain = (c for path, c in counts.items() if health.verdict(_key(read[path])) in (None, SOUND))
         broken += sum(c.broken for c in plain)
     return broken
 
 
-def _sources(
-    query: QueryRun, files: dict[str, LogFile], health: FileHealth
-) -> tuple[dict[str, str], set[str]]:
+def _sources(query: QueryRun, health: FileHealth) -> tuple[dict[str, str], set[str]]:
     """Clean copies to read (copy → original) and files to leave out; records the odd files."""
     copies: dict[str, str] = {}
     odd: dict[str, Verdict] = {}
-    for path, f in files.items():
-        verdict = health.verdict(_key(f))
-        if verdict is None or verdict.status == "sound":
+    for key, verdict in health.odd():  # the few known odd files, looked up in the query's listings
+        f = query.plan.file(key[0])
+        if f is None or _key(f) != key:
             continue
-        odd[path] = verdict
+        odd[f.path] = verdict
         if verdict.copy is not None:
-            copies[verdict.copy] = path
+            copies[verdict.copy] = f.path
     unread = {p for p, v in odd.items() if v.status == "unreadable"}
     with query.lock:
         query.odd_files = odd

@@ -1,26 +1,26 @@
 """Where each read of the table gets its rows: the columnar cache for the partitions it holds, JSON
 for the rest, in one relation.
 
-With a cache, `relations` first writes every selected partition it does not hold yet (one `COPY` per
-partition: every column, sorted by event time, zstd), so the query that first reads a partition is
-the one that caches it and no second pass over the JSON is ever made; the query then reads Parquet.
-The cache stores what the reader gives for each log file (a repaired file's clean copy, nothing for
-an unreadable one), so a partition reads the same from Parquet as from its logs.
+With a cache, `relations` first writes every selected partition it does not hold yet, all in one
+`COPY` to one pack (see cache.py), so the query that first reads a partition is the one that caches
+it and no second pass over the JSON is ever made; the query then reads Parquet. The cache stores what
+the reader gives for each log file (a repaired file's clean copy, nothing for an unreadable one), so
+a partition reads the same from Parquet as from its logs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from ctui.engines.local import reader
-from ctui.engines.local.cache import ColumnarCache
-from ctui.engines.local.layout import LogFile
+from ctui.engines.local.cache import KEY_COLUMN, ROW_GROUP_ROWS, ColumnarCache
+from ctui.engines.local.layout import Listing, LogFile
 from ctui.engines.local.planner import QueryPlan, ScanPlan
 from ctui.engines.local.reader import Prefilter
 
@@ -42,10 +42,12 @@ class CacheUse:
 
 @dataclass
 class _Group:
-    """One partition of one scan: its files, and the cache file serving it (if any)."""
+    """One partition of one scan: its files, its cache key, and the pack serving it (if any)."""
 
     directory: str
-    files: list[LogFile]
+    files: Sequence[LogFile]
+    fingerprint: str  # of the partition's files (Listing.fingerprint)
+    key: str | None = None
     cached: Path | None = None
 
 
@@ -66,7 +68,7 @@ def relations(
     replaced = {original: copy for copy, original in copies.items()}
     use = CacheUse()
     by_scan: dict[str, list[_Group]] = {}
-    built: dict[str, Path | None] = {}  # partition directory -> cache file (shared by scans)
+    cacheable: dict[str, _Group] = {}  # partition directory -> its group (shared by scans)
     seen: set[str] = set()
     for scan in plan.scans:
         groups = by_scan[scan.view] = _groups(scan)
@@ -74,23 +76,27 @@ def relations(
             continue  # another log kind (VPC Flow Logs, S3 access logs): read as text, not cached
         for group in groups:
             seen.add(group.directory)
-            if cache is None or all(f.path in unread for f in group.files):
+            if cache is None or (unread and all(f.path in unread for f in group.files)):
                 continue
-            if group.directory in built:
-                group.cached = built[group.directory]
-                continue
-            hit = cache.lookup(group.directory, group.files)
-            if hit is not None:
-                use.hits += 1
-            elif not cancelled() and use.write_error is None:
-                hit = _build(cursor, cache, group, _readers(group.files, replaced, unread), use)
-            group.cached = built[group.directory] = hit
+            group.key = cache.key(group.directory, group.fingerprint)
+            cacheable.setdefault(group.directory, group)
+    if cache is not None and cacheable:
+        found = cache.lookup({g.key for g in cacheable.values() if g.key is not None})
+        use.hits = len(found)
+        missing = [g for g in cacheable.values() if g.key not in found]
+        if missing and not cancelled():
+            files = [f for g in missing for f in g.files]
+            built = _build(cursor, cache, missing, _readers(files, replaced, unread), use)
+            if built is not None:
+                found.update(dict.fromkeys((g.key for g in missing if g.key is not None), built))
+        for groups in by_scan.values():
+            for group in groups:
+                group.cached = found.get(group.key) if group.key is not None else None
     # Reads of the same files share one materialised copy (see runner._create_views): better than
     # a prefilter each, which would decompress the files once per read.
     reads: dict[tuple[str, ...], int] = {}
     for scan in plan.scans:
-        key = tuple(f.path for f in scan.files)
-        reads[key] = reads.get(key, 0) + 1
+        reads[_read_key(scan)] = reads.get(_read_key(scan), 0) + 1
     views: dict[str, str] = {}
     for scan in plan.scans:
         if scan.source is not None:
@@ -98,12 +104,13 @@ def relations(
             views[scan.view] = scan.source.relation_sql(files, path=plan.path_column)
             continue
         groups = by_scan[scan.view]
-        cached = [str(g.cached) for g in groups if g.cached is not None]
+        cached = [g for g in groups if g.cached is not None]
         logs = [f for g in groups if g.cached is None for f in g.files]
-        use.files.update(cached)
-        shared = reads[tuple(f.path for f in scan.files)] > 1
+        use.files.update(str(g.cached) for g in cached)
+        shared = reads[_read_key(scan)] > 1
         pushed = None if shared else scan.prefilter
-        views[scan.view] = _relation(cached, _readers(logs, replaced, unread), plan, pushed)
+        packs = _pack_reads(cached, cache)
+        views[scan.view] = _relation(packs, _readers(logs, replaced, unread), plan, pushed)
     use.partitions = len(seen)
     use.bytes = sum(_size(p) for p in use.files)
     return views, use
@@ -124,35 +131,52 @@ def cache_files_in(message: str, paths: Iterable[str]) -> list[str]:
 
 
 def _groups(scan: ScanPlan) -> list[_Group]:
-    groups: dict[str, _Group] = {}
+    """One group per partition, from the scan's listings (no work per file)."""
+    if scan.listings:
+        return [_Group(directory, listing.files, listing.fingerprint) for directory, listing in scan.listings]
+    groups: dict[str, list[LogFile]] = {}
     for f in scan.files:
-        directory = os.path.dirname(f.path)
-        groups.setdefault(directory, _Group(directory, [])).files.append(f)
-    return list(groups.values())
+        groups.setdefault(os.path.dirname(f.path), []).append(f)
+    return [_Group(d, files, Listing(tuple(files), 0).fingerprint) for d, files in groups.items()]
+
+
+def _read_key(scan: ScanPlan) -> tuple[str, ...]:
+    """What identifies the files a scan reads: its partitions (a listing is the same in one plan)."""
+    if scan.listings:
+        return tuple(directory for directory, _ in scan.listings)
+    return tuple(f.path for f in scan.files)
 
 
 def _build(
     cursor: duckdb.DuckDBPyConnection,
     cache: ColumnarCache,
-    group: _Group,
+    groups: list[_Group],
     readers: tuple[list[str], dict[str, str]],
     use: CacheUse,
 ) -> Path | None:
-    """Write one partition's rows, as the reader gives them, to the cache; None when it cannot."""
-    final = cache.path_for(group.directory, group.files)
+    """Write the partitions of `groups`, rows as the reader gives them, to one pack; None when it cannot."""
     try:
-        temp = cache.temp_path(final)
+        temp = cache.temp_path()
     except OSError as exc:
         use.write_error = f"cannot create the cache directory: {exc.strerror}"
         return None
     raw, copies = readers
     relation = reader.relation_sql(raw, None, path=True, copies=copies)
+    keys = {g.directory: g.key for g in groups if g.key is not None}
+    mapping = ", ".join(f"({_literal(d)}, {_literal(k)})" for d, k in keys.items())
+    key = _quote(KEY_COLUMN)
+    # "$path" names the log file (the original, for a repaired file's copy): its directory is the partition.
+    rows = (
+        f"SELECT t.*, k.key AS {key} FROM ({relation}) AS t "
+        f"JOIN (VALUES {mapping}) AS k(directory, key) "
+        f"ON parse_dirpath(t.{_quote(PATH_COLUMN)}, 'forward_slash') = k.directory"
+    )
     try:
         cursor.execute(
-            f"COPY (SELECT * FROM ({relation}) ORDER BY eventtime) TO {_literal(str(temp))} "
-            "(FORMAT parquet, COMPRESSION zstd)"
+            f"COPY ({rows} ORDER BY {key}, eventtime) TO {_literal(str(temp))} "
+            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
         )
-        cache.commit(temp, final)
+        final = cache.commit(temp, keys.values())
     except duckdb.Error as exc:
         _remove(temp)
         message = str(exc)
@@ -166,21 +190,42 @@ def _build(
         _remove(temp)
         use.write_error = f"cannot write the cache: {exc.strerror}"
         return None
-    use.built += 1
+    use.built += len(keys)
     return final
 
 
+def _pack_reads(cached: list[_Group], cache: ColumnarCache | None) -> tuple[list[Path], list[str] | None]:
+    """The packs serving `cached` partitions, and the keys to keep (None: every row they hold)."""
+    wanted: dict[Path, set[str]] = {}
+    for group in cached:
+        assert group.cached is not None and group.key is not None
+        wanted.setdefault(group.cached, set()).add(group.key)
+    # An unknown pack (its sidecar gone meanwhile) is filtered too: only the wanted keys are read.
+    whole = cache is not None and all(
+        (held := cache.holds(pack)) and held <= keys for pack, keys in wanted.items()
+    )
+    return list(wanted), None if whole else sorted({k for keys in wanted.values() for k in keys})
+
+
 def _relation(
-    cached: list[str], readers: tuple[list[str], dict[str, str]], plan: QueryPlan, pushed: Prefilter | None
+    packs: tuple[list[Path], list[str] | None],
+    readers: tuple[list[str], dict[str, str]],
+    plan: QueryPlan,
+    pushed: Prefilter | None,
 ) -> str:
     raw, copies = readers
     logs = reader.relation_sql(raw, plan.columns, path=plan.path_column, copies=copies, prefilter=pushed)
-    if not cached:
+    files, keep = packs
+    if not files:
         return logs
     wanted = [c for c in reader.DATA_COLUMNS if plan.columns is None or c in plan.columns]
     names = [*wanted, *reader.PARTITION_FIELDS, "timestamp"] + ([PATH_COLUMN] if plan.path_column else [])
-    listing = "[" + ", ".join(_literal(p) for p in cached) + "]"
+    listing = "[" + ", ".join(_literal(str(p)) for p in files) + "]"
     parquet = f"SELECT {', '.join(_quote(n) for n in names)} FROM read_parquet({listing})"
+    if keep is not None:
+        # A pack holds partitions this read does not want (other days, stale copies): rows are
+        # sorted by key, so DuckDB skips their row groups by the key column's statistics.
+        parquet += f" WHERE {_quote(KEY_COLUMN)} IN ({', '.join(_literal(k) for k in keep)})"
     if not raw and not copies:
         return parquet
     return f"({parquet}) UNION ALL BY NAME ({logs})"
