@@ -80,7 +80,7 @@ async def measure(rows: int) -> dict[str, Any]:
         def on_mount(self) -> None:
             from ctui.tui import palette
 
-            palette.ensure(self.console, self.get_css_variables())  # the styles CtuiApp puts there
+            palette.ensure(self)  # the styles CtuiApp puts there
 
     view = View("SELECT …", "bench", result=QueryResult(table), status=QueryStatus("q", QueryState.SUCCEEDED))
     figures: dict[str, Any] = {"rows": rows, "sanitise_s": sanitise}
@@ -110,8 +110,9 @@ async def measure(rows: int) -> dict[str, Any]:
         await pilot.pause()
         figures["sort_s"] = time.perf_counter() - started
         started = time.perf_counter()
-        pane.apply_filter("assumed-role/role-42/")
-        await app.workers.wait_for_complete()
+        pane.filter_box.apply("assumed-role/role-42/")
+        while pane.filter_text != "assumed-role/role-42/":
+            await pilot.pause(0.005)
         await pilot.pause()
         figures["filter_s"] = time.perf_counter() - started
         figures["filtered_rows"] = pane.query_one(ResultsGrid).row_count

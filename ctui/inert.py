@@ -7,7 +7,8 @@ is shown as a visible escape instead of being sent:
   U+2066-2069: "Trojan Source" reordering);
 - zero-width characters (U+200B-200D, U+2060, U+FEFF) and the line/paragraph separators U+2028/2029.
 The form is `\\xNN` below U+0100 and `\\uNNNN` above, everywhere (grid, detail, copies, CLI table,
-CLI errors): a newline reads `\\x0a` in the TUI and in the terminal alike.
+CLI errors): a newline reads `\\x0a` in the TUI and in the terminal alike (the whole-value view
+alone shows line feeds as line breaks: `ctui.tui.screens.value`).
 
 JSON output keeps its own valid form (`json_text`: `\\uNNNN`), and CSV files neutralise spreadsheet
 formulas (`csv_cell`).

@@ -50,9 +50,11 @@ ACTIONS: dict[str, Action] = {
     "results.open": Action(
         "Open", "results", "Drill into an aggregate row's events (a query), or open an event"
     ),
-    "results.filter": Action("Filter", "results", "Filter the loaded rows (substring, any column)"),
+    "results.filter": Action(
+        "Filter", "results", "Filter the loaded rows as you type (substring of whole values, any column)"
+    ),
     "results.close_filter": Action(
-        "Close filter", "results", "Close the filter (then: back, with drill-down)"
+        "Close filter", "results", "Clear and close the filter (then: back, with drill-down)"
     ),
     "results.sort": Action("Sort", "results", "Sort by this column (again: reverse)"),
     "results.copy_cell": Action("Copy cell", "results", "Copy the cell (OSC 52: works over SSH)"),
@@ -155,14 +157,14 @@ def areas() -> list[tuple[str, list[Binding]]]:
     from ctui.tui.widgets.catalog import CatalogTree
     from ctui.tui.widgets.editor import SqlEditor
     from ctui.tui.widgets.grid import ResultsGrid
-    from ctui.tui.widgets.results import ResultsPane
+    from ctui.tui.widgets.results_filter import FilterBox
     from ctui.tui.widgets.timeline import Timeline
 
     found = [
         ("app", CtuiApp.BINDINGS),
         ("workspace", MainScreen.BINDINGS),
         ("editor", SqlEditor.BINDINGS),
-        ("results", [*ResultsGrid.BINDINGS, *ResultsPane.BINDINGS]),
+        ("results", [*ResultsGrid.BINDINGS, *FilterBox.BINDINGS]),
         ("drill", DrillArea.BINDINGS),
         ("timeline", Timeline.BINDINGS),
         ("catalog", CatalogTree.BINDINGS),

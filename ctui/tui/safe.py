@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from ctui import inert
+from ctui.arrow_json import is_nested, json_texts
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -101,7 +102,7 @@ def display_column(column: pa.ChunkedArray | pa.Array, max_chars: int = GRID_MAX
     if pa.types.is_dictionary(kind):
         column = column.cast(kind.value_type)
         kind = column.type
-    if _is_nested(kind) or pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+    if is_nested(kind) or pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
         column = pa.chunked_array([pa.array([_nested_text(v) for v in column.to_pylist()], pa.string())])
         kind = column.type
     if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
@@ -109,22 +110,11 @@ def display_column(column: pa.ChunkedArray | pa.Array, max_chars: int = GRID_MAX
     return _truncate(_escape_column(column), max_chars)
 
 
-def _value_type(kind: pa.DataType) -> pa.DataType:
-    import pyarrow as pa
-
-    return kind.value_type if pa.types.is_dictionary(kind) else kind
-
-
 def grid_table(table: pa.Table) -> pa.Table:
     """`table` with its column names escaped, values untouched (no copy): for a grid that renders
     each cell on screen through `display_value` (a SELECT * of 100k events converts only ~40 rows)."""
     names = [escape_controls(str(name)) for name in table.column_names]
     return table.rename_columns(names) if names != table.column_names else table
-
-
-def is_nested(kind: pa.DataType) -> bool:
-    """Struct, list or map (also behind a dictionary): shown as JSON text."""
-    return _is_nested(_value_type(kind))
 
 
 def display_value(value: Any, max_chars: int = GRID_MAX_CHARS) -> Any:
@@ -139,29 +129,6 @@ def display_value(value: Any, max_chars: int = GRID_MAX_CHARS) -> Any:
 def _compact(value: Any) -> str:
     # As DuckDB's to_json writes it (the vectorised path), so a column reads the same either way.
     return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
-
-
-def json_texts(columns: list[pa.ChunkedArray]) -> list[pa.ChunkedArray]:
-    """Each nested column as compact JSON text (None stays None), computed by DuckDB in one query."""
-    import duckdb
-    import pyarrow as pa
-
-    names = [f"c{i}" for i in range(len(columns))]
-    frame = pa.table([c.cast(_value_type(c.type)) for c in columns], names=names)
-    con = duckdb.connect()
-    try:
-        con.execute("SET enable_progress_bar=false")
-        projection = ", ".join(f"CAST(to_json({n}) AS VARCHAR) AS {n}" for n in names)
-        result = con.from_arrow(frame).project(projection).to_arrow_table()
-    finally:
-        con.close()
-    return [result.column(n) for n in names]
-
-
-def _is_nested(kind: pa.DataType) -> bool:
-    import pyarrow as pa
-
-    return pa.types.is_nested(kind) or pa.types.is_map(kind)
 
 
 def _nested_text(value: Any) -> str | None:

@@ -79,6 +79,7 @@ async def test_filter_sort_copy_and_row_activation(make_tui) -> None:
         assert app.focused is grid
         await pilot.press("slash")
         await pilot.press(*"describe", "enter")
+        await wait_for(pilot, lambda: pane.filter_text == "describe", "the filter")
         grid = pane.query_one(ResultsGrid)
         wanted = [r for r in table.to_pylist() if "describe" in r["eventname"].lower()]
         assert 0 < grid.row_count == len(wanted) < table.num_rows
@@ -103,7 +104,7 @@ async def test_filter_sort_copy_and_row_activation(make_tui) -> None:
         assert seen and seen[0].row == pane.row_at(0) and seen[0].view is app.main.view_stack.top
         assert table.slice(seen[0].row_index, 1).to_pylist()[0] == seen[0].row
         await pilot.press("slash", "escape")  # Esc in the filter clears it
-        assert pane.query_one(ResultsGrid).row_count == table.num_rows
+        await wait_for(pilot, lambda: pane.query_one(ResultsGrid).row_count == table.num_rows, "all rows")
 
 
 async def test_export_writes_the_shown_rows(make_tui, tmp_path: Path) -> None:
@@ -180,14 +181,17 @@ async def test_sort_and_filter_reorder_the_same_grid_without_copying_rows(make_t
         await wait_for(pilot, lambda: grid_text(grid)[1].split()[-1] == str(counts[0]), "the sorted rows")
         assert [grid.get_row_at(i)[1] for i in range(grid.row_count)] == counts
         await pilot.press("slash", *"describe", "enter")
+        await wait_for(pilot, lambda: pane.filter_text == "describe", "the filter")
         rows = table.to_pylist()
         wanted = sorted((r["n"] for r in rows if "describe" in r["eventname"].lower()), reverse=True)
         assert pane.query_one(ResultsGrid) is grid and grid.row_count == len(wanted)
         assert [pane.row_at(i)["n"] for i in range(grid.row_count)] == wanted
         await pilot.press("slash", *"no such text", "enter")
-        assert grid.row_count == 0 and app.is_running
+        await wait_for(pilot, lambda: grid.row_count == 0, "no rows")
+        assert app.is_running
         await pilot.press("slash", "escape")
-        assert pane.query_one(ResultsGrid) is grid and grid.row_count == table.num_rows
+        await wait_for(pilot, lambda: grid.row_count == table.num_rows, "all rows")
+        assert pane.query_one(ResultsGrid) is grid
 
 
 async def test_nested_values_are_converted_for_the_rows_on_screen_and_sort_as_text(make_tui) -> None:
@@ -208,5 +212,6 @@ async def test_nested_values_are_converted_for_the_rows_on_screen_and_sort_as_te
         shown = [grid.get_row_at(i)[1] for i in range(grid.row_count)]
         assert shown == sorted(shown, key=lambda v: (v is None, v or ""))
         await pilot.press("slash", *"assumedrole", "enter")
+        await wait_for(pilot, lambda: pane.filter_text == "assumedrole", "the filter")
         assert 0 < grid.row_count <= table.num_rows
         assert all("assumedrole" in (grid.get_row_at(i)[1] or "").lower() for i in range(grid.row_count))

@@ -46,6 +46,9 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
         Binding("escape,backspace", "close", "Back", id="detail.close", tooltip="Back to the results"),
         Binding("n", "move(1)", "Next", id="detail.next", tooltip="Show the next row's event"),
         Binding("p", "move(-1)", "Prev", id="detail.previous", tooltip="Show the previous row's event"),
+        Binding(
+            "v", "view_value", "Value", id="detail.view_value", tooltip="Show the whole value"
+        ),
         Binding("y", "copy_value", "Copy", id="detail.copy_value", tooltip="Copy the value under the cursor"),
         Binding(
             "Y", "copy_event", "Copy event", id="detail.copy_event", tooltip="Copy the whole event as JSON"
@@ -72,7 +75,7 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
         with Vertical():
             yield Static(id="detail-title", markup=False)
             yield JsonTree("event", id="detail-tree")
-            yield Footer()
+            yield Footer(compact=True)
 
     def on_mount(self) -> None:
         palette.ensure(self.app)  # also when shown outside CtuiApp
@@ -106,6 +109,13 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
         text = escape_controls(value) if isinstance(value, str) else inert.json_text(value_text(value))
         self.app.copy_to_clipboard(text)
         self.notify(f"copied {escape_controls(node.path)[:120]}", timeout=2, markup=False)
+
+    def action_view_value(self) -> None:
+        node = self.query_one(JsonTree).cursor_value
+        if node is not None:
+            from ctui.tui.screens.value import ValueScreen
+
+            self.app.push_screen(ValueScreen(node.path, node.value))
 
     def action_copy_event(self) -> None:
         self.app.copy_to_clipboard(inert.json_text(event_json(self.record)))  # valid JSON, nothing raw

@@ -14,8 +14,9 @@ import pyarrow as pa
 from textual.binding import BindingType
 from textual_fastdatatable import ArrowBackend, DataTable
 
+from ctui.arrow_json import is_nested
 from ctui.tui.actions import bind
-from ctui.tui.safe import display_value, is_nested
+from ctui.tui.safe import display_value
 
 __all__ = ["ArrowBackend", "OrderedBackend", "ResultsGrid"]
 
@@ -97,6 +98,22 @@ class ResultsGrid(DataTable):
         self.cursor_coordinate = self.cursor_coordinate  # validated against the new row count
         self.refresh(layout=True)
         self.check_idle()
+
+    def restore(self, cursor: tuple[int, int], scroll: tuple[float, float]) -> None:
+        """Put the cursor and scroll back where they were (a view shown again, a grid rebuilt)."""
+        row, col = cursor
+        wanted = (min(row, max(self.row_count - 1, 0)), col)
+
+        def _restore(tries: int = 10) -> None:
+            if tries < 10 and (self.cursor_row, self.cursor_column) != wanted:
+                return  # the user moved on meanwhile: do not pull the cursor back
+            if self.row_count:
+                self.move_cursor(row=wanted[0], column=col, animate=False)
+            self.scroll_to(*scroll, animate=False, immediate=True)
+            if tries and (self.scroll_x, self.scroll_y) != tuple(scroll):
+                self.call_after_refresh(_restore, tries - 1)  # not measured yet: the scroll was clamped
+
+        self.call_after_refresh(_restore)
 
     def action_pane(self, name: str) -> None:
         pane = _pane(self)

@@ -3,8 +3,9 @@
 The grid reads the result itself (`safe.grid_table`: column names escaped, no copy) and makes each
 cell it draws inert (`safe.display_value`: control characters escaped, long values cut, nested
 values as JSON text, markup never parsed); row activation, copy, "show whole value" and export read
-the original values. Sort and filter keep a row order
-(`order[i]` = the original row of grid row i), so grid rows always map back to original rows.
+the original values. Sort and filter keep a row order (`order[i]` = the original row of grid row i,
+from `ctui.row_order`), so grid rows always map back to original rows; the filter box
+(`results_filter.py`) searches as you type, off the UI thread.
 
 The grid widget is `ResultsGrid` (grid.py); drill-down handles `ResultRowActivated`.
 """
@@ -12,27 +13,18 @@ The grid widget is `ResultsGrid` (grid.py); drill-down handles `ResultRowActivat
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
+from ctui.row_order import RowOrder
 from ctui.tui import palette
-from ctui.tui.actions import bind
 from ctui.tui.messages import ResultRowActivated
-from ctui.tui.safe import (
-    display_column,
-    escape_controls,
-    grid_table,
-    is_nested,
-    json_texts,
-    plain,
-    to_text,
-)
+from ctui.tui.safe import escape_controls, grid_table, plain, to_text
+from ctui.tui.widgets.results_filter import FilterBox, FilterTarget, RowsFiltered
 from ctui.viewstack import View
 
 if TYPE_CHECKING:
@@ -41,16 +33,6 @@ if TYPE_CHECKING:
     from ctui.tui.widgets.grid import ResultsGrid
 
 MAX_COLUMN_WIDTH = 60
-FILTER_THREADS = 2
-
-
-def _identity(rows: int) -> pa.Int64Array:
-    """0 .. rows-1, built by Arrow (a Python range of a million rows takes a tenth of a second)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    every = pc.fill_null(pa.nulls(rows, pa.bool_()), True)
-    return pc.indices_nonzero(every).cast(pa.int64())
 
 
 def __getattr__(name: str) -> Any:
@@ -63,20 +45,15 @@ def __getattr__(name: str) -> Any:
 
 
 class ResultsPane(Vertical):
-    """Info line, grid (or a message in its place) and the filter input."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        bind("results.close_filter", "escape", "close_filter", show=False),
-    ]
+    """Info line, grid (or a message in its place) and the filter box."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.view: View | None = None
-        self.order: pa.Array | None = None
+        self.order: pa.Int64Array | None = None
         self.filter_text = ""
         self.sort_state: tuple[int, bool] | None = None  # column index, descending
-        self._display: dict[int, pa.Table] = {}
-        self._texts: dict[tuple[int, int], pa.ChunkedArray] = {}  # nested columns as text, on demand
+        self._rows: dict[int, RowOrder] = {}  # view id -> its display table's sorts and searches
         self._focus_grid = False  # the next rebuilt grid takes the focus (after filter/sort)
 
     def compose(self) -> ComposeResult:
@@ -85,13 +62,22 @@ class ResultsPane(Vertical):
             Static(Text("No results yet: ctrl+r runs the query.", style="dim"), id="results-message"),
             id="grid-holder",
         )
-        yield Input(placeholder="filter loaded rows (Enter applies, Esc clears)", id="results-filter")
+        yield FilterBox(id="results-filter")
 
     # -- showing views ---------------------------------------------------------------------------
     @property
     def grid(self) -> ResultsGrid | None:
         found = self.query("#results-grid")
         return found.first() if found else None  # type: ignore[return-value]
+
+    @property
+    def filter_box(self) -> FilterBox:
+        return self.query_one("#results-filter", FilterBox)
+
+    @property
+    def rows(self) -> RowOrder | None:
+        """The shown view's rows (display order of columns), for sort and search."""
+        return self._rows.get(self.view.id) if self.view is not None else None
 
     def remember(self) -> None:
         """Save the cursor and scroll on the view being left."""
@@ -101,9 +87,8 @@ class ResultsPane(Vertical):
             self.view.scroll = (grid.scroll_x, grid.scroll_y)
 
     def set_display(self, view: View, display: pa.Table) -> None:
-        """The sanitised table a worker prepared for `view` (computed here otherwise)."""
-        self._display[view.id] = display
-        self._texts = {k: v for k, v in self._texts.items() if k[0] != view.id}
+        """The table a worker prepared for `view` (computed here otherwise)."""
+        self._rows[view.id] = RowOrder(display)
 
     async def show_view(self, view: View) -> None:
         """Show `view`: its rows if it has a result, else its state or error."""
@@ -111,20 +96,23 @@ class ResultsPane(Vertical):
             self.remember()
             self.filter_text = ""
             self.sort_state = None
-            self.query_one("#results-filter", Input).value = ""
+            self.filter_box.reset()
         self.view = view
         if view.result is None:
+            self.filter_box.retarget(None)
             await self._show_state(view)
             return
 
         from ctui.event_columns import arrange, time_order_wanted
 
-        display = self._display.get(view.id)
-        if display is None:
-            display = self._display[view.id] = grid_table(arrange(view.result.table))
-        self.order = _identity(display.num_rows)
-        if self.sort_state is None and time_order_wanted(view.sql, display.column_names):
-            self._sort_by(display.column_names.index("eventtime"), descending=False)
+        rows = self._rows.get(view.id)
+        if rows is None:
+            rows = self._rows[view.id] = RowOrder(grid_table(arrange(view.result.table)))
+        self.order = rows.identity()
+        names = rows.table.column_names
+        if self.sort_state is None and time_order_wanted(view.sql, names):
+            self._sort_by(names.index("eventtime"), descending=False)
+        self._retarget()
         await self._rebuild(restore=True)
 
     async def show_message(self, text: Text | str) -> None:
@@ -155,7 +143,7 @@ class ResultsPane(Vertical):
         from ctui.tui.widgets.grid import OrderedBackend, ResultsGrid
 
         # The grid reads the display table through the order: no copy of the rows.
-        display = self._display[self.view.id]
+        display = self._rows[self.view.id].table
         labels: list[str | Text] = [plain(name) for name in display.column_names]
         grid = ResultsGrid(
             backend=OrderedBackend(display, self.order, MAX_COLUMN_WIDTH),
@@ -180,23 +168,10 @@ class ResultsPane(Vertical):
         if self.screen.focused is not None and self.screen.focused in self.ancestors:
             grid.focus()  # the grid it replaces had the focus (drill-down, back): it stays in the results
         self._set_info(self._info_text(len(self.order)))
-        if restore or old is not None:
-            row, col = self.view.cursor if restore or old is None else (old.cursor_row, old.cursor_column)
-            scroll = self.view.scroll if restore or old is None else (old.scroll_x, old.scroll_y)
-
-            shown = len(self.order)
-            wanted = (min(row, max(shown - 1, 0)), col)
-
-            def _restore(tries: int = 10) -> None:
-                if tries < 10 and (grid.cursor_row, grid.cursor_column) != wanted:
-                    return  # the user moved on meanwhile: do not pull the cursor back
-                if shown:
-                    grid.move_cursor(row=wanted[0], column=col, animate=False)
-                grid.scroll_to(*scroll, animate=False, immediate=True)
-                if tries and (grid.scroll_x, grid.scroll_y) != tuple(scroll):
-                    grid.call_after_refresh(_restore, tries - 1)  # not measured yet: the scroll was clamped
-
-            self.call_after_refresh(_restore)
+        if restore or old is None:
+            grid.restore(self.view.cursor, self.view.scroll)
+        else:
+            grid.restore((old.cursor_row, old.cursor_column), (old.scroll_x, old.scroll_y))
 
     def _info_text(self, shown: int) -> Text:
         assert self.view is not None and self.view.result is not None
@@ -214,7 +189,7 @@ class ResultsPane(Vertical):
             text.append(shown_text, style=palette.INFO)
         if self.sort_state is not None:
             col, desc = self.sort_state
-            name = escape_controls(self._display[self.view.id].column_names[col])
+            name = escape_controls(self._rows[self.view.id].table.column_names[col])
             text.append(f" · sorted by {name} {'↓' if desc else '↑'}", style="dim")
         return text
 
@@ -230,8 +205,8 @@ class ResultsPane(Vertical):
     @property
     def shown_columns(self) -> list[str]:
         """The grid's column names, in display order (events lead with time, name, principal…)."""
-        display = self._display.get(self.view.id) if self.view is not None else None
-        return display.column_names if display is not None else []
+        rows = self.rows
+        return rows.table.column_names if rows is not None else []
 
     def row_at(self, grid_row: int) -> dict[str, Any] | None:
         """The original values of a grid row, by column name."""
@@ -248,16 +223,15 @@ class ResultsPane(Vertical):
         """(column name, original value) under the cursor; a derived principal names its struct field."""
         from ctui.event_columns import source_of, sources
 
-        grid, row = self.grid, self.current_row()
+        grid, row, rows = self.grid, self.current_row(), self.rows
         if grid is None or row is None or self.view is None or self.view.result is None:
             return None
-        display = self._display.get(self.view.id)
-        mapped = sources(display) if display is not None else None
-        if display is None or mapped is None:
+        mapped = sources(rows.table) if rows is not None else None
+        if rows is None or mapped is None:
             name = self.view.result.table.column_names[grid.cursor_column]
             return name, row[name]
         column = grid.cursor_column
-        return source_of(display.column_names[column], mapped[column], row)
+        return source_of(rows.table.column_names[column], mapped[column], row)
 
     def activate_row(self, grid_row: int) -> None:
         row = self.row_at(grid_row)
@@ -266,7 +240,7 @@ class ResultsPane(Vertical):
             self.remember()
             self.post_message(ResultRowActivated(self.view, index, row))
 
-    # -- actions (keys of ResultsGrid) -----------------------------------------------------------
+    # -- sort and filter (keys of ResultsGrid; the search runs in FilterBox's worker) ----------------
     def action_sort(self) -> None:
         grid = self.grid
         if grid is None or self.view is None or self.order is None:
@@ -274,83 +248,44 @@ class ResultsPane(Vertical):
         col = grid.cursor_column
         desc = self.sort_state is not None and self.sort_state == (col, False)
         if self._sort_by(col, descending=desc):
+            self._retarget()
             self._show_order()
 
     def _sort_by(self, col: int, *, descending: bool) -> bool:
         """Order the shown rows by display column `col` (False if it cannot be sorted)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        assert self.view is not None and self.order is not None
-        column = self._text_column(col).take(self.order)
+        rows = self.rows
+        assert rows is not None and self.order is not None
         try:
-            indices = pc.array_sort_indices(
-                column, order="descending" if descending else "ascending", null_placement="at_end"
-            )
-        except pa.ArrowNotImplementedError:
+            self.order = rows.sort(self.order, col, descending=descending)
+        except ValueError:
             self.notify("this column cannot be sorted", severity="warning")
             return False
-        self.order = self.order.take(indices)
         self.sort_state = (col, descending)
         return True
 
+    def _retarget(self) -> None:
+        """Tell the filter box what it searches now; a search in flight for the old sort runs again."""
+        rows = self.rows
+        box = self.filter_box
+        target = FilterTarget(self.view.id, rows, self.sort_state) if self.view and rows else None
+        in_flight = any(w.group == "results-filter" and not w.is_finished for w in box.workers)
+        box.retarget(target, search=in_flight)
+
     def action_open_filter(self) -> None:
-        box = self.query_one("#results-filter", Input)
+        box = self.filter_box
         box.display = True
         # Focus now, not after a refresh: keys typed right after `/` must reach the filter, not the grid.
         self.screen.set_focus(box)
 
-    def apply_filter(self, text: str) -> None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        if self.view is None or self.view.result is None:
+    def on_rows_filtered(self, message: RowsFiltered) -> None:
+        """A search finished: show its rows unless the view or the sort changed since it started."""
+        message.stop()
+        if message.target is not self.filter_box.target or self.view is None:
             return
-        display = self._display[self.view.id]
-        self.filter_text = text
-        order = _identity(display.num_rows)
-        if text:
-            from concurrent.futures import ThreadPoolExecutor
-
-            def hits(index: int) -> pa.ChunkedArray | None:
-                column = self._text_column(index)
-                try:
-                    strings = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
-                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                    return None
-                return pc.fill_null(pc.match_substring(strings, text, ignore_case=True), False)
-
-            # Arrow's kernels release the GIL: the columns are searched on both cores at once.
-            with ThreadPoolExecutor(FILTER_THREADS) as pool:
-                found = [h for h in pool.map(hits, range(display.num_columns)) if h is not None]
-            keep = None
-            for hit in found:
-                keep = hit if keep is None else pc.or_(keep, hit)
-            order = pc.indices_nonzero(keep).cast(pa.int64()) if keep is not None else order[:0]
-        if self.sort_state is not None:
-            col, desc = self.sort_state
-            idx = pc.array_sort_indices(
-                self._text_column(col).take(order),
-                order="descending" if desc else "ascending",
-                null_placement="at_end",
-            )
-            order = order.take(idx)
-        self.order = order
+        self.filter_text = message.text
+        self.order = message.order
+        self._focus_grid = message.submitted
         self._show_order()
-
-    def _text_column(self, index: int) -> pa.ChunkedArray:
-        """A display column for sort and filter: nested ones as JSON text, made once, when first
-        needed (vectorised), since the grid itself converts only the rows on screen."""
-        assert self.view is not None
-        key = (self.view.id, index)
-        text = self._texts.get(key)
-        if text is None:
-            column = self._display[self.view.id].column(index)
-            text = column
-            if is_nested(column.type):
-                text = display_column(json_texts([column])[0])
-            self._texts[key] = text
-        return text
 
     def _show_order(self) -> None:
         """Show the rows in `self.order` in the grid in place (sort, filter): no new grid, no copy."""
@@ -364,22 +299,7 @@ class ResultsPane(Vertical):
             self._focus_grid = False
             grid.focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "results-filter":
-            event.stop()
-            self._focus_grid = True
-            self.apply_filter(event.value)
-
-    def action_close_filter(self) -> None:
-        """Esc in the filter: clear it and give the grid the focus back (elsewhere Esc passes on)."""
-        box = self.query_one("#results-filter", Input)
-        if not box.has_focus:
-            raise SkipAction()
-        box.value = ""
-        box.display = False
-        self._focus_grid = True
-        self.apply_filter("")
-
+    # -- whole values --------------------------------------------------------------------------------
     def action_copy_cell(self) -> None:
         cell = self.current_cell()
         if cell is not None:
