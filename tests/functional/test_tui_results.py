@@ -156,7 +156,8 @@ async def test_an_engine_error_quoting_a_hostile_value_is_shown_inert(make_tui) 
         assert status.error is not None and "\x1b" in status.error.message  # DuckDB quotes the value
 
         def message() -> str:  # the failure replaces "Running…" once the finish message is handled
-            return str(app.main.results.query_one("#results-message").render())
+            found = app.main.results.query("#results-message")  # none while the pane swaps its content
+            return str(found.first().render()) if found else ""
 
         await wait_for(pilot, lambda: "RED ALERT" in message(), "the error in the results pane")
         assert "\x1b" not in message() and "\\x1b[31;1mRED ALERT" in message()
