@@ -1,10 +1,14 @@
 """Full-scan throughput of the local engine next to raw DuckDB and gunzip; pruning on a 30-day tree.
 
-Run: python -m bench.local_scan  (generates a 30-day demo tree of ~330k events once, then reuses it)
+Run: python -m bench.local_scan  (generates a 30-day demo tree of ~330k events once, then reuses it;
+`CTUI_BENCH_DAYS=8` uses an 8-day tree instead, for quicker runs; `CTUI_BENCH_DIR` says where trees
+are kept, and a tree there may come from `ctui demo-data DIR --days N` with any start date)
 
 Figures are MB/s of *uncompressed* JSON. Runs alternate (ctui, raw DuckDB, gunzip) and the best of
-each is kept, because the machine is shared. "sandbox off" is the same engine on a DuckDB without
-the sandbox (external access, allowed directories, locked configuration): the ratio is its cost.
+each is kept, because the machine is shared. CPU seconds (every thread of the process) are printed
+beside wall seconds: on a loaded machine they compare the work done even when waits for a core do
+not. "sandbox off" is the same engine on a DuckDB without the sandbox (external access, allowed
+directories, locked configuration): the ratio is its cost.
 """
 
 from __future__ import annotations
@@ -27,21 +31,45 @@ from ctui.engines.local import LocalEngine, sandbox
 from ctui.engines.local.layout import FileLister, find_partitions
 from ctui.session.follow import wait_for
 
-DAYS = 30
+DAYS = int(os.environ.get("CTUI_BENCH_DAYS") or 30)
 EVENTS_PER_DAY = 10_000
 START = dt.date(2024, 5, 1)
 ROUNDS = 3
 QUERY = "SELECT eventname, count(*) FROM cloudtrail_logs GROUP BY 1"
-MOST_DAYS = "SELECT eventname, count(*) FROM cloudtrail_logs WHERE \"timestamp\" >= '2024/05/02' GROUP BY 1"
-ONE_DAY = "SELECT eventname, count(*) FROM cloudtrail_logs WHERE \"timestamp\" = '2024/05/15' GROUP BY 1"
+TIMESTAMP = '"timestamp"'
+COUNTS = "SELECT eventname, count(*) FROM cloudtrail_logs"
 
 
 def tree() -> Path:
-    root = data_dir("scan-30d")
+    """The bench tree of `CTUI_BENCH_DAYS` days (30 by default): `scan-30d` under `data_dir`."""
+    root = data_dir(f"scan-{DAYS}d")
     if not (root / MANIFEST_NAME).exists():
         print(f"generating {DAYS} days x {EVENTS_PER_DAY} events/day into {root} ...", flush=True)
         generate(root, days=DAYS, start=START, seed=3, events_per_day=EVENTS_PER_DAY)
     return root
+
+
+def tree_days(root: Path) -> list[dt.date]:
+    """The days the tree was generated for (from its manifest: a cached tree may start elsewhere)."""
+    manifest = json.loads((root / MANIFEST_NAME).read_text())
+    start = dt.date.fromisoformat(manifest["start"])
+    return [start + dt.timedelta(days=n) for n in range(int(manifest["days"]))]
+
+
+def most_days_query(root: Path) -> str:
+    second = tree_days(root)[1]
+    return f"{COUNTS} WHERE {TIMESTAMP} >= '{second:%Y/%m/%d}' GROUP BY 1"
+
+
+def one_day(root: Path) -> dt.date:
+    """A day in the middle of the tree (its own directories, plus late deliveries of the day before)."""
+    days = tree_days(root)
+    return days[len(days) // 2]
+
+
+def one_day_query(root: Path) -> str:
+    day = one_day(root)
+    return f"{COUNTS} WHERE {TIMESTAMP} = '{day:%Y/%m/%d}' GROUP BY 1"
 
 
 def log_files(root: Path) -> list[str]:
@@ -58,6 +86,20 @@ def run_ctui(engine: LocalEngine, sql: str) -> float:
     wait_for(engine, handle)
     engine.results(handle)
     return time.perf_counter() - start
+
+
+class Clock:
+    """Wall and CPU seconds (all threads of this process) of each named step, runs kept in order."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, list[float]] = {}
+        self.cpu: dict[str, list[float]] = {}
+
+    def time(self, name: str, step: Callable[[], object]) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        step()
+        self.cpu.setdefault(name, []).append(time.process_time() - cpu)
+        self.wall.setdefault(name, []).append(time.perf_counter() - wall)
 
 
 def unsandboxed(root: Path) -> LocalEngine:
@@ -116,51 +158,60 @@ def main() -> None:
     cold = run_ctui(engine, QUERY)  # finds the broken file, retries without it, remembers it
     open_engine = unsandboxed(root)
     run_ctui(open_engine, QUERY)
-    runs: dict[str, list[float]] = {"ctui": [], "raw": [], "gunzip1": [], "gunzip2": []}
-    size = 0
-    runs["ctui 29 days"] = []
-    runs["sandbox off"] = []
-    steps: dict[str, Callable[[], float]] = {
+    most_days = most_days_query(root)
+    clock = Clock()
+    steps: dict[str, Callable[[], object]] = {
         "ctui": lambda: run_ctui(engine, QUERY),
         "sandbox off": lambda: run_ctui(open_engine, QUERY),
         "raw": lambda: run_raw(files),
-        "ctui 29 days": lambda: run_ctui(engine, MOST_DAYS),
+        "ctui most days": lambda: run_ctui(engine, most_days),
     }
+    size = 0
     for _ in range(ROUNDS):
         for name, step in steps.items():
-            runs[name].append(step())
+            clock.time(name, step)
         seconds, size = gunzip(files, 1)
-        runs["gunzip1"].append(seconds)
-        runs["gunzip2"].append(gunzip(files, 2)[0])
+        clock.wall.setdefault("gunzip1", []).append(seconds)
+        clock.wall.setdefault("gunzip2", []).append(gunzip(files, 2)[0])
     mb = size / 1e6
+    wall, cpu = clock.wall, clock.cpu
     print(f"tree: {root}  {len(files)} log files, {compressed / 1e6:.1f} MB gzip, {mb:.1f} MB JSON")
-    print(f"query: {QUERY}")
+    print(f"query: {QUERY}   (load average {os.getloadavg()[0]:.1f})")
     for name, label in (("ctui", "ctui local engine"), ("sandbox off", "ctui local engine, sandbox off"),
                         ("raw", "raw DuckDB read_json (declared eventName)"),
                         ("gunzip1", "gunzip alone, 1 thread"), ("gunzip2", "gunzip alone, 2 threads")):
-        seconds = best(runs, name)
-        print(f"  {label:45s} {seconds:6.2f} s  {mb / seconds:7.1f} MB/s   (runs: "
-              + ", ".join(f"{s:.2f}" for s in runs[name]) + ")")
-    print(f"  ctui / raw DuckDB throughput: {best(runs, 'raw') / best(runs, 'ctui'):.2f}x"
-          f"   (first ctui run, finding the truncated file: {cold:.2f} s)")
-    paired = sorted(on / off for on, off in zip(runs["ctui"], runs["sandbox off"], strict=True))
-    print(f"  sandbox on / off time: best {best(runs, 'ctui') / best(runs, 'sandbox off'):.2f}x, "
-          f"median of paired runs {statistics.median(paired):.2f}x (DuckDB resolves every path it opens "
-          "against the allowed directories: a fixed cost per file)")
+        seconds = min(wall[name])
+        spent = f"  cpu {min(cpu[name]):6.2f} s" if name in cpu else ""
+        print(f"  {label:45s} {seconds:6.2f} s  {mb / seconds:7.1f} MB/s{spent}   (runs: "
+              + ", ".join(f"{s:.2f}" for s in wall[name]) + ")")
+
+    def ratio(a: str, b: str, clock: dict[str, list[float]]) -> float:
+        return min(clock[a]) / min(clock[b])
+
+    print(f"  ctui / raw DuckDB throughput: {ratio('raw', 'ctui', wall):.2f}x wall, "
+          f"{ratio('raw', 'ctui', cpu):.2f}x cpu   (first run, finding the cut file: {cold:.2f} s)")
+    print(f"  ctui with the sandbox off / raw DuckDB: {ratio('raw', 'sandbox off', wall):.2f}x wall, "
+          f"{ratio('raw', 'sandbox off', cpu):.2f}x cpu")
+    paired = sorted(on / off for on, off in zip(cpu["ctui"], cpu["sandbox off"], strict=True))
+    print(f"  sandbox on / off: cpu {ratio('ctui', 'sandbox off', cpu):.2f}x, median of paired runs "
+          f"{statistics.median(paired):.2f}x, wall {ratio('ctui', 'sandbox off', wall):.2f}x "
+          "(DuckDB resolves every path it opens against the allowed directories: a fixed cost per file)")
     open_engine.close()
-    print(f"  ctui, 29 of 30 days (\"timestamp\" >= ...): {best(runs, 'ctui 29 days'):.2f} s "
+    print(f"  ctui, all days but the first (\"timestamp\" >= ...): {min(wall['ctui most days']):.2f} s "
           f"(a partition condition costs nothing beyond the pruning)")
-    one_day(engine, root)
+    one_day_figures(engine, root)
     engine.close()
 
 
-def one_day(engine: LocalEngine, root: Path) -> None:
+def one_day_figures(engine: LocalEngine, root: Path) -> None:
     total = sum(len(FileLister().listing(p).files) for p in find_partitions(root))
-    handle = engine.submit(ONE_DAY)
+    sql = one_day_query(root)
+    handle = engine.submit(sql)
     status = wait_for(engine, handle)
-    day_files = sum(1 for _ in root.glob("AWSLogs/**/CloudTrail/*/2024/05/15/*.json.gz"))
-    times = [run_ctui(engine, ONE_DAY) for _ in range(5)]
-    print(f"one day of {DAYS}: read {status.files_read} of {total} files "
+    day = one_day(root)
+    day_files = sum(1 for _ in root.glob(f"AWSLogs/**/CloudTrail/*/{day:%Y/%m/%d}/*.json.gz"))
+    times = [run_ctui(engine, sql) for _ in range(5)]
+    print(f"one day ({day}) of {len(tree_days(root))}: read {status.files_read} of {total} files "
           f"({day_files} in that day's directories), {status.bytes_scanned / 1e6:.2f} MB; "
           f"median {statistics.median(times) * 1000:.0f} ms")
 

@@ -191,14 +191,17 @@ def test_history_on_a_full_disk_is_disabled(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_export_to_a_full_disk_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
     import ctui.export as export_module
 
     def full(*_: object, **__: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     table = pa.table({"a": [1, 2]})
-    for fmt, target, name in (("json", json, "dump"), ("csv", export_module.pacsv, "write_csv"),
-                              ("parquet", export_module.pq, "write_table")):
+    for fmt, target, name in (("json", json, "dump"), ("csv", pacsv, "write_csv"),
+                              ("parquet", pq, "write_table")):
         with monkeypatch.context() as patch:
             patch.setattr(target, name, full)
             with pytest.raises(OSError):
