@@ -24,6 +24,7 @@ from ctui.event_columns import is_event_listing
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from sqlglot import exp
 
     from ctui.model import TableInfo
 
@@ -233,18 +234,20 @@ def narrow_sql(
     from sqlglot import exp
 
     from ctui.sql import drill
-    from ctui.sql.context import first_table, partition_style_of
+    from ctui.sql.context import partition_style_of
     from ctui.sql.parse import DIALECT, parse_one
     from ctui.sql.partition_dates import window_predicate
 
     tree = parse_one(sql)
     if not isinstance(tree, exp.Select):
         raise drill.DrillError("a time range narrows a single SELECT (not UNION, DDL or other statements)")
-    source, _ = first_table(tree)
-    qualifier = source.alias or None
+    source = _read_table(tree)
+    qualifier = source.alias or None if source is not None else None
     start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     keys: TableInfo | set[str]
-    if table is not None:
+    if source is None:
+        keys = set()  # a subquery or a WITH name: its own query holds the partition filters
+    elif table is not None:
         keys = table
     else:
         style = partition_style_of(sql)  # CloudTrail's projection style unless the query says otherwise
@@ -263,6 +266,19 @@ def narrow_sql(
     where = narrowed.args.get("where")
     narrowed.set("where", exp.Where(this=exp.and_(*([where.this] if where else []), *conditions)))
     return narrowed.sql(dialect=DIALECT, pretty=True)
+
+
+def _read_table(tree: exp.Select) -> exp.Table | None:
+    """The table the outer SELECT reads directly (None: a subquery, or a name from its WITH)."""
+    from sqlglot import exp
+
+    source = tree.args.get("from_") or tree.args.get("from")
+    table = source.this if source is not None else None
+    if not isinstance(table, exp.Table):
+        return None
+    with_ = tree.args.get("with_") or tree.args.get("with")
+    names = {cte.alias_or_name.lower() for cte in with_.expressions} if with_ is not None else set()
+    return None if not table.db and table.name.lower() in names else table
 
 
 def _iso(when: dt.datetime) -> str:

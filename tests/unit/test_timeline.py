@@ -166,3 +166,16 @@ def test_only_a_single_select_can_be_narrowed() -> None:
             dt.datetime(2024, 6, 10, tzinfo=UTC),
             dt.datetime(2024, 6, 11, tzinfo=UTC),
         )
+
+
+def test_a_subquery_or_with_name_gets_the_time_bounds_only() -> None:
+    start, end = dt.datetime(2024, 6, 10, 2, tzinfo=UTC), dt.datetime(2024, 6, 10, 4, tzinfo=UTC)
+    for sql in (
+        "SELECT * FROM (SELECT eventtime, eventname FROM cloudtrail_logs WHERE day = '10') AS t",
+        "WITH x AS (SELECT * FROM cloudtrail_logs WHERE day = '10') SELECT * FROM x",
+    ):
+        narrowed = " ".join(narrow_sql(sql, start, end).split())
+        assert narrowed.endswith(
+            "WHERE eventtime >= '2024-06-10T02:00:00Z' AND eventtime < '2024-06-10T04:00:00Z'"
+        ), narrowed
+        assert narrowed.count("day = '10'") == 1  # the inner query keeps its own partition filter
