@@ -23,7 +23,9 @@ ROUNDS = 10
 async def measure(rows: int) -> dict[str, Any]:
     from textual.app import App, ComposeResult
 
+    from ctui.config import Settings
     from ctui.model import QueryResult, QueryState, QueryStatus
+    from ctui.tui import messages as m
     from ctui.tui.drill.area import DrillArea
     from ctui.tui.drill.controller import DrillController
     from ctui.tui.drill.crumbs import Breadcrumbs
@@ -39,7 +41,10 @@ async def measure(rows: int) -> dict[str, Any]:
         def __init__(self) -> None:
             super().__init__()
             self.view_stack = ViewStack()
-            self.drill = DrillController(self)  # type: ignore[arg-type]
+            self.catalog = None
+            self.settings = Settings()
+            self.window_context = None
+            self.drill = DrillController(self, self, self.view_stack)
 
         def compose(self) -> ComposeResult:
             with DrillArea(controller=self.drill):
@@ -53,8 +58,8 @@ async def measure(rows: int) -> dict[str, Any]:
             self.run_worker(self.query_one(ResultsPane).show_view(view), exclusive=True)
             return view
 
-        def restore_view(self, view: View) -> None:
-            self.run_worker(self.query_one(ResultsPane).show_view(view), exclusive=True)
+        def on_view_recalled(self, message: m.ViewRecalled) -> None:
+            self.run_worker(self.query_one(ResultsPane).show_view(message.view), exclusive=True)
 
     big = cloudtrail_like(rows)
     app = Host()
@@ -82,6 +87,7 @@ async def measure(rows: int) -> dict[str, Any]:
                 app.drill.jump(0)
             else:
                 app.drill.back()
+            await pilot.pause()  # the recalled view reaches the host as a message
             await app.workers.wait_for_complete()
             await pilot.pause()
             (jumps if round_ % 2 else backs).append(time.perf_counter() - started)

@@ -147,13 +147,22 @@ def full_record(view: View, row: Mapping[str, Any], catalog: Catalog | None = No
     """The whole record of an events row that holds only some columns; None when nothing to fetch."""
     from ctui.sql import context
 
-    if view.result is not None and is_full_record(view.result.table.column_names):
-        return None
-    eventid = next((v for k, v in row.items() if k.lower() == "eventid"), None)
-    if not isinstance(eventid, str) or not eventid:
+    eventid = record_to_fetch(view, row)
+    if eventid is None:
         return None
     sql = context.event_by_id_query(eventid, view.sql, catalog)
     return View(sql, f"event {short(eventid)}", ViewKind.EVENTS, parent_sql=view.sql)
+
+
+def record_to_fetch(view: View, row: Mapping[str, Any]) -> str | None:
+    """The event id whose whole record an events row lacks (None: the row is whole, or has no id).
+
+    Cheap (no SQL is parsed): the UI decides with it whether Enter fetches or opens the detail.
+    """
+    if view.result is not None and is_full_record(view.result.table.column_names):
+        return None
+    eventid = next((v for k, v in row.items() if k.lower() == "eventid"), None)
+    return eventid if isinstance(eventid, str) and eventid else None
 
 
 def group_columns(view: View, row: Mapping[str, Any]) -> list[str]:

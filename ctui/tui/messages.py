@@ -110,3 +110,55 @@ class ViewLoaded(Message):
     """A view's query finished (results, error or cancel): the drill-down may act on it."""
 
     view: Any  # ctui.viewstack.View
+
+
+# -- between the owners of the main screen (editor, query, drill): posted to the screen, which routes
+
+
+@dataclass
+class ViewShown(Message):
+    """A view came on screen (run or restored): the editor follows it; `parent` is the view below."""
+
+    view: Any  # ctui.viewstack.View
+    parent: Any = None  # ctui.viewstack.View | None
+
+
+@dataclass
+class ViewsChanged(Message):
+    """The stack, a view's status or title, the spend or the running state changed: crumbs, header, footer."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ViewsChanged)
+
+
+@dataclass
+class FindingBlocked(Message):
+    """A finding refused `sql`: the editor puts its cursor on it."""
+
+    finding: Finding
+    sql: str
+
+
+@dataclass
+class DrillPlanned(Message):
+    """A drill key's next view is built (off the UI thread): run it, on top or in the top's place."""
+
+    view: Any  # ctui.viewstack.View
+    replace_top: bool = False
+    context: tuple[dict[str, Any], int] | None = None  # a context view: (its event, its minutes)
+    open_detail: bool = False  # its first row opens in the detail when loaded
+    record_fetch: bool = False  # one event fetched by id for the detail (its filters apply below it)
+
+
+@dataclass
+class DrillFailed(Message):
+    """A drill key could not build its view: the reason, quoting row values (inert text needed)."""
+
+    reason: str
+
+
+@dataclass
+class ViewRecalled(Message):
+    """Back or a crumb: the view now on top is shown again from its cache (no query)."""
+
+    view: Any  # ctui.viewstack.View

@@ -62,8 +62,8 @@ async def test_athena_ctrl_c_stops_the_query_execution(profile: AthenaProfile, m
         main = app.main
         main.editor.load_text(SQL)
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: main.handle is not None, "the submit")
-        query_id = main.handle.query_id
+        await wait_for(pilot, lambda: main.queries.handle is not None, "the submit")
+        query_id = main.queries.handle.query_id
         assert "QUEUED" in str(main.status_line.render()) or "RUNNING" in str(main.status_line.render())
         await pilot.press("ctrl+c")
         await wait_for(pilot, lambda: not main.busy, "the cancel")

@@ -60,8 +60,8 @@ async def test_a_network_error_while_polling_keeps_the_query_and_retries(demo_tr
         app.main.editor.load_text(SQL)
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: "cannot read the status" in status_line_text(app), "the retry notice")
-        assert app.main.busy and app.main.handle is not None
-        query_id = app.main.handle.query_id
+        assert app.main.busy and app.main.queries.handle is not None
+        query_id = app.main.queries.handle.query_id
         assert "connection reset" in status_line_text(app)
         await wait_for(pilot, lambda: query_id in results_text(app), "the query id on screen")
         await wait_for(pilot, lambda: not app.main.busy, "the query to finish")

@@ -96,7 +96,7 @@ async def test_ctrl_c_cancels_and_never_quits(make_tui) -> None:
         await wait_ready(pilot)
         app.main.editor.load_text(ENDLESS)
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: app.main.handle is not None, "the query to start")
+        await wait_for(pilot, lambda: app.main.queries.handle is not None, "the query to start")
         await wait_for(pilot, lambda: "^c Cancel" in footer_in_view(app, 100), "Cancel in the footer")
         await pilot.press("ctrl+c")
         await wait_for(pilot, lambda: not app.main.busy, "the cancel")
@@ -116,8 +116,8 @@ async def test_ctrl_q_while_running_asks_then_cancels_and_quits(make_tui) -> Non
         await wait_ready(pilot)
         app.main.editor.load_text(ENDLESS)
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: app.main.handle is not None, "the query to start")
-        engine, handle = app.engine, app.main.handle
+        await wait_for(pilot, lambda: app.main.queries.handle is not None, "the query to start")
+        engine, handle = app.engine, app.main.queries.handle
         await pilot.press("ctrl+q")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")

@@ -25,7 +25,7 @@ async def test_a_stop_signal_cancels_the_running_query_and_ends_the_app(make_tui
         await wait_ready(pilot)
         app.main.editor.load_text(SLOW)
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: app.main.handle is not None, "the query to start")
+        await wait_for(pilot, lambda: app.main.queries.handle is not None, "the query to start")
         os.kill(os.getpid(), signum)
         await wait_for(pilot, lambda: not app.is_running, "the app to end")
     assert app.return_code == 128 + signum

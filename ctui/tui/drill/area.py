@@ -87,9 +87,9 @@ class DrillArea(Vertical):
     def refresh_crumbs(self) -> None:
         """Show the stack's crumbs in the breadcrumb bar (call after any stack change or status)."""
         for bar in self.query(Breadcrumbs):
-            bar.show(self.controller.host.view_stack.crumbs())
+            bar.show(self.controller.stack.crumbs())
         for timeline in self.query(Timeline):
-            timeline.show(self.controller.host.view_stack.top)  # the view on screen, and its rows
+            timeline.show(self.controller.stack.top)  # the view on screen, and its rows
         self.screen.refresh_bindings()  # the footer's drill keys follow the view on screen
 
     @property
@@ -167,7 +167,7 @@ class DrillArea(Vertical):
             self.controller.session(target.view, target.row)
 
     def action_drill_context_resize(self, factor: float) -> None:
-        view = self.controller.host.view_stack.top
+        view = self.controller.stack.top
         if view is not None:
             self.controller.resize_context(view, factor)
 

@@ -1,23 +1,31 @@
-"""What the drill keys do: build the next view (`ctui.drilldown`) and ask the host app to run or show it.
+"""What the drill keys do: plan the next view (`ctui.drilldown`) in a worker and post it to the screen.
 
-The host owns the view stack and the query machinery (lint, estimate, cost guard, run); the
-controller never runs SQL itself, so every drill is estimated and charged like any query, and going
-back only re-shows a cached view.
+The controller never runs SQL itself: a planned view goes up as `DrillPlanned`, and the screen hands
+it to the query's owner, so every drill is estimated and charged like any query; going back only
+re-shows a cached view (`ViewRecalled`). Planning parses SQL, so it runs off the UI thread: the key
+handler returns at once, and a plan that fails comes back as `DrillFailed`, said as a notification.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.app import App
 
 from ctui import drilldown
 from ctui.cloudtrail.record import row_at
-from ctui.model import Catalog
+from ctui.tui import messages as m
 from ctui.tui.drill.detail import DetailOutcome, EventDetailScreen
 from ctui.tui.safe import escape_controls
 from ctui.viewstack import View, ViewKind, ViewStack
+
+if TYPE_CHECKING:
+    from textual.message import Message
+
+    from ctui.config import Settings
+    from ctui.incident_window import WindowContext
+    from ctui.model import Catalog
 
 CONTEXT_MINUTES = 15
 CELL_ACTIONS = ("keep", "drop", "pivot")  # i, e, F
@@ -25,19 +33,31 @@ CONTEXT_LIMITS = (1, 24 * 60)  # the window can shrink to ±1 min and grow to ±
 
 
 class DrillHost(Protocol):
-    """What the screen holding the results offers the controller."""
+    """The node the controller works through (the main screen): workers, messages, notifications."""
 
     @property
     def app(self) -> App[Any]: ...
 
+    def run_worker(self, work: Any, *args: Any, **kwargs: Any) -> Any: ...
+
+    def post_message(self, message: Message) -> bool: ...
+
+    def notify(
+        self, message: str, *, severity: Any = ..., markup: bool = ..., timeout: Any = ...
+    ) -> None: ...
+
+
+class DrillSources(Protocol):
+    """What drill SQL is made from, besides the view: the catalog, the settings, the incident window."""
+
     @property
-    def view_stack(self) -> ViewStack: ...
+    def catalog(self) -> Catalog | None: ...
 
-    def run_view(self, view: View, push: bool = True) -> View | None:
-        """Push `view`, show its SQL in the editor and run it (lint, estimate and guard first)."""
+    @property
+    def settings(self) -> Settings: ...
 
-    def restore_view(self, view: View) -> None:
-        """Show `view` (now the stack's top) from its cache, cursor and scroll as they were."""
+    @property
+    def window_context(self) -> WindowContext | None: ...
 
 
 def kind_of(view: View) -> ViewKind:
@@ -53,10 +73,19 @@ def kind_of(view: View) -> ViewKind:
 
 
 class DrillController:
-    """One per app; every method is a user action on the view on screen."""
+    """One per main screen; every method is a user action on the view on screen."""
 
-    def __init__(self, host: DrillHost, *, context_minutes: int = CONTEXT_MINUTES) -> None:
+    def __init__(
+        self,
+        host: DrillHost,
+        sources: DrillSources,
+        stack: ViewStack,
+        *,
+        context_minutes: int = CONTEXT_MINUTES,
+    ) -> None:
         self.host = host
+        self.sources = sources
+        self.stack = stack  # the session's view stack: the drill navigates it, the query owner runs on it
         self.context_minutes = context_minutes
         self._detail_pending: set[int] = set()  # views whose first row opens in the detail when loaded
         self._contexts: dict[int, tuple[dict[str, Any], int]] = {}  # context view id -> (event, minutes)
@@ -71,20 +100,23 @@ class DrillController:
     @property
     def catalog(self) -> Catalog | None:
         """The engine's catalog once loaded (partition keys and table aliases for drill SQL)."""
-        return getattr(self.app, "catalog", None)
+        return self.sources.catalog
 
     # -- Enter ---------------------------------------------------------------------------------
     def activate(self, view: View, row_index: int, row: Mapping[str, Any]) -> None:
         """Enter on a row: drill into an aggregate's events, or open an event's detail."""
         if kind_of(view).grouped:
-            limit = getattr(getattr(self.app, "settings", None), "result_row_limit", drilldown.DRILL_LIMIT)
-            self._run(lambda: drilldown.drill_in(view, row, limit=limit))
+            limit = self.sources.settings.result_row_limit
+            row = dict(row)
+            self._plan(lambda: drilldown.drill_in(view, row, limit=limit))
             return
-        fetch = drilldown.full_record(view, row, self.catalog) if kind_of(view) == ViewKind.EVENTS else None
-        if fetch is not None:
-            self._detail_pending.add(fetch.id)
-            self._fetches.add(fetch.id)
-            self.host.run_view(fetch)
+        if kind_of(view) == ViewKind.EVENTS and drilldown.record_to_fetch(view, row) is not None:
+            row, catalog = dict(row), self.catalog
+
+            def fetch() -> View:
+                return _fetched(drilldown.full_record(view, row, catalog))
+
+            self._plan(fetch, open_detail=True, record_fetch=True)
             return
         self.open_detail(view, row_index)
 
@@ -118,7 +150,8 @@ class DrillController:
     def exclude(self, view: View, row: Mapping[str, Any]) -> None:
         """`x`: the same query without this row's values."""
         if kind_of(view).grouped:
-            self._run(lambda: drilldown.exclude_row(view, row))
+            row = dict(row)
+            self._plan(lambda: drilldown.exclude_row(view, row))
         else:
             self.app.notify("x filters out an aggregated row; on events use e on a cell", severity="warning")
 
@@ -141,56 +174,45 @@ class DrillController:
         """A filter or pivot asked from the detail: on the results it was opened from.
 
         A record fetched for the detail (one event by id) is not where the user was: the filter
-        applies to the view below it, which it replaces on the stack.
+        applies to the view below it, which it replaces on the stack (refused while a query runs).
         """
-        stack = self.host.view_stack
+        stack = self.stack
         if view.id in self._fetches and view is stack.top and len(stack) > 1:
-            if getattr(self.host, "busy", False):
-                self.app.notify("a query is running: ctrl+c cancels it first", severity="warning")
-                return
-            new = self._build(lambda: self._cell_view(stack[len(stack) - 2], column, value, action))
-            if new is not None:
-                stack.pop()
-                self.host.run_view(new)
+            below = stack[len(stack) - 2]
+            self._plan(lambda: _cell_view(below, column, value, action), replace_top=True)
             return
         self._cell_action(view, column, value, action)
 
-    @staticmethod
-    def _cell_view(view: View, column: str, value: Any, action: str) -> View:
-        if action == "pivot":
-            return drilldown.pivot(view, column)
-        return drilldown.filter_by_cell(view, column, value, exclude=action == "drop")
-
     def _cell_action(self, view: View, column: str, value: Any, action: str) -> None:
-        self._run(lambda: self._cell_view(view, column, value, action))
+        self._plan(lambda: _cell_view(view, column, value, action))
 
     def filter_cell(self, view: View, column: str, value: Any, *, exclude: bool) -> None:
         """`i` / `e`: keep only (or drop) rows whose `column` is this cell's value."""
-        self._run(lambda: drilldown.filter_by_cell(view, column, value, exclude=exclude))
+        self._plan(lambda: drilldown.filter_by_cell(view, column, value, exclude=exclude))
 
     def pivot(self, view: View, column: str) -> None:
         """`F`: the frequency table of `column` under the current filters."""
-        self._run(lambda: drilldown.pivot(view, column))
+        self._plan(lambda: drilldown.pivot(view, column))
 
     # -- context window ------------------------------------------------------------------------
     def context(self, view: View, event: Mapping[str, Any], minutes: int | None = None) -> None:
         """`c`: this principal's events within ±minutes of this event."""
-        new = self._context_view(view, event, minutes or self.context_minutes)
-        if new is not None:
-            self.host.run_view(new)
+        self._plan_context(view, event, minutes or self.context_minutes)
 
     def session(self, view: View, event: Mapping[str, Any]) -> None:
         """`S`: every event of this access key in the incident window, oldest first."""
-        context = getattr(self.app, "window_context", None)
+        context = self.sources.window_context
         if context is None:
-            self._error("the incident window is not known yet")
+            self.failed("the incident window is not known yet")
             return
         start, end = context.bounds().start, context.bounds().end
-        self._run(lambda: drilldown.session(view, dict(event), start, end, catalog=self.catalog))
+        event, catalog = dict(event), self.catalog
+        self._plan(lambda: drilldown.session(view, event, start, end, catalog=catalog))
 
     def narrow_time(self, view: View, start: Any, end: Any) -> None:
         """A range picked on the timeline: the view kept to [start, end) UTC, pushed like a drill."""
-        self._run(lambda: drilldown.time_range(view, start, end, catalog=self.catalog))
+        catalog = self.catalog
+        self._plan(lambda: drilldown.time_range(view, start, end, catalog=catalog))
 
     def resize_context(self, view: View, factor: float) -> None:
         """`+` / `-` on a context view (the top one): the same event, a wider or narrower window."""
@@ -198,25 +220,22 @@ class DrillController:
         if known is None:
             self.app.notify("+/- change the window of a context view (c on an event)", severity="warning")
             return
-        if getattr(self.host, "busy", False):
-            self.app.notify("a query is running: ctrl+c cancels it first", severity="warning")
-            return
         event, span = known
         new_span = int(min(max(span * factor, CONTEXT_LIMITS[0]), CONTEXT_LIMITS[1]))
-        stack = self.host.view_stack
+        if new_span == span:
+            return
+        stack = self.stack
         parent = stack[len(stack) - 2] if len(stack) > 1 else view
-        new = self._context_view(parent, event, new_span) if new_span != span else None
-        if new is not None:
-            stack.pop()  # the new window takes the old one's place on the stack
-            self.host.run_view(new)
+        # the new window takes the old one's place on the stack (refused while a query runs)
+        self._plan_context(parent, event, new_span, replace_top=len(stack) > 1)
 
-    def _context_view(self, view: View, event: Mapping[str, Any], minutes: int) -> View | None:
-        event = dict(event)
-        catalog = self.catalog
-        new = self._build(lambda: drilldown.context_window(view, event, minutes=minutes, catalog=catalog))
-        if new is not None:
-            self._contexts[new.id] = (event, minutes)
-        return new
+    def _plan_context(self, view: View, event: Mapping[str, Any], minutes: int, **how: Any) -> None:
+        event, catalog = dict(event), self.catalog
+        self._plan(
+            lambda: drilldown.context_window(view, event, minutes=minutes, catalog=catalog),
+            context=(event, minutes),
+            **how,
+        )
 
     # -- who is this really? -------------------------------------------------------------------
     def whois(self, view: View, row: Mapping[str, Any], column: str | None) -> None:
@@ -234,51 +253,86 @@ class DrillController:
 
     def _whois_spent(self, chain: Any) -> None:
         """The chain's queries count in the session's spend, like every view's."""
-        self.host.view_stack.charge(chain.bytes_scanned, chain.cost_usd)
-        refresh = getattr(self.host, "refresh_spend", None)
-        if callable(refresh):
-            refresh()
+        self.stack.charge(chain.bytes_scanned, chain.cost_usd)
+        self.host.post_message(m.ViewsChanged())
 
     def _whois_closed(self, outcome: Any) -> None:
         """Enter on a hop: fetch and open its event; `t`: the session timeline, as a view."""
         if outcome is None:
             return
         view = View(outcome.sql, outcome.title, ViewKind.EVENTS)
-        if outcome.action == "event":
-            self._detail_pending.add(view.id)
-        self.host.run_view(view)
+        self.host.post_message(m.DrillPlanned(view, open_detail=outcome.action == "event"))
 
     # -- back navigation -----------------------------------------------------------------------
     def back(self) -> bool:
         """`Esc`: the previous view from cache, no query; False at the root."""
-        previous = self.host.view_stack.pop()
+        previous = self.stack.pop()
         if previous is None:
             return False
-        self.host.restore_view(previous)
+        self.host.post_message(m.ViewRecalled(previous))
         return True
 
     def jump(self, index: int) -> None:
         """Back to crumb `index` (0-based) from cache."""
-        stack = self.host.view_stack
+        stack = self.stack
         if not 0 <= index < len(stack) or index == len(stack) - 1:
             return
-        self.host.restore_view(stack.jump(index))
+        self.host.post_message(m.ViewRecalled(stack.jump(index)))
 
-    # -- helpers -------------------------------------------------------------------------------
-    def _run(self, build: Callable[[], View]) -> None:
-        view = self._build(build)
-        if view is not None:
-            self.host.run_view(view)
+    # -- plans ---------------------------------------------------------------------------------
+    def _plan(self, build: Callable[[], View], **how: Any) -> None:
+        """Build the next view in a thread worker; it comes back as `DrillPlanned` or `DrillFailed`."""
+        self.host.run_worker(
+            _planner(build, self.host.post_message, how),
+            thread=True,
+            exit_on_error=False,
+            group="drill",
+            name="drill",
+        )
 
-    def _build(self, build: Callable[[], View]) -> View | None:
-        try:
-            return build()
-        except (ValueError, NotImplementedError) as exc:
-            self._error(str(exc))
-        except Exception as exc:  # noqa: BLE001 - sqlglot errors on unusual SQL; the app stays up
-            self._error(f"{type(exc).__name__}: {exc}")
-        return None
+    def planned(self, message: m.DrillPlanned) -> None:
+        """A plan arrived (the screen runs its view next): remember what the view is for."""
+        if message.context is not None:
+            self._contexts[message.view.id] = message.context
+        if message.open_detail:
+            self._detail_pending.add(message.view.id)
+        if message.record_fetch:
+            self._fetches.add(message.view.id)
 
-    def _error(self, text: str) -> None:
+    def failed(self, text: str) -> None:
         # drill errors quote row values, which come from the logs
         self.app.notify(f"cannot drill: {escape_controls(text)[:300]}", severity="error", markup=False)
+
+
+def _cell_view(view: View, column: str, value: Any, action: str) -> View:
+    if action == "pivot":
+        return drilldown.pivot(view, column)
+    return drilldown.filter_by_cell(view, column, value, exclude=action == "drop")
+
+
+class _NothingToFetch(ValueError):
+    pass
+
+
+def _fetched(view: View | None) -> View:
+    if view is None:
+        raise _NothingToFetch("the row has no event id to fetch")
+    return view
+
+
+def _planner(
+    build: Callable[[], View], post: Callable[[Message], Any], how: dict[str, Any]
+) -> Callable[[], None]:
+    """The worker's body: build the view, post it (or why it could not be built); touches no widget."""
+
+    def work() -> None:
+        try:
+            view = build()
+        except (ValueError, NotImplementedError) as exc:
+            post(m.DrillFailed(str(exc)))
+        except Exception as exc:  # noqa: BLE001 - sqlglot errors on unusual SQL; the app stays up
+            post(m.DrillFailed(f"{type(exc).__name__}: {exc}"))
+        else:
+            post(m.DrillPlanned(view, **how))
+
+    return work

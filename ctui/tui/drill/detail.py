@@ -59,9 +59,7 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
         Binding("i", "cell('keep')", "Keep", id="detail.keep_value", tooltip="Only events with this value"),
         Binding("e", "cell('drop')", "Drop", id="detail.drop_value", tooltip="Events without this value"),
         Binding("F", "cell('pivot')", "Pivot", id="detail.pivot", tooltip="Frequency table of this field"),
-        Binding(
-            "E", "expand_all", "Expand", id="detail.expand", tooltip="Expand or collapse every node"
-        ),
+        Binding("E", "expand_all", "Expand", id="detail.expand", tooltip="Expand or collapse every node"),
     ]
 
     def __init__(self, table: pa.Table, index: int) -> None:

@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, TextArea
 from textual.worker import Worker, WorkerState
 
-from ctui.model import Catalog, Finding, TableInfo
+from ctui.model import Catalog, TableInfo
 from ctui.tui import messages as m
 from ctui.tui import palette
 from ctui.tui.actions import bind
@@ -22,10 +22,9 @@ from ctui.tui.drill.commands import DrillCommands
 from ctui.tui.drill.controller import DrillController
 from ctui.tui.drill.controller import kind_of as drill_kind_of
 from ctui.tui.drill.crumbs import Breadcrumbs
-from ctui.tui.drill.shown import view_shown as drill_view_shown
-from ctui.tui.editor_flow import EditorFlow
+from ctui.tui.editor_controller import EditorController
 from ctui.tui.footer import footer_order
-from ctui.tui.query_flow import QueryFlow
+from ctui.tui.query_controller import QueryController
 from ctui.tui.safe import escape_controls
 from ctui.tui.widgets.catalog import CatalogTree
 from ctui.tui.widgets.editor import SqlEditor
@@ -34,7 +33,7 @@ from ctui.tui.widgets.header import EngineHeader
 from ctui.tui.widgets.results import ResultsPane
 from ctui.tui.widgets.status import StatusLine
 from ctui.tui.widgets.timeline import Timeline
-from ctui.viewstack import View
+from ctui.viewstack import ViewStack
 
 if TYPE_CHECKING:
     from ctui.incident_window import IncidentWindow
@@ -45,7 +44,7 @@ LAYOUTS = ("normal", "editor", "results")
 NARROW_FOOTER = 90  # below this width the footer leaves out the well-known keys (Quit)
 
 
-class MainScreen(EditorFlow, QueryFlow, Screen[None]):
+class MainScreen(Screen[None]):
     COMMANDS: ClassVar = {DrillCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("query.run", "ctrl+r,f5", "run"),
@@ -67,26 +66,52 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.init_query_flow()
-        self.drill = DrillController(self)
+        app = self.app
         self.layout_mode = "normal"
-        self.library_titles: dict[str, str] = {}  # SQL inserted from the library (squashed) -> title
-        self.init_editor_flow()
+        self.header_bar = EngineHeader(id="header")
+        self.catalog_tree = CatalogTree(id="catalog")
+        self.editor = SqlEditor(app.initial_sql or "", id="editor")
+        self.findings = FindingsPanel(id="findings")
+        self.results = ResultsPane(id="results")
+        self.status_line = StatusLine(id="status")
+        # One owner per concern, each given the widgets it owns (attributes down); they post messages
+        # to this screen, which routes them to the owner concerned (messages up): none calls another.
+        self.editing = EditorController(self, app, self.editor, self.findings)
+        self.queries = QueryController(self, app.session, self.results, self.status_line)
+        self.drill = DrillController(self, app, app.session.views)
 
     def compose(self) -> ComposeResult:
-        yield EngineHeader(id="header")
+        yield self.header_bar
         with Horizontal(id="body"):
-            yield CatalogTree(id="catalog")
+            yield self.catalog_tree
             with Vertical(id="work"):
                 with Vertical(id="editor-pane"):
-                    yield SqlEditor(self.app.initial_sql or "", id="editor")
-                    yield FindingsPanel(id="findings")
+                    yield self.editor
+                    yield self.findings
                 with DrillArea(controller=self.drill, id="drill"):
                     yield Breadcrumbs(id="crumbs")
                     yield Timeline(id="timeline")
-                    yield ResultsPane(id="results")
-        yield StatusLine(id="status")
+                    yield self.results
+        yield self.status_line
         yield Footer()
+
+    # -- what the App and tests read ---------------------------------------------------------------
+    @property
+    def view_stack(self) -> ViewStack:
+        return self.queries.view_stack
+
+    @property
+    def busy(self) -> bool:
+        """A query is being checked or runs."""
+        return self.queries.busy
+
+    @property
+    def queries_run(self) -> int:
+        return self.queries.queries_run
+
+    def cancel_query(self) -> bool:
+        """Cancel the running query (or its check); False when nothing runs."""
+        return self.queries.cancel_query()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -110,15 +135,9 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         return frozenset(hidden)
 
     def on_mount(self) -> None:
-        self.results = self.query_one(ResultsPane)
-        self.status_line = self.query_one(StatusLine)
-        self.editor = self.query_one(SqlEditor)
-        self.findings = self.query_one(FindingsPanel)
-        self.header_bar = self.query_one(EngineHeader)
-        self.catalog_tree = self.query_one(CatalogTree)
         self.catalog_tree.show_message("loading…")
         self.editor.focus()
-        self.editor.theme = "css" if self.app.current_theme.dark else "github_light"
+        self.editing.set_dark(self.app.current_theme.dark)
         if self.size.width < 90:
             self.catalog_tree.display = False  # 80 columns: the editor and results need the room
 
@@ -126,40 +145,11 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         self.refresh_bindings()  # the footer's choice of keys depends on the width
 
     def on_unmount(self) -> None:
-        self.stop_polling()  # the app is closing
+        self.queries.stop_polling()  # the app is closing
 
-    # -- hooks of QueryFlow --------------------------------------------------------------------------
     def notify_user(self, text: str, severity: str = "information") -> None:
         # Messages can quote log values (an engine error naming a bad value): never raw control codes.
         self.notify(escape_controls(text), severity=severity, markup=False)  # type: ignore[arg-type]
-
-    def view_shown(self, view: View) -> None:
-        drill_view_shown(self.editor, self.view_stack, view)
-        self.refresh_crumbs()
-
-    def refresh_crumbs(self) -> None:
-        self.query_one(DrillArea).refresh_crumbs()
-
-    def on_view_loaded(self, message: m.ViewLoaded) -> None:
-        self.drill.view_loaded(message.view)
-
-    def finding_blocked(self, finding: Finding, sql: str) -> None:
-        """Put the cursor on a finding of `sql` (positions relative to it) if `sql` is in the editor."""
-        from ctui.sql.parse import offset_to_position
-
-        if self.layout_mode == "results":
-            self.set_layout("normal")
-        start = self.editor.text.find(sql)
-        if start >= 0:
-            line0, col0 = offset_to_position(self.editor.text, start)
-            col = finding.col + (col0 - 1 if finding.line == 1 else 0)
-            self.editor.move_cursor((finding.line + line0 - 2, col - 1))
-        self.editor.focus()
-
-    def refresh_spend(self) -> None:
-        self.header_bar.spent_usd = self.view_stack.spent_usd
-        self.header_bar.spent_bytes = self.view_stack.spent_bytes
-        self.header_bar.queries = self.queries_run
 
     # -- what the app tells the screen (attributes down; the screen updates its own widgets) ---------
     def engine_progress(self, text: str, fraction: float) -> None:
@@ -174,17 +164,10 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
 
     def offer_starter(self, starter: Callable[[], str], *, replacing: str | None = None) -> None:
         """Put the starter query in the editor if it is empty (or still shows `replacing`, untouched)."""
-        text = self.editor.text
-        if (replacing is not None and text == replacing) or (replacing is None and not text.strip()):
-            self.editor.load_text(starter())
+        self.editing.offer_starter(starter, replacing=replacing)
 
     def set_dark(self, dark: bool) -> None:
-        self.editor.theme = "css" if dark else "github_light"
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A query worker that crashed leaves nothing running (the app shows the error)."""
-        if event.state == WorkerState.ERROR and event.worker.group == "query":
-            self.running_view = None
+        self.editing.set_dark(dark)
 
     def engine_ready(self, description: str) -> None:
         self.header_bar.engine_text = description
@@ -192,26 +175,97 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
 
     def catalog_loaded(self, catalog: Catalog) -> None:
         self.catalog_tree.load(catalog)
-        self.schedule_lint()
-        self.schedule_estimate()
+        self.editing.text_changed()  # lint and estimate again, with the catalog
+
+    # -- messages, routed to the owner concerned ------------------------------------------------
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area is self.editor:
+            self.editing.text_changed()
+
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        if event.text_area is self.editor:
+            self.editing.selection_changed()
+
+    def on_sql_editor_completion_requested(self, event: SqlEditor.CompletionRequested) -> None:
+        self.editing.complete(event.before_cursor)
+
+    def on_lint_finished(self, message: m.LintFinished) -> None:
+        self.editing.lint_finished(message)
+
+    def on_estimate_finished(self, message: m.EstimateFinished) -> None:
+        self.editing.estimate_finished(message)
+
+    def on_run_checked(self, message: m.RunChecked) -> None:
+        self.queries.run_checked(message)
+
+    def on_query_submitted(self, message: m.QuerySubmitted) -> None:
+        self.queries.query_submitted(message)
+
+    def on_query_progressed(self, message: m.QueryProgressed) -> None:
+        self.queries.query_progressed(message)
+
+    async def on_results_fetched(self, message: m.ResultsFetched) -> None:
+        await self.queries.results_fetched(message)
+
+    async def on_query_finished(self, message: m.QueryFinished) -> None:
+        await self.queries.query_finished(message)
+
+    def on_view_shown(self, message: m.ViewShown) -> None:
+        self.editing.show_view(message.view, message.parent)
+
+    def on_views_changed(self, _: m.ViewsChanged) -> None:
+        stack = self.view_stack
+        self.header_bar.spent_usd = stack.spent_usd
+        self.header_bar.spent_bytes = stack.spent_bytes
+        self.header_bar.queries = self.queries.queries_run
+        self.query_one(DrillArea).refresh_crumbs()  # and the footer's keys
+
+    def on_finding_blocked(self, message: m.FindingBlocked) -> None:
+        if self.layout_mode == "results":
+            self.set_layout("normal")
+        self.editing.show_finding(message.finding, message.sql)
+
+    def on_view_loaded(self, message: m.ViewLoaded) -> None:
+        self.drill.view_loaded(message.view)
+
+    def on_drill_planned(self, message: m.DrillPlanned) -> None:
+        self.drill.planned(message)
+        self.queries.run_view(message.view, push=not message.replace_top)
+
+    def on_drill_failed(self, message: m.DrillFailed) -> None:
+        self.drill.failed(message.reason)
+
+    def on_view_recalled(self, message: m.ViewRecalled) -> None:
+        self.queries.restore_view(message.view)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A query worker that crashed leaves nothing running (the app shows the error)."""
+        if event.state == WorkerState.ERROR and event.worker.group == "query":
+            self.queries.worker_crashed()
 
     # -- actions -------------------------------------------------------------------------------------
     def action_run(self) -> None:
-        sql, _ = self.editor.current_sql()
+        sql, library_title = self.editing.statement()
         if not sql:
             self.notify_user("Nothing to run: the editor is empty.", "warning")
             return
-        self.run_query(sql, push=False, library_title=self.library_titles.get(" ".join(sql.split())))
+        self.queries.run_query(sql, push=False, library_title=library_title)
 
     def action_cancel(self) -> None:
         """Cancel the running query; with nothing running, copy the editor's selection."""
-        if self.cancel_query():
+        if self.queries.cancel_query():
             return
         if self.focused is self.editor and self.editor.selected_text:
             self.app.copy_to_clipboard(self.editor.selected_text)
             self.notify_user("copied the selection")
             return
         self.notify_user("Nothing is running. ctrl+q quits.")
+
+    def action_apply_fix(self) -> None:
+        self.editing.apply_fix()
+
+    def action_next_finding(self) -> None:
+        self.editing.next_finding()
 
     def action_toggle_catalog(self) -> None:
         self.catalog_tree.display = not self.catalog_tree.display
@@ -287,7 +341,7 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
 
         def inserted(sql: str | None) -> None:
             if sql and library.picked is not None:
-                self.library_titles[" ".join(sql.split())] = library.picked.title
+                self.editing.library_titles[" ".join(sql.split())] = library.picked.title
             self._reopen(sql)
 
         self.app.push_screen(library, inserted)
@@ -299,15 +353,9 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
 
     # -- inserting text ------------------------------------------------------------------------------
     def put_sql(self, text: str, replace: bool = False) -> None:
-        if replace:
-            # an edit, not load_text: ctrl+z brings the previous text back
-            self.editor.replace(text, (0, 0), self.editor.document.end)
-            self.editor.move_cursor((0, 0))  # the top (SELECT … FROM) in view, not the last line
-        else:
-            self.editor.insert(text)
         if self.layout_mode == "results":
             self.set_layout("normal")
-        self.editor.focus()
+        self.editing.put_sql(text, replace=replace)
 
     @on(CatalogTree.NameChosen)
     def _name_chosen(self, event: CatalogTree.NameChosen) -> None:
@@ -338,4 +386,4 @@ class MainScreen(EditorFlow, QueryFlow, Screen[None]):
         day = newest_day(self.app.engine, event.table)
         sql = preview_sql(event.table, day, self.app.catalog)
         self.put_sql(sql, replace=True)
-        self.run_query(sql, push=False, title=f"preview {event.table.name}")
+        self.queries.run_query(sql, push=False, title=f"preview {event.table.name}")
