@@ -20,9 +20,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ctui.library_params import WINDOW_PRESETS, Window, parse_last, resolve_window
+
+if TYPE_CHECKING:
+    from ctui.engines.base import Engine
 
 PRESETS = WINDOW_PRESETS
 DEFAULT_PRESET = "7d"  # long enough for the whole demo week; a local scan of it takes seconds
@@ -79,22 +82,17 @@ def with_preset(preset: str) -> IncidentWindow:
     return IncidentWindow(preset)
 
 
-def default_for(engine: Any) -> IncidentWindow:
+def default_for(engine: Engine | None) -> IncidentWindow:
     """7 days on a local tree (free to scan), a day on Athena (charged per byte)."""
-    return IncidentWindow(DEFAULT_PRESET if getattr(engine, "name", "") == "local" else ATHENA_PRESET)
+    return IncidentWindow(DEFAULT_PRESET if engine is not None and engine.name == "local" else ATHENA_PRESET)
 
 
-def anchor_for(engine: Any, now: dt.datetime | None = None) -> tuple[dt.datetime, bool]:
+def anchor_for(engine: Engine | None, now: dt.datetime | None = None) -> tuple[dt.datetime, bool]:
     """Where presets end, and whether that is the data's end (True) or the wall clock (False)."""
-    clock = now or dt.datetime.now(dt.UTC)
-    root = getattr(engine, "root", None)
-    if getattr(engine, "name", "") == "local" and root is not None:
-        from ctui.engines.local.layout import newest_delivery
-
-        newest = newest_delivery(root)
-        if newest is not None:
-            return newest, True
-    return clock, False
+    newest = engine.newest_delivery() if engine is not None else None
+    if newest is not None:
+        return newest, True
+    return now or dt.datetime.now(dt.UTC), False
 
 
 def partition_days(window: Window) -> tuple[dt.date, dt.date]:
@@ -153,14 +151,9 @@ class WindowContext:
 
 
 def context_for(
-    engine: Any, window: IncidentWindow | None = None, now: dt.datetime | None = None
+    engine: Engine | None, window: IncidentWindow | None = None, now: dt.datetime | None = None
 ) -> WindowContext:
     """The window context of `engine`: its anchor, its delivery days, `window` or the engine's default."""
     anchor, at_data = anchor_for(engine, now)
-    days: frozenset[dt.date] | None = None
-    root = getattr(engine, "root", None)
-    if at_data and root is not None:
-        from ctui.engines.local.layout import delivery_days
-
-        days = frozenset(delivery_days(root))
+    days = engine.delivery_days() if at_data and engine is not None else None
     return WindowContext(window or default_for(engine), anchor, at_data, days)

@@ -6,12 +6,15 @@ Textual-free; the SQL is built with sqlglot so table and partition names are quo
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from ctui.library_params import Window
 from ctui.model import Catalog, TableInfo
+
+if TYPE_CHECKING:
+    from ctui.engines.base import Engine
 
 STARTER_COLUMNS = (  # the order the results show raw events in (ctui.event_columns)
     "eventtime",
@@ -24,16 +27,11 @@ STARTER_COLUMNS = (  # the order the results show raw events in (ctui.event_colu
 )
 
 
-def newest_day(engine: Any, table: TableInfo | None) -> dt.date:
+def newest_day(engine: Engine | None, table: TableInfo | None) -> dt.date:
     """The newest day the table has data for, as cheaply as can be known; today (UTC) otherwise."""
-    root = getattr(engine, "root", None)
-    if getattr(engine, "name", "") == "local" and root is not None:
-        from ctui.engines.local.layout import find_partitions
-
-        days = [(p.year, p.month, p.day) for p in find_partitions(root)]
-        if days:
-            year, month, day_ = max(days)
-            return dt.date(int(year), int(month), int(day_))
+    days = engine.delivery_days() if engine is not None else None
+    if days:
+        return max(days)
     if table is not None and table.projection_enabled:
         from ctui.sql.date_projection import ProjectionError, date_projection
 

@@ -67,9 +67,3 @@ def choose_table(
     return TableChoice(None, tuple(found))
 
 
-def connection_key(engine: object) -> str:
-    """What identifies a connection for remembering its table (engine kind and description)."""
-    description = getattr(engine, "description", None) or getattr(engine, "name", "engine")
-    profile = getattr(engine, "profile", None)
-    database = getattr(profile, "database", None)
-    return f"{description}/{database}" if database else str(description)

@@ -18,7 +18,7 @@ class UiState:
     theme: str | None = None
     path: Path | None = None
     tables: Mapping[str, str] = field(default_factory=dict)
-    """The CloudTrail table (`db.name`) picked for each connection (`ctui.tables.connection_key`)."""
+    """The CloudTrail table (`db.name`) picked for each connection (`Engine.connection_key`)."""
 
     @classmethod
     def load(cls, path: Path | None = None) -> UiState:

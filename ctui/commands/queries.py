@@ -46,7 +46,7 @@ def _table_of_engine(args: argparse.Namespace, settings: Settings) -> TableInfo 
         return fail(str(exc), 2)
     try:
         catalog = engine.catalog()
-        configured = getattr(args, "table", None) or getattr(getattr(engine, "profile", None), "table", None)
+        configured = getattr(args, "table", None) or engine.configured_table
         choice = choose_table(catalog, configured)
     except EngineError as exc:
         return fail(str(exc))

@@ -5,6 +5,7 @@ Front ends do not call it directly: `ctui.session` does (preflight, submission, 
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -40,6 +41,25 @@ class Engine(Protocol):
     @property
     def description(self) -> str:
         """Where the engine points, for the header (`DEMO <path>`, `local <path>`, `athena …`)."""
+        ...
+
+    @property
+    def connection_key(self) -> str:
+        """What identifies the connection for remembering choices made on it (the table picked)."""
+        ...
+
+    @property
+    def configured_table(self) -> str | None:
+        """The CloudTrail table the connection's settings name (`db.name`); None: choose from the catalog."""
+        ...
+
+    def delivery_days(self) -> frozenset[dt.date] | None:
+        """The CloudTrail delivery days the data has, when listing them costs nothing (a local tree);
+        None when that is not known without a query (Athena)."""
+        ...
+
+    def newest_delivery(self) -> dt.datetime | None:
+        """When the newest CloudTrail log was delivered (UTC), when that costs nothing to know; else None."""
         ...
 
     def catalog(self) -> Catalog: ...

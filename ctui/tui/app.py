@@ -172,11 +172,12 @@ class CtuiApp(App[int]):
         )
 
     def on_catalog_loaded(self, message: m.CatalogLoaded) -> None:
-        from ctui.tables import choose_table, connection_key
+        from ctui.tables import choose_table
 
         self.catalog = message.catalog
-        configured = getattr(getattr(self.engine, "profile", None), "table", None)
-        remembered = self.ui_state.tables.get(connection_key(self.engine))
+        engine = self.engine
+        configured = engine.configured_table if engine is not None else None
+        remembered = self.ui_state.tables.get(engine.connection_key) if engine is not None else None
         self.table_choice = choose_table(message.catalog, configured, remembered)
         if self.table_choice.problem:
             self.notify(
@@ -200,11 +201,11 @@ class CtuiApp(App[int]):
         self.push_screen(TableChoiceScreen(choice.candidates), chosen)
 
     def _table_chosen(self, name: str | None) -> None:
-        from ctui.tables import connection_key, lookup
+        from ctui.tables import lookup
 
         table = lookup(self.catalog, name) if name and self.catalog is not None else None
-        if table is not None:
-            self.ui_state = self.ui_state.with_table(connection_key(self.engine), table.qualified_name)
+        if table is not None and self.engine is not None:
+            self.ui_state = self.ui_state.with_table(self.engine.connection_key, table.qualified_name)
             self.ui_state.save()
             self.table = table
 

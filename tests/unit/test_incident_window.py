@@ -81,7 +81,7 @@ def test_the_anchor_is_the_data_on_a_local_tree_and_the_clock_otherwise(engine: 
     clock = dt.datetime(2031, 2, 3, 4, 5, tzinfo=UTC)
     anchor, at_data = iw.anchor_for(engine, clock)
     assert at_data and anchor < clock
-    assert iw.anchor_for(object(), clock) == (clock, False)
+    assert iw.anchor_for(None, clock) == (clock, False)
     assert iw.default_for(engine).preset == "7d"
 
 

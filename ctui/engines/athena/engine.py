@@ -8,6 +8,7 @@ this engine started that were not seen finishing.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -24,19 +25,16 @@ from ctui.engines.athena.estimate import (
     estimate_bytes,
     glue_partitions,
     selected_prefixes,
-    split_s3,
 )
-from ctui.engines.athena.results import UnreadableResult, fetch_rows, first_page, read_csv_result, to_arrow
+from ctui.engines.athena.results import fetch_result
 from ctui.engines.athena.status import poll_delay, status_from_execution
+from ctui.engines.athena.submission import start_request
+from ctui.engines.athena.workgroup import Workgroup
 from ctui.engines.base import EngineError, Prepared
 from ctui.engines.pricing import DEFAULT_PRICE_PER_TB
 from ctui.model import Estimate, QueryHandle, QueryResult, QueryState, QueryStatus, TableInfo
 from ctui.sql import permitted
 from ctui.sql.deep import deep_call
-
-MAX_QUERY_BYTES = 262_144  # StartQueryExecution's QueryString limit (UTF-8)
-_RETRYABLE_CODES = {"ThrottlingException", "TooManyRequestsException", "InternalServerException",
-                    "ServiceUnavailable", "InternalFailure"}  # fmt: skip
 
 
 @dataclass
@@ -72,12 +70,11 @@ class AthenaEngine:
         self._clients: dict[str, Any] = {}
         self._catalog: LazyCatalog | None = None
         self._sizer: PrefixSizer | None = None
-        self._workgroup: dict[str, Any] | None = None
+        self._workgroup = Workgroup(profile, lambda: self.client("athena"), self.guard, lambda: self.region)
         self._partitions: dict[str, tuple[float, list[Any]]] = {}
         self._tracked: dict[str, _Tracked] = {}
         self._lock = threading.RLock()
         self._database_checked = False
-        self.workgroup_readable = True
 
     # -- connection -------------------------------------------------------------------------------
 
@@ -101,6 +98,20 @@ class AthenaEngine:
         """`athena profile/region/workgroup`, for the header."""
         return f"athena {self.profile.profile or 'default'}/{self.region or '?'}/{self.profile.workgroup}"
 
+    @property
+    def connection_key(self) -> str:
+        return f"{self.description}/{self.profile.database}" if self.profile.database else self.description
+
+    @property
+    def configured_table(self) -> str | None:
+        return self.profile.table
+
+    def delivery_days(self) -> frozenset[dt.date] | None:
+        return None  # knowing them takes a query (or an S3 listing per day): unknown
+
+    def newest_delivery(self) -> dt.datetime | None:
+        return None
+
     def client(self, service: str) -> Any:
         with self._lock:
             if service not in self._clients:
@@ -112,47 +123,14 @@ class AthenaEngine:
         return errors.aws_errors(self.profile, action, self.region)
 
     def workgroup(self) -> dict[str, Any]:
-        """The workgroup's description (cached; `{}` when GetWorkGroup is denied to this identity).
-
-        An unknown workgroup is an EngineError.
-        """
-        if self._workgroup is None:
-            try:
-                with self.guard(f"read workgroup {self.profile.workgroup}"):
-                    response = self.client("athena").get_work_group(WorkGroup=self.profile.workgroup)
-            except EngineError as exc:
-                if not errors.is_denied(exc.__cause__):
-                    raise
-                self._workgroup, self.workgroup_readable = {}, False  # Athena will judge at submission
-                return self._workgroup
-            found = response.get("WorkGroup")
-            if not found:
-                raise EngineError(
-                    f"The Athena workgroup {self.profile.workgroup!r} does not exist for "
-                    f"{errors.where(self.profile, self.region)}. Pass an existing one with --workgroup "
-                    "(`aws athena list-work-groups`)."
-                )
-            self._workgroup = found
-        return self._workgroup
+        """The workgroup's description (`{}` when it may not be read); an unknown one is an EngineError."""
+        return self._workgroup.description()
 
     def cutoff_bytes(self) -> int | None:
-        """The workgroup's BytesScannedCutoffPerQuery (Athena cancels queries that scan more)."""
-        value = (self.workgroup().get("Configuration") or {}).get("BytesScannedCutoffPerQuery")
-        return int(value) if value else None
+        return self._workgroup.cutoff_bytes()
 
     def output_location(self) -> str | None:
-        """Where results go: the workgroup's when enforced, else ours, else the workgroup's."""
-        config = self.workgroup().get("Configuration") or {}
-        workgroup_location = (config.get("ResultConfiguration") or {}).get("OutputLocation")
-        managed = (config.get("ManagedQueryResultsConfiguration") or {}).get("Enabled")
-        if managed:  # a managed-results workgroup rejects an OutputLocation in the request
-            return "managed"
-        if config.get("EnforceWorkGroupConfiguration") and workgroup_location:
-            return workgroup_location
-        location = self.profile.output_location or workgroup_location or ("managed" if managed else None)
-        if location is None and self.workgroup_readable:
-            raise errors.missing_output_location(self.profile, self.region)
-        return location
+        return self._workgroup.output_location()
 
     # -- catalog ----------------------------------------------------------------------------------
 
@@ -254,24 +232,7 @@ class AthenaEngine:
             raise EngineError(refused)
         estimate = prepared.estimate if prepared is not None else None
         estimated_bytes = estimate.bytes if estimate is not None and estimate.known else None
-        if len(sql.encode("utf-8")) > MAX_QUERY_BYTES:
-            raise EngineError(
-                f"the query is {len(sql.encode('utf-8')):,} bytes long; Athena accepts at most "
-                f"{MAX_QUERY_BYTES:,} bytes of SQL"
-            )
-        location = self.output_location()
-        request: dict[str, Any] = {
-            "QueryString": sql,
-            "WorkGroup": self.profile.workgroup,
-            "QueryExecutionContext": {"Database": self.profile.database, "Catalog": self.profile.catalog},
-        }
-        if self.profile.output_location and location == self.profile.output_location:
-            request["ResultConfiguration"] = {"OutputLocation": self.profile.output_location}
-        reuse = self.profile.result_reuse_minutes
-        if reuse > 0 and _is_read_query(sql):
-            request["ResultReuseConfiguration"] = {
-                "ResultReuseByAgeConfiguration": {"Enabled": True, "MaxAgeInMinutes": min(reuse, 10_080)}
-            }
+        request = start_request(sql, self.profile, self.output_location())
         with self.guard("start the query"):
             query_id = self.client("athena").start_query_execution(**request)["QueryExecutionId"]
         handle = QueryHandle(query_id=query_id, sql=sql, engine=self.name, submitted_at=time.time())
@@ -295,7 +256,7 @@ class AthenaEngine:
             with self.guard(f"read the status of query {handle.query_id}"):
                 execution = self.client("athena").get_query_execution(QueryExecutionId=handle.query_id)
         except EngineError as exc:
-            if not _transient(exc.__cause__):
+            if not errors.transient(exc.__cause__):
                 named = handle.query_id in str(exc)  # the action already names it: say it once
                 raise EngineError(str(exc) if named else f"{exc} (query id {handle.query_id})") from exc
             reason = f"cannot reach Athena, retrying (query id {handle.query_id}): {exc.__cause__}"
@@ -322,43 +283,19 @@ class AthenaEngine:
         return None
 
     def results(self, handle: QueryHandle, limit: int = 10_000) -> QueryResult:
-        """At most `limit` rows as Arrow ("N of ≥ N+1" when truncated).
-
-        One GetQueryResults page when the result fits in it; otherwise the result CSV from S3 (one
-        GetObject, whatever the row count), or GetQueryResults paging when that file is unreadable.
-        """
+        """At most `limit` rows as Arrow ("N of ≥ N+1" when truncated) (see `results.fetch_result`)."""
         tracked = self._track(handle)
         if tracked.statement_type is None:
             self.poll(handle, fresh=True)
-        athena, dml = self.client("athena"), tracked.statement_type == "DML"
         with self.guard(f"fetch the results of query {handle.query_id}"):
-            column_info, rows, more = first_page(athena, handle.query_id, dml=dml)
-        if not more or len(rows) > limit:
-            truncated = len(rows) > limit
-            total = None if truncated else len(rows)
-            return QueryResult(
-                table=to_arrow(column_info, rows[:limit]), truncated=truncated, total_rows=total
+            return fetch_result(
+                self.client("athena"),
+                lambda: self.client("s3"),
+                handle.query_id,
+                dml=tracked.statement_type == "DML",
+                output_location=tracked.output_location,
+                limit=limit,
             )
-        from_s3 = self._results_from_s3(tracked, column_info, limit)
-        if from_s3 is not None:
-            return from_s3
-        with self.guard(f"fetch the results of query {handle.query_id}"):
-            column_info, rows, truncated = fetch_rows(athena, handle.query_id, dml=dml, limit=limit)
-        total = None if truncated else len(rows)
-        return QueryResult(table=to_arrow(column_info, rows[:limit]), truncated=truncated, total_rows=total)
-
-    def _results_from_s3(self, tracked: _Tracked, column_info: list[Any], limit: int) -> QueryResult | None:
-        """The result CSV Athena wrote, or None when it cannot be read here (then page instead)."""
-        location = tracked.output_location
-        if not location or not location.startswith("s3://") or not location.endswith(".csv"):
-            return None
-        bucket, key = split_s3(location)
-        try:
-            body = self.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
-            table, truncated, total = read_csv_result(body, column_info, limit)
-        except (bx.BotoCoreError, bx.ClientError, UnreadableResult, OSError):
-            return None  # no s3:GetObject, a KMS key we may not use, another layout: page instead
-        return QueryResult(table=table, truncated=truncated, total_rows=None if truncated else total)
 
     def cancel(self, handle: QueryHandle) -> None:
         """StopQueryExecution (Athena charges for what was scanned until then)."""
@@ -392,26 +329,3 @@ class AthenaEngine:
                 first = QueryStatus(query_id=handle.query_id, state=QueryState.QUEUED)
                 self._tracked[handle.query_id] = _Tracked(handle, first)
             return self._tracked[handle.query_id]
-
-
-def _is_read_query(sql: str) -> bool:
-    """A query (SELECT, WITH, VALUES, TABLE): the statements Athena's result reuse applies to."""
-    from sqlglot import exp
-
-    from ctui.sql.parse import parse
-
-    try:
-        statements = parse(sql)
-    except (ParseError, ValueError, RecursionError):
-        return False
-    return len(statements) == 1 and isinstance(statements[0], exp.Query)
-
-
-def _transient(cause: BaseException | None) -> bool:
-    """Network errors and retryable service errors that survived botocore's own retries."""
-    if isinstance(cause, errors.TRANSIENT):
-        return True
-    if isinstance(cause, bx.ClientError):
-        status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        return errors.error_code(cause) in _RETRYABLE_CODES or int(status) >= 500
-    return False

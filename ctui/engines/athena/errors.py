@@ -26,6 +26,8 @@ TRANSIENT = (
     bx.ConnectTimeoutError,
 )
 
+_RETRYABLE_CODES = {"ThrottlingException", "TooManyRequestsException", "InternalServerException",
+                    "ServiceUnavailable", "InternalFailure"}  # fmt: skip
 _EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
 _BAD_CREDENTIALS = {
     "UnrecognizedClientException",
@@ -90,6 +92,16 @@ def where(profile: AthenaProfile, region: str | None = None) -> str:
     """`profile X in region Y` (or `the default AWS profile in region Y`), for messages."""
     label = f"profile {profile.profile}" if profile.profile else "the default AWS profile"
     return f"{label} in region {region or profile.region or '(boto3 default)'}"
+
+
+def transient(cause: BaseException | None) -> bool:
+    """Network errors and retryable service errors that survived botocore's own retries."""
+    if isinstance(cause, TRANSIENT):
+        return True
+    if isinstance(cause, bx.ClientError):
+        status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return error_code(cause) in _RETRYABLE_CODES or int(status) >= 500
+    return False
 
 
 def error_code(exc: BaseException) -> str:

@@ -23,11 +23,59 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ctui.model import QueryResult
+
 _INTEGERS = {"tinyint": pa.int8(), "smallint": pa.int16(), "integer": pa.int32(), "int": pa.int32(),
              "bigint": pa.int64()}  # fmt: skip
 _FLOATS = {"double": pa.float64(), "float": pa.float32(), "real": pa.float32()}
 _TZ_SUFFIX = re.compile(r"^(.*?)\s+(UTC|Z|[+-]\d{2}:?\d{2})$")
 PAGE_ROWS = 1000  # GetQueryResults maximum
+
+
+def fetch_result(
+    athena: Any,
+    s3: Callable[[], Any],
+    query_id: str,
+    *,
+    dml: bool,
+    output_location: str | None,
+    limit: int,
+) -> QueryResult:
+    """At most `limit` rows of a finished query ("N of ≥ N+1" when truncated).
+
+    One GetQueryResults page when the result fits in it; otherwise the result CSV from S3 (one
+    GetObject, whatever the row count), or GetQueryResults paging when that file is unreadable.
+    """
+    column_info, rows, more = first_page(athena, query_id, dml=dml)
+    if not more or len(rows) > limit:
+        truncated = len(rows) > limit
+        total = None if truncated else len(rows)
+        return QueryResult(table=to_arrow(column_info, rows[:limit]), truncated=truncated, total_rows=total)
+    from_s3 = _result_from_s3(s3, output_location, column_info, limit)
+    if from_s3 is not None:
+        return from_s3
+    column_info, rows, truncated = fetch_rows(athena, query_id, dml=dml, limit=limit)
+    total = None if truncated else len(rows)
+    return QueryResult(table=to_arrow(column_info, rows[:limit]), truncated=truncated, total_rows=total)
+
+
+def _result_from_s3(
+    s3: Callable[[], Any], location: str | None, column_info: list[Any], limit: int
+) -> QueryResult | None:
+    """The result CSV Athena wrote, or None when it cannot be read here (then page instead)."""
+    import botocore.exceptions as bx
+
+    from ctui.engines.athena.estimate import split_s3
+
+    if not location or not location.startswith("s3://") or not location.endswith(".csv"):
+        return None
+    bucket, key = split_s3(location)
+    try:
+        body = s3().get_object(Bucket=bucket, Key=key)["Body"].read()
+        table, truncated, total = read_csv_result(body, column_info, limit)
+    except (bx.BotoCoreError, bx.ClientError, UnreadableResult, OSError):
+        return None  # no s3:GetObject, a KMS key we may not use, another layout: page instead
+    return QueryResult(table=table, truncated=truncated, total_rows=None if truncated else total)
 
 
 def fetch_rows(

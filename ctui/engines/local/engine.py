@@ -6,6 +6,7 @@ several queries may be in flight (the TUI previews while another query runs).
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 import threading
 import time
@@ -18,7 +19,7 @@ from ctui.engines.base import EngineError, Prepared
 from ctui.engines.local import runner, sandbox
 from ctui.engines.local.cache import ColumnarCache
 from ctui.engines.local.health import FileHealth
-from ctui.engines.local.layout import FileLister, Partition, find_partitions
+from ctui.engines.local.layout import FileLister, Partition, delivery_days, find_partitions, newest_delivery
 from ctui.engines.local.planner import QueryPlan, paused_gc, plan
 from ctui.engines.local.runner import QueryRun
 from ctui.engines.local.textlogs import TextLogSource, find_sources
@@ -89,6 +90,21 @@ class LocalEngine:
     @property
     def description(self) -> str:
         return f"{'DEMO' if self.demo else 'local'} {self.root}"
+
+    @property
+    def connection_key(self) -> str:
+        return self.description
+
+    @property
+    def configured_table(self) -> str | None:
+        return None  # one CloudTrail table per tree (aliases name it too)
+
+    def delivery_days(self) -> frozenset[dt.date] | None:
+        """The tree's day directories, listed afresh (a sync may have added some since start)."""
+        return frozenset(delivery_days(self.root))
+
+    def newest_delivery(self) -> dt.datetime | None:
+        return newest_delivery(self.root)
 
     def catalog(self) -> Catalog:
         table = schema.table_info(location=str(self.root), partition_count=len(self._partitions))

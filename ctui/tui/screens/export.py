@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import pyarrow as pa
 from textual import work
@@ -17,6 +17,9 @@ from ctui.export import FORMATS, default_path, export
 from ctui.tui import palette
 from ctui.tui.safe import escape_controls, plain
 
+if TYPE_CHECKING:
+    from ctui.tui.app import CtuiApp
+
 
 class ExportScreen(ModalScreen[Path | None]):
     """Enter writes the file; the format follows the extension (ctrl+t cycles it)."""
@@ -25,6 +28,8 @@ class ExportScreen(ModalScreen[Path | None]):
         Binding("escape", "dismiss_none", "Cancel", id="export.cancel"),
         Binding("ctrl+t", "cycle_format", "Format", id="export.format", tooltip="CSV → JSON → Parquet"),
     ]
+
+    app: CtuiApp
 
     def __init__(self, table: pa.Table, title: str, directory: Path | None = None) -> None:
         super().__init__()
@@ -67,8 +72,7 @@ class ExportScreen(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def write(self, path: Path, fmt: str) -> None:
         try:
-            settings = getattr(self.app, "settings", None)
-            keep = bool(getattr(settings, "csv_keep_formulas", False))
+            keep = self.app.settings.csv_keep_formulas
             rows = export(self.table, path, fmt, keep_formulas=keep)
         except (OSError, ValueError, pa.ArrowException) as exc:
             self.app.call_from_thread(self._failed, str(exc))

@@ -31,6 +31,7 @@ from ctui.tui.safe import plain
 
 if TYPE_CHECKING:
     from ctui.model import Estimate, TableInfo
+    from ctui.tui.app import CtuiApp
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
         ),
     ]
 
+    app: CtuiApp
+
     def __init__(
         self, start: Start, table_name: str | None = None, on_spent: Callable[[Chain], None] | None = None
     ) -> None:
@@ -114,9 +117,9 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="whois")
     def _walk(self) -> None:
-        app: Any = self.app
+        app = self.app
         engine, catalog, table = app.engine, app.catalog, self._table()
-        if engine is None or table is None:
+        if engine is None or catalog is None or table is None:
             self.post_message(WhoisFinished(None, "no engine or CloudTrail table yet"))
             return
 
@@ -202,14 +205,15 @@ class WhoisScreen(ModalScreen[WhoisOutcome | None]):
 
     def _table(self) -> TableInfo | None:
         """The view's own table when it is a CloudTrail table, else the catalog's first one."""
-        catalog = getattr(self.app, "catalog", None)
+        catalog = self.app.catalog
         if catalog is None:
             return None
         named = report.cloudtrail_table(catalog, self.table_name) if self.table_name else None
         return named if named is not None and named.kind == "cloudtrail" else report.cloudtrail_table(catalog)
 
     def _database(self) -> str:
-        return str(getattr(getattr(self.app, "catalog", None), "default_database", "default"))
+        catalog = self.app.catalog
+        return catalog.default_database if catalog is not None else "default"
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[Any]) -> None:
