@@ -122,3 +122,17 @@ def test_the_buckets_fit_80_columns() -> None:
     week = [f"2024-06-{10 + d:02d}T{h:02d}:00:00Z" for d in range(7) for h in range(24)]
     found = histogram(pa.table({"eventtime": week, "eventname": ["A"] * len(week)}), 80 - 4 - 5)
     assert found is not None and len(found.counts) <= 71 and found.step == dt.timedelta(hours=3)
+
+
+async def test_events_within_one_interval_get_one_line(demo_tree, tui_settings) -> None:
+    app, _ = build_app(demo_tree, tui_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(pilot, f"SELECT * FROM cloudtrail_logs WHERE {DAYS} LIMIT 1")
+        line = timeline(app)
+        await wait_for(pilot, lambda: line.display and grid(app) is not None, "the timeline")
+        assert line.region.height == 1 and not line.pickable
+        assert line.render_line(0).text.strip().startswith("1 event within 1m: ")
+        grid(app).focus()
+        await pilot.press("t")  # nothing to pick: it says so and the rows keep the focus
+        assert grid(app).has_focus

@@ -181,6 +181,8 @@ class DrillArea(Vertical):
             self.notify("no timeline here: it shows over raw events with their eventtime", timeout=3)
         elif not timeline.display:
             self.notify("the timeline is hidden: T shows it", timeout=3)
+        elif not timeline.pickable:
+            self.notify("every event is within one interval: no range to pick", timeout=3)
         else:
             timeline.focus()
 

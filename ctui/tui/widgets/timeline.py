@@ -31,6 +31,7 @@ LEVELS = " ▁▂▃▄▅▆▇█"
 MOVE = Binding.Group("Move", compact=True)  # one footer label for ← →
 RANGE = Binding.Group("Range", compact=True)
 GUTTER = 5  # the peak count per interval, right-aligned, then a rule: `1.2k▕`
+MAX_CELL = 6  # columns per interval at most: a few intervals stay bars, not walls
 
 
 def short_count(count: int) -> str:
@@ -155,14 +156,29 @@ class Timeline(Widget, can_focus=True):
     # -- drawing -----------------------------------------------------------------------------------
     def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
         histogram = self.histogram
-        return 0 if histogram is None else 3 if histogram.error_total else 2
+        if histogram is None:
+            return 0
+        if not self.pickable:
+            return 1  # a single interval: one line says it
+        return 3 if histogram.error_total else 2
+
+    @property
+    def pickable(self) -> bool:
+        """More than one interval: there is a range to pick."""
+        return self.histogram is not None and len(self.histogram.counts) > 1
+
+    def _cell(self, histogram: Histogram) -> int:
+        """Columns per interval."""
+        width = max(self.content_size.width - GUTTER, 1)
+        return min(max(width // len(histogram.counts), 1), MAX_CELL)
 
     def render(self) -> Text:
         histogram = self.histogram
         if histogram is None:
             return Text("")
-        width = max(self.content_size.width - GUTTER, 1)
-        cell = max(width // len(histogram.counts), 1)
+        if not self.pickable:
+            return self._single(histogram)
+        cell = self._cell(histogram)
         picked = self.picked.span() if self.has_focus or self.picked.anchor is not None else None
         lines = [self._bars(histogram.counts, cell, picked, palette.INFO)]
         if histogram.error_total:
@@ -180,6 +196,21 @@ class Timeline(Widget, can_focus=True):
             glyph = LEVELS[height] if height or not chosen else "▁"
             body = glyph * (cell - 1 if cell >= 3 else cell) + (" " if cell >= 3 else "")
             text.append(body, style=palette.PICKED if chosen else role)
+        return text
+
+    def _single(self, histogram: Histogram) -> Text:
+        """Every event in one interval (the finest is a minute): a line, not a wall of two bars."""
+        from ctui.timeline import range_label
+
+        end = histogram.origin + histogram.step
+        text = Text(no_wrap=True, overflow="ellipsis")
+        events = f"all {histogram.total:,} events" if histogram.total > 1 else "1 event"
+        text.append(f"{events} within {histogram.step_text}: ", style="dim")
+        text.append(f"{range_label(histogram.origin, end, histogram.step)} UTC")
+        if histogram.error_total:
+            text.append(f" · {histogram.error_total:,} errors", style=palette.ERROR_TEXT)
+        if histogram.undated:
+            text.append(f" · {histogram.undated:,} without time", style=palette.WARNING_TEXT)
         return text
 
     def _caption(self, histogram: Histogram, width: int) -> Text:
@@ -244,7 +275,7 @@ class Timeline(Widget, can_focus=True):
         self.refresh()
 
     def action_narrow(self) -> None:
-        if self.histogram is None or self.view is None:
+        if self.histogram is None or self.view is None or not self.pickable:
             return
         start, end = self.histogram.bounds(*self.picked.span())
         view = self.view
@@ -260,10 +291,9 @@ class Timeline(Widget, can_focus=True):
     # -- mouse ---------------------------------------------------------------------------------------
     def _bucket_at(self, x: int) -> int | None:
         histogram = self.histogram
-        if histogram is None:
+        if histogram is None or not self.pickable:
             return None
-        width = max(self.content_size.width - GUTTER, 1)
-        cell = max(width // len(histogram.counts), 1)
+        cell = self._cell(histogram)
         column = x - self.styles.padding.left - GUTTER
         if column < 0:
             return 0
