@@ -201,7 +201,7 @@ def short(value: Any) -> str:
     >>> short("arn:aws:sts::123456789012:assumed-role/eks-prod-cluster-autoscaler/1718031234567890123")
     '…/eks-prod-cluster-autoscaler'
     """
-    text = "NULL" if value is None else str(value)
+    text = "NULL" if value is None else '""' if value == "" else str(value)
     if text.startswith("arn:") and text.count(":") >= 5:
         resource = text.split(":", 5)[5]
         parts = resource.split("/")

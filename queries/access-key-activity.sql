@@ -8,7 +8,7 @@
 -- incident: route53_www
 SELECT
   useridentity.accesskeyid AS access_key,
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   eventsource,
   eventname,
   sourceipaddress,

@@ -6,7 +6,7 @@
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
 -- incident: root_no_mfa
 SELECT
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   useridentity.type AS identity_type,
   sourceipaddress,
   useragent,

@@ -5,7 +5,7 @@
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
 SELECT
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   awsregion,
   json_extract_scalar(requestparameters, '$.instanceType') AS instance_type,
   sourceipaddress,

@@ -9,7 +9,7 @@ SELECT
   'cloudtrail' AS log,
   sourceipaddress AS address,
   eventname AS action,
-  useridentity.arn AS who,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS who,
   count(*) AS records,
   CAST(NULL AS bigint) AS bytes,
   min(from_iso8601_timestamp(eventtime)) AS first_seen,

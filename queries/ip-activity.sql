@@ -8,7 +8,7 @@
 -- incident: failed_logins
 SELECT
   sourceipaddress,
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   eventsource,
   eventname,
   useragent,

@@ -9,7 +9,7 @@ SELECT
   eventname,
   json_extract_scalar(requestparameters, '$.keyId') AS key_id,
   json_extract_scalar(requestparameters, '$.pendingWindowInDays') AS pending_days,
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   sourceipaddress,
   awsregion,
   errorcode

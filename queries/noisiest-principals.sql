@@ -5,7 +5,7 @@
 -- window: 24h
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
 SELECT
-  coalesce(useridentity.arn, useridentity.invokedby, useridentity.type) AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   useridentity.type AS identity_type,
   count(*) AS calls,
   approx_distinct(eventname) AS actions,

@@ -8,7 +8,7 @@
 SELECT
   eventtime,
   eventname,
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   coalesce(
     json_extract_scalar(requestparameters, '$.userName'),
     json_extract_scalar(requestparameters, '$.roleName'),

@@ -9,7 +9,7 @@ SELECT
   eventtime,
   eventname,
   json_extract_scalar(requestparameters, '$.hostedZoneId') AS hosted_zone_id,
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   sourceipaddress,
   errorcode,
   json_extract(requestparameters, '$.changeBatch') AS change_batch

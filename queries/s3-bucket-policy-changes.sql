@@ -8,7 +8,7 @@ SELECT
   eventtime,
   eventname,
   json_extract_scalar(requestparameters, '$.bucketName') AS bucket,
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   sourceipaddress,
   errorcode,
   requestparameters

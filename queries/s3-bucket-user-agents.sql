@@ -9,7 +9,7 @@
 SELECT
   json_extract_scalar(requestparameters, '$.bucketName') AS bucket,
   useragent,
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   count(*) AS requests,
   approx_distinct(sourceipaddress) AS source_ips,
   min(eventtime) AS first_seen,

@@ -9,7 +9,7 @@ SELECT
   eventtime,
   eventname,
   json_extract_scalar(requestparameters, '$.groupId') AS group_id,
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   sourceipaddress,
   awsregion,
   errorcode,

@@ -6,7 +6,7 @@
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
 -- incident: throttling
 SELECT
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   sourceipaddress,
   eventsource,
   eventname,

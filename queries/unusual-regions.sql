@@ -6,7 +6,7 @@
 -- param: expected region=*  Regions you normally use, a,b (* lists every region)
 SELECT
   awsregion,
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   count(*) AS calls,
   approx_distinct(eventname) AS actions,
   min(eventtime) AS first_seen,

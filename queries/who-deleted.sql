@@ -9,7 +9,7 @@ SELECT
   eventtime,
   eventsource,
   eventname,
-  useridentity.arn AS principal,
+  coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
   sourceipaddress,
   useragent,
   errorcode,

@@ -70,9 +70,12 @@ def is_full_record(columns: list[str] | tuple[str, ...]) -> bool:
 
 def summary(record: Mapping[str, Any]) -> str:
     """`eventtime  eventname  principal` for the detail's title (plain text, rendered safely later)."""
+    from ctui.event_columns import principal_field
+
     lowered = {k.lower(): v for k, v in record.items()}
     identity = lowered.get("useridentity")
-    who = identity.get("arn") if isinstance(identity, Mapping) else lowered.get("arn")
+    # an AWS service or another account has no ARN: its invokedby / principal id / type says who
+    who = principal_field(identity)[1] if isinstance(identity, Mapping) else lowered.get("arn")
     parts = [lowered.get("eventtime"), lowered.get("eventname"), who]
     return "  ".join(str(p) for p in parts if p)
 

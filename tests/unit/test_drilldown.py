@@ -43,6 +43,7 @@ def test_group_columns_skip_aggregates() -> None:
     ("value", "expected"),
     [
         (None, "NULL"),
+        ("", '""'),  # an empty string is not NULL, and not nothing
         ("abc", "abc"),
         (42, "42"),
         (ARN, "assumed-role/cluster-autoscaler"),  # the role, without its session name

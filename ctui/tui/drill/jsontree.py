@@ -74,6 +74,8 @@ def _leaf_label(key: str | int, value: Any) -> Text:
     label.append(": ")
     if value is None:
         label.append("null", style="dim italic")
+    elif value == "":
+        label.append('""', style="dim italic")  # an empty string is not null, and not nothing
     elif isinstance(value, bool | int | float):
         label.append_text(plain(value, style=palette.VALUE))  # appended: the style becomes a span
     else:

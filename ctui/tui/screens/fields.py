@@ -47,6 +47,8 @@ class FieldPickerScreen(ModalScreen[StructField | None]):
         label.append("  ")
         if field.value is None:
             label.append("∅ NULL", style="dim")
+        elif field.value == "":
+            label.append('"" (empty)', style="dim")
         else:
             label.append_text(plain(field.value, max_chars=VALUE_CHARS))
         return Option(label, id=str(index))
