@@ -57,6 +57,25 @@ def describe(sql: str, library_title: str | None = None) -> tuple[ViewKind, str]
     return kind, title_for(sql)
 
 
+def kind_of(view: View) -> ViewKind:
+    """The view's kind: given by its maker, or settled by its check worker (OTHER until then).
+
+    Views run from the editor are described by their check worker, never parsed here (this runs on
+    the UI thread: the footer asks on every refresh); a view made without a kind is classified once.
+    """
+    if view.kind == ViewKind.OTHER and not view.describing:
+        view.kind = classify(view.sql)
+        view.describing = view.kind == ViewKind.OTHER  # OTHER for good: do not parse it again
+    return view.kind
+
+
+def cell_view(view: View, column: str, value: Any, action: str) -> View:
+    """`keep` (i), `drop` (e) or `pivot` (F) on a cell of `view`."""
+    if action == "pivot":
+        return pivot(view, column)
+    return filter_by_cell(view, column, value, exclude=action == "drop")
+
+
 def drill_in(view: View, row: Mapping[str, Any], *, limit: int | None = DRILL_LIMIT) -> View:
     """The raw events behind an aggregated row (the parent's filters kept, group keys added)."""
     from ctui.sql import drill

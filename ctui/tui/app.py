@@ -33,7 +33,7 @@ from ctui.tui.screens.main import MainScreen
 from ctui.ui_state import UiState
 
 if TYPE_CHECKING:
-    from ctui.incident_window import IncidentWindow, WindowContext
+    from ctui.incident_window import WindowContext
 
 EngineFactory = Callable[..., Engine]
 
@@ -228,11 +228,11 @@ class CtuiApp(App[int]):
         self.starter = starter_sql(table, newest_day(self.engine, table), self.catalog, window)
         return self.starter
 
-    def set_window(self, window: IncidentWindow) -> None:
+    def on_window_chosen(self, message: m.WindowChosen) -> None:
         """The user picked a new incident window: header, and the starter query if still untouched."""
         if self.window_context is None:
             return
-        self.window_context = self.window_context.with_window(window)
+        self.window_context = self.window_context.with_window(message.window)
         main = self.main
         main.show_window(self.window_context.label())
         main.offer_starter(self.starter_text, replacing=self.starter)

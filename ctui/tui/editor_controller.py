@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from ctui.model import Finding
+    from ctui.sql.editor_lint import EditorLint
     from ctui.tui.app import CtuiApp
     from ctui.tui.widgets.findings import FindingsPanel
     from ctui.viewstack import View
@@ -39,7 +40,7 @@ class EditorController:
         self.library_titles: dict[str, str] = {}  # SQL inserted from the library (squashed) -> title
         self._lint_timer: Timer | None = None
         self._estimate_timer: Timer | None = None
-        self._lint: m.LintFinished | None = None
+        self._lint: EditorLint | None = None
         self._estimated_sql: str | None = None
 
     def say(self, text: str, severity: str = "information") -> None:
@@ -129,12 +130,12 @@ class EditorController:
             name="lint",
         )
 
-    def lint_finished(self, message: m.LintFinished) -> None:
-        if message.text != self.editor.text:
+    def lint_finished(self, found: EditorLint) -> None:
+        if found.text != self.editor.text:
             return  # stale: a newer lint is on its way
-        self._lint = message
-        self.editor.set_findings(message.findings)
-        self.findings.show_findings(message.findings, set(message.fixes))
+        self._lint = found
+        self.editor.set_findings(found.findings)
+        self.findings.show_findings(found.findings, set(found.fixes))
 
     # -- estimate -------------------------------------------------------------------------------
     def schedule_estimate(self) -> None:
@@ -172,28 +173,18 @@ class EditorController:
         if lint is None or lint.text != self.editor.text:
             self.say("Lint is catching up; try again in a moment.")
             return
-        if not lint.fixes:
+        index = lint.nearest_fix(self.editor.cursor_location[0] + 1)
+        if index is None:
             self.say("No finding has an automatic fix.")
             return
-        row = self.editor.cursor_location[0] + 1
-        index = min(
-            lint.fixes,
-            key=lambda i: (
-                not lint.findings[i].line <= row <= lint.findings[i].end_line,
-                abs(lint.findings[i].line - row),
-            ),
-        )
         start, end, replacement = lint.fixes[index]
         self.editor.replace_offsets(start, end, replacement)
         self.say(f"applied the fix for {lint.findings[index].rule}")
 
     def next_finding(self) -> None:
-        lint = self._lint
-        if lint is None or not lint.findings:
+        finding = self._lint.next_finding(self.editor.cursor_location[0] + 1) if self._lint else None
+        if finding is None:
             return
-        row = self.editor.cursor_location[0] + 1
-        later = sorted(f.line for f in lint.findings if f.line > row) or sorted(f.line for f in lint.findings)
-        finding = next(f for f in lint.findings if f.line == later[0])
         self.editor.move_cursor((finding.line - 1, finding.col - 1))
         self.editor.focus()
 

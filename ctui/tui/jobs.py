@@ -51,26 +51,14 @@ def load_catalog(session: Session, post: Post) -> None:
 
 
 def lint_text(text: str, catalog: Catalog | None, allow_write: bool, post: Post) -> None:
-    """Lint the whole editor; each fix is mapped to the offsets of the statement it rewrites."""
-    from ctui.sql.lint import lint
-    from ctui.sql.parse import offset_to_position, split
+    """Lint the whole editor (`EditorLint`: each fix placed on the statement it rewrites)."""
+    from ctui.sql.editor_lint import EditorLint
 
     try:
-        findings = lint(text, catalog, allow_write=allow_write)
+        found = EditorLint.of(text, catalog, allow_write=allow_write)
     except Exception as exc:  # noqa: BLE001 - a lint crash must not stop typing
-        findings = [Finding("lint-crashed", Severity.INFO, f"lint failed: {message_of(exc)}")]
-    statements = [(offset_to_position(text, s.start), s) for s in split(text)]
-    fixes: dict[int, tuple[int, int, str]] = {}
-    for index, finding in enumerate(findings):
-        if finding.fix is None:
-            continue
-        owner = None
-        for (line, col), statement in statements:
-            if (line, col) <= (finding.line, finding.col):
-                owner = statement
-        if owner is not None:
-            fixes[index] = (owner.start, owner.end, finding.fix)
-    post(m.LintFinished(text, findings, fixes))
+        found = EditorLint(text, [Finding("lint-crashed", Severity.INFO, f"lint failed: {message_of(exc)}")])
+    post(m.LintFinished(found))
 
 
 def estimate_sql(engine: Engine, sql: str, post: Post) -> None:

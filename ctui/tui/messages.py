@@ -10,6 +10,7 @@ from textual.message import Message
 from ctui.engines.base import Engine
 from ctui.model import Catalog, Estimate, Finding, QueryHandle, QueryResult, QueryStatus
 from ctui.session import Preflight
+from ctui.sql.editor_lint import EditorLint
 from ctui.viewstack import ViewKind
 
 if TYPE_CHECKING:
@@ -45,11 +46,9 @@ class CatalogLoaded(Message):
 
 @dataclass
 class LintFinished(Message):
-    """Findings for the whole editor text, positions already in editor coordinates."""
+    """Findings for the whole editor text, positions in editor coordinates, with their fixes."""
 
-    text: str
-    findings: list[Finding]
-    fixes: dict[int, tuple[int, int, str]]  # finding index -> (start offset, end offset, replacement)
+    lint: EditorLint
 
 
 @dataclass
@@ -155,6 +154,13 @@ class DrillFailed(Message):
     """A drill key could not build its view: the reason, quoting row values (inert text needed)."""
 
     reason: str
+
+
+@dataclass
+class WindowChosen(Message):
+    """The user picked an incident window (F6): the app keeps it; the header and starter follow."""
+
+    window: Any  # ctui.incident_window.IncidentWindow
 
 
 @dataclass

@@ -114,3 +114,27 @@ def test_full_record_only_for_partial_rows_with_an_eventid() -> None:
     full = View("SELECT * FROM cloudtrail_logs", "f", ViewKind.EVENTS)
     full.result = QueryResult(pa.table({c: ["v"] for c in full_columns}))
     assert drilldown.full_record(full, {"eventid": "e1"}) is None
+
+
+def test_kind_of_classifies_once_and_leaves_described_views_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    real = drilldown.classify
+    monkeypatch.setattr(drilldown, "classify", lambda sql: parsed.append(sql) or real(sql))
+    made = View(AGG, "root")
+    assert drilldown.kind_of(made) == ViewKind.AGGREGATE and drilldown.kind_of(made) == ViewKind.AGGREGATE
+    other = View("SHOW TABLES", "show")
+    assert drilldown.kind_of(other) == ViewKind.OTHER and drilldown.kind_of(other) == ViewKind.OTHER
+    assert parsed == [AGG, "SHOW TABLES"]  # each parsed once (OTHER for good is remembered)
+    waiting = View(AGG, "typed", describing=True)  # its check worker settles the kind
+    assert drilldown.kind_of(waiting) == ViewKind.OTHER and len(parsed) == 2
+
+
+def test_cell_view_keeps_drops_or_pivots() -> None:
+    events = View(
+        "SELECT * FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/11'", "events", ViewKind.EVENTS
+    )
+    kept = drilldown.cell_view(events, "eventname", "X", "keep")
+    dropped = drilldown.cell_view(events, "eventname", "X", "drop")
+    pivot = drilldown.cell_view(events, "eventname", None, "pivot")
+    assert "eventname = 'X'" in kept.sql and "eventname IS DISTINCT FROM 'X'" in dropped.sql
+    assert pivot.kind == ViewKind.PIVOT and "GROUP BY" in pivot.sql.upper()

@@ -60,18 +60,6 @@ class DrillSources(Protocol):
     def window_context(self) -> WindowContext | None: ...
 
 
-def kind_of(view: View) -> ViewKind:
-    """The view's kind: given by its maker, or settled by its check worker (OTHER until then).
-
-    Views run from the editor are described by their check worker, never parsed here (this runs on
-    the UI thread: the footer asks on every refresh); a view made without a kind is classified once.
-    """
-    if view.kind == ViewKind.OTHER and not view.describing:
-        view.kind = drilldown.classify(view.sql)
-        view.describing = view.kind == ViewKind.OTHER  # OTHER for good: do not parse it again
-    return view.kind
-
-
 class DrillController:
     """One per main screen; every method is a user action on the view on screen."""
 
@@ -105,12 +93,12 @@ class DrillController:
     # -- Enter ---------------------------------------------------------------------------------
     def activate(self, view: View, row_index: int, row: Mapping[str, Any]) -> None:
         """Enter on a row: drill into an aggregate's events, or open an event's detail."""
-        if kind_of(view).grouped:
+        if drilldown.kind_of(view).grouped:
             limit = self.sources.settings.result_row_limit
             row = dict(row)
             self._plan(lambda: drilldown.drill_in(view, row, limit=limit))
             return
-        if kind_of(view) == ViewKind.EVENTS and drilldown.record_to_fetch(view, row) is not None:
+        if drilldown.kind_of(view) == ViewKind.EVENTS and drilldown.record_to_fetch(view, row) is not None:
             row, catalog = dict(row), self.catalog
 
             def fetch() -> View:
@@ -149,7 +137,7 @@ class DrillController:
     # -- filters and pivot ---------------------------------------------------------------------
     def exclude(self, view: View, row: Mapping[str, Any]) -> None:
         """`x`: the same query without this row's values."""
-        if kind_of(view).grouped:
+        if drilldown.kind_of(view).grouped:
             row = dict(row)
             self._plan(lambda: drilldown.exclude_row(view, row))
         else:
@@ -179,12 +167,12 @@ class DrillController:
         stack = self.stack
         if view.id in self._fetches and view is stack.top and len(stack) > 1:
             below = stack[len(stack) - 2]
-            self._plan(lambda: _cell_view(below, column, value, action), replace_top=True)
+            self._plan(lambda: drilldown.cell_view(below, column, value, action), replace_top=True)
             return
         self._cell_action(view, column, value, action)
 
     def _cell_action(self, view: View, column: str, value: Any, action: str) -> None:
-        self._plan(lambda: _cell_view(view, column, value, action))
+        self._plan(lambda: drilldown.cell_view(view, column, value, action))
 
     def filter_cell(self, view: View, column: str, value: Any, *, exclude: bool) -> None:
         """`i` / `e`: keep only (or drop) rows whose `column` is this cell's value."""
@@ -302,12 +290,6 @@ class DrillController:
     def failed(self, text: str) -> None:
         # drill errors quote row values, which come from the logs
         self.app.notify(f"cannot drill: {escape_controls(text)[:300]}", severity="error", markup=False)
-
-
-def _cell_view(view: View, column: str, value: Any, action: str) -> View:
-    if action == "pivot":
-        return drilldown.pivot(view, column)
-    return drilldown.filter_by_cell(view, column, value, exclude=action == "drop")
 
 
 class _NothingToFetch(ValueError):

@@ -46,9 +46,7 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
         Binding("escape,backspace", "close", "Back", id="detail.close", tooltip="Back to the results"),
         Binding("n", "move(1)", "Next", id="detail.next", tooltip="Show the next row's event"),
         Binding("p", "move(-1)", "Prev", id="detail.previous", tooltip="Show the previous row's event"),
-        Binding(
-            "v", "view_value", "Value", id="detail.view_value", tooltip="Show the whole value"
-        ),
+        Binding("v", "view_value", "Value", id="detail.view_value", tooltip="Show the whole value"),
         Binding("y", "copy_value", "Copy", id="detail.copy_value", tooltip="Copy the value under the cursor"),
         Binding(
             "Y", "copy_event", "Copy event", id="detail.copy_event", tooltip="Copy the whole event as JSON"

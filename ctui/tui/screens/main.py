@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, TextArea
 from textual.worker import Worker, WorkerState
 
+from ctui.drilldown import kind_of
 from ctui.model import Catalog, TableInfo
 from ctui.tui import messages as m
 from ctui.tui import palette
@@ -20,7 +21,6 @@ from ctui.tui.actions import bind
 from ctui.tui.drill.area import DrillArea
 from ctui.tui.drill.commands import DrillCommands
 from ctui.tui.drill.controller import DrillController
-from ctui.tui.drill.controller import kind_of as drill_kind_of
 from ctui.tui.drill.crumbs import Breadcrumbs
 from ctui.tui.editor_controller import EditorController
 from ctui.tui.footer import footer_order
@@ -128,7 +128,7 @@ class MainScreen(Screen[None]):
         top = self.view_stack.top
         hidden = {"drill.back", "drill.crumb1"} if len(self.view_stack) < 2 else set()
         if top is not None:
-            if drill_kind_of(top).grouped:
+            if kind_of(top).grouped:
                 hidden |= {"drill.context", "drill.session"}
             else:
                 hidden.add("drill.exclude_row")
@@ -190,7 +190,7 @@ class MainScreen(Screen[None]):
         self.editing.complete(event.before_cursor)
 
     def on_lint_finished(self, message: m.LintFinished) -> None:
-        self.editing.lint_finished(message)
+        self.editing.lint_finished(message.lint)
 
     def on_estimate_finished(self, message: m.EstimateFinished) -> None:
         self.editing.estimate_finished(message)
@@ -325,7 +325,7 @@ class MainScreen(Screen[None]):
 
         def picked(window: IncidentWindow | None) -> None:
             if window is not None:
-                self.app.set_window(window)
+                self.post_message(m.WindowChosen(window))  # the app's to keep
 
         self.app.push_screen(WindowScreen(context), picked)
 
