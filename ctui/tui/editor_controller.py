@@ -8,7 +8,7 @@ needs of others arrives as calls from the screen, which routes the messages its 
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.timer import Timer
 
@@ -20,21 +20,37 @@ from ctui.tui.widgets.editor import SqlEditor
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from ctui.model import Finding
+    from ctui.config import Settings
+    from ctui.engines.base import Engine
+    from ctui.model import Catalog, Finding
     from ctui.sql.editor_lint import EditorLint
-    from ctui.tui.app import CtuiApp
     from ctui.tui.widgets.findings import FindingsPanel
     from ctui.viewstack import View
 
 LINT_DELAY = 0.3
 
 
+class EditorSources(Protocol):
+    """What the editor's lint, estimate and completion read (the app): catalog, settings, engine."""
+
+    @property
+    def catalog(self) -> Catalog | None: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def engine(self) -> Engine | None: ...
+
+
 class EditorController:
     """Debounced lint and estimate workers for the editor text, and the editor's keys."""
 
-    def __init__(self, host: Screen[Any], app: CtuiApp, editor: SqlEditor, findings: FindingsPanel) -> None:
+    def __init__(
+        self, host: Screen[Any], sources: EditorSources, editor: SqlEditor, findings: FindingsPanel
+    ) -> None:
         self.host = host  # the screen: timers, workers, notifications (its messages come back here)
-        self.app = app  # settings, catalog and engine, read when needed
+        self.sources = sources  # settings, catalog and engine, read when needed
         self.editor = editor
         self.findings = findings
         self.library_titles: dict[str, str] = {}  # SQL inserted from the library (squashed) -> title
@@ -119,8 +135,8 @@ class EditorController:
             partial(
                 jobs.lint_text,
                 self.editor.text,
-                self.app.catalog,
-                self.app.settings.allow_write,
+                self.sources.catalog,
+                self.sources.settings.allow_write,
                 self.host.post_message,
             ),
             thread=True,
@@ -139,7 +155,7 @@ class EditorController:
 
     # -- estimate -------------------------------------------------------------------------------
     def schedule_estimate(self) -> None:
-        engine = self.app.engine
+        engine = self.sources.engine
         if engine is None:
             return
         if self._estimate_timer is not None:
@@ -148,7 +164,7 @@ class EditorController:
         self._estimate_timer = self.host.set_timer(delay, self._start_estimate)
 
     def _start_estimate(self) -> None:
-        engine = self.app.engine
+        engine = self.sources.engine
         sql, _ = self.editor.current_sql()
         if engine is None or not sql:
             return
@@ -193,7 +209,7 @@ class EditorController:
         from ctui.tui.screens.complete import CompletionScreen
 
         word = current_word(before_cursor)
-        found = candidates(before_cursor, self.app.catalog)
+        found = candidates(before_cursor, self.sources.catalog)
         if not found:
             self.say("no completion")
             return
@@ -206,4 +222,4 @@ class EditorController:
                 self.editor.insert_completion(word, text)
             self.editor.focus()
 
-        self.app.push_screen(CompletionScreen(word, found), chosen)
+        self.host.app.push_screen(CompletionScreen(word, found), chosen)

@@ -50,6 +50,14 @@ def load_catalog(session: Session, post: Post) -> None:
     post(m.CatalogLoaded(catalog))
 
 
+def list_tables(engine: Engine, database: str, post: Post) -> None:
+    """The tables of one database, for the catalog tree (a denied listing comes back as its error)."""
+    try:
+        post(m.TablesListed(database, engine.tables(database)))
+    except Exception as exc:  # noqa: BLE001 - a denied listing is shown, the app stays up
+        post(m.TablesListed(database, (), message_of(exc)))
+
+
 def lint_text(text: str, catalog: Catalog | None, allow_write: bool, post: Post) -> None:
     """Lint the whole editor (`EditorLint`: each fix placed on the statement it rewrites)."""
     from ctui.sql.editor_lint import EditorLint

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 from ctui.engines.base import Engine
-from ctui.model import Catalog, Estimate, Finding, QueryHandle, QueryResult, QueryStatus
+from ctui.model import Catalog, Estimate, Finding, QueryHandle, QueryResult, QueryStatus, TableInfo
 from ctui.session import Preflight
 from ctui.sql.editor_lint import EditorLint
 from ctui.viewstack import ViewKind
@@ -42,6 +42,15 @@ class EngineFailed(Message):
 @dataclass
 class CatalogLoaded(Message):
     catalog: Catalog
+
+
+@dataclass
+class TablesListed(Message):
+    """The tables of one database (listed when its node in the catalog tree opens)."""
+
+    database: str
+    tables: tuple[TableInfo, ...]
+    error: str | None = None
 
 
 @dataclass

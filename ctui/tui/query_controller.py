@@ -118,24 +118,22 @@ class QueryController:
         self._shown(view)
         self.running_view = view.id
         self.status_line.say("checking: lint, estimate, cost guard…", "dim")
-        self.host.run_worker(
-            partial(
-                jobs.check_run,
-                self.session,
-                view.id,
-                view.sql,
-                self.host.post_message,
-                describe=view.id in self._describing,
-                library_title=self._describing.get(view.id, (None, False))[0],
-            ),
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-            group="query",
-            name="check",
+        check = partial(
+            jobs.check_run,
+            self.session,
+            view.id,
+            view.sql,
+            self.host.post_message,
+            describe=view.id in self._describing,
+            library_title=self._describing.get(view.id, (None, False))[0],
         )
+        self._query_worker(check, "check")
         self.host.call_later(self.results.show_message, Text("Checking the query…", style="dim"))
         return view
+
+    def _query_worker(self, work: Any, name: str) -> None:
+        """The check, then the run, of the view on screen: one at a time (group `query`)."""
+        self.host.run_worker(work, thread=True, exclusive=True, exit_on_error=False, group="query", name=name)
 
     def _shown(self, view: View) -> None:
         stack = self.view_stack
@@ -218,13 +216,9 @@ class QueryController:
         self.running_view = view.id
         self._stop = threading.Event()
         self.status_line.query_started(QueryStatus("", QueryState.QUEUED))
-        self.host.run_worker(
+        self._query_worker(
             partial(jobs.execute, self.session, view.id, check, post=self.host.post_message, stop=self._stop),
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-            group="query",
-            name="execute",
+            "execute",
         )
         self.host.call_later(self.results.show_message, Text("Running… (ctrl+c cancels)", style="dim"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -15,8 +16,8 @@ from textual.worker import Worker, WorkerState
 
 from ctui.drilldown import kind_of
 from ctui.model import Catalog, TableInfo
+from ctui.tui import jobs, palette
 from ctui.tui import messages as m
-from ctui.tui import palette
 from ctui.tui.actions import bind
 from ctui.tui.drill.area import DrillArea
 from ctui.tui.drill.commands import DrillCommands
@@ -367,17 +368,19 @@ class MainScreen(Screen[None]):
         if engine is None:
             self.catalog_tree.add_tables(event.database, (), "")
             return
+        self.run_worker(
+            partial(jobs.list_tables, engine, event.database, self.post_message),
+            thread=True,
+            exit_on_error=False,
+            group="catalog",
+            name="catalog",
+        )
+
+    def on_tables_listed(self, message: m.TablesListed) -> None:
+        if message.error is not None:
+            self.notify_user(f"cannot list {message.database}: {message.error}", "error")
         default = self.app.catalog.default_database if self.app.catalog else "default"
-
-        def load() -> None:
-            try:
-                tables = engine.tables(event.database)
-            except Exception as exc:  # noqa: BLE001 - a denied listing is shown, the app stays up
-                self.app.call_from_thread(self.notify_user, f"cannot list {event.database}: {exc}", "error")
-                tables = ()
-            self.app.call_from_thread(self.catalog_tree.add_tables, event.database, tables, default)
-
-        self.run_worker(load, thread=True, exit_on_error=False, group="catalog", name="catalog")
+        self.catalog_tree.add_tables(message.database, message.tables, default)
 
     @on(CatalogTree.PreviewRequested)
     def _preview(self, event: CatalogTree.PreviewRequested) -> None:
