@@ -4,6 +4,7 @@ that planning runs in a worker (the key handler returns before the plan is built
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -17,7 +18,8 @@ from ctui.tui import messages as m
 from ctui.tui.drill.controller import DrillController
 from ctui.tui.drill.detail import EventDetailScreen
 from ctui.viewstack import View, ViewKind, ViewStack
-from tests.functional.conftest import wait_for
+from tests.functional.conftest import run_sql, wait_for, wait_ready
+from tests.functional.drill_support import DAYS, build_app, settle, to_cell, top
 
 AGG = "SELECT eventname, count(*) AS n FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/11' GROUP BY 1"
 EVENT = {
@@ -173,3 +175,31 @@ async def test_a_failed_plan_says_why_in_plain_text(monkeypatch: pytest.MonkeyPa
         assert app.ran == [root]
         assert app.notes[-1].startswith("cannot drill: RuntimeError: boom")
         assert "\x1b" not in app.notes[-1]
+
+
+async def test_in_the_app_a_drill_key_returns_while_its_plan_is_built(
+    demo_tree: Path, tui_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F on a cell: the key is handled at once and the app answers other keys while the plan waits."""
+    release, planning_threads = threading.Event(), []
+    real_pivot = drilldown.pivot
+
+    def slow_pivot(view: View, column: str) -> View:
+        planning_threads.append(threading.current_thread())
+        release.wait(20)
+        return real_pivot(view, column)
+
+    monkeypatch.setattr(drilldown, "pivot", slow_pivot)
+    app, _ = build_app(demo_tree, tui_settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(pilot, f"SELECT eventname, eventsource FROM cloudtrail_logs WHERE {DAYS} LIMIT 20")
+        await to_cell(pilot, 0, "eventsource")
+        await pilot.press("F")
+        await wait_for(pilot, lambda: planning_threads, "the plan to start")
+        await pilot.press("ctrl+t")  # zoom: handled while the plan is still being built
+        assert app.main.layout_mode == "editor" and len(app.main.view_stack) == 1 and not app.main.busy
+        assert planning_threads[0] is not threading.main_thread()
+        release.set()
+        await settle(pilot, 2)
+        assert top(app).kind == ViewKind.PIVOT and len(app.main.view_stack) == 2

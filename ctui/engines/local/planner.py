@@ -208,8 +208,7 @@ def _by_table(scans: list[partition_analysis.PartitionScan]) -> dict[object, lis
     """Partition predicates by the table node they read (`id(node)`), or by alias when unknown."""
     found: dict[object, list[exp.Expression | None]] = {}
     for scan in scans:
-        source = getattr(scan, "source", None)
-        key: object = id(source) if source is not None else scan.alias.lower()
+        key: object = id(scan.source) if scan.source is not None else scan.alias.lower()
         found.setdefault(key, []).append(scan.predicate)
     return found
 

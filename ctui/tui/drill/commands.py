@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ctui.tui.actions import Command, keys_by_id
 from ctui.tui.commands import command_help
 from ctui.tui.drill.area import DrillArea
+
+if TYPE_CHECKING:
+    from ctui.tui.app import CtuiApp
 
 COMMANDS: tuple[Command, ...] = (
     Command("drill.open", "drill", "drill_open"),
@@ -31,6 +35,8 @@ COMMANDS: tuple[Command, ...] = (
 class DrillCommands(Provider):
     """Palette entries for every drill key (they act on the results cursor)."""
 
+    app: CtuiApp  # type: ignore[assignment]
+
     def _area(self) -> DrillArea | None:
         found = self.screen.query(DrillArea)
         return found.first() if found else None
@@ -41,7 +47,7 @@ class DrillCommands(Provider):
             await area.run_action(action)
 
     def _entries(self) -> list[tuple[str, str, str]]:
-        keys = keys_by_id(getattr(getattr(self.app, "settings", None), "keys", None))
+        keys = keys_by_id(self.app.settings.keys)
         return [(c.title, c.action, command_help(c, keys)) for c in COMMANDS]
 
     async def discover(self) -> Hits:
