@@ -155,10 +155,16 @@ def _filtered_source(
         f"regexp_extract({filename}, {_literal(PATH_RE)}, {_list(PARTITION_FIELDS)}) END AS p, "
         f"unnest({records}) AS j FROM {read}"
     )
-    # One parse of the raw record extracts the sentinel fields and the filter's fields together.
-    wanted = list(dict.fromkeys([*SENTINEL_COLUMNS, *prefilter.columns]))
+    # One parse of the raw record extracts the filter's fields and one sentinel field together; the
+    # other sentinels are extracted only from records that lack it (DuckDB evaluates AND lazily),
+    # so a filter on eventname reads one field per record.
+    first = next((c for c in SENTINEL_COLUMNS if c in prefilter.columns), SENTINEL_COLUMNS[-1])
+    wanted = list(dict.fromkeys([*prefilter.columns, first]))
     paths_list = "[" + ", ".join(_literal("$." + _FIELDS[c][0]) for c in wanted) + "]"
-    missing = " AND ".join(f"v[{wanted.index(c) + 1}] IS NULL" for c in SENTINEL_COLUMNS)
+    others = [_literal("$." + _FIELDS[c][0]) for c in SENTINEL_COLUMNS if c != first]
+    missing = " AND ".join(
+        [f"v[{wanted.index(first) + 1}] IS NULL"] + [f"json_extract_string(j, {o}) IS NULL" for o in others]
+    )
 
     def field(column: str) -> str:
         value = f"v[{wanted.index(column) + 1}]"

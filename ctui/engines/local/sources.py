@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from ctui.engines.local import reader
-from ctui.engines.local.cache import KEY_COLUMN, ROW_GROUP_ROWS, ColumnarCache
+from ctui.engines.local.cache import COMPRESSION, KEY_COLUMN, ROW_GROUP_ROWS, ColumnarCache
 from ctui.engines.local.layout import Listing, LogFile
 from ctui.engines.local.planner import QueryPlan, ScanPlan
 from ctui.engines.local.reader import Prefilter
@@ -174,7 +174,7 @@ def _build(
     try:
         cursor.execute(
             f"COPY ({rows} ORDER BY {key}, eventtime) TO {_literal(str(temp))} "
-            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
+            f"(FORMAT parquet, COMPRESSION {COMPRESSION}, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
         )
         final = cache.commit(temp, keys.values())
     except duckdb.Error as exc:
