@@ -1,6 +1,6 @@
 """Scrolling a 100,000-row result in ctui's results pane (sanitised Arrow table in textual-fastdatatable).
 
-Prints: time to sanitise the table (safe.display_table), show it (mount → first idle), pagedown wall
+Prints: time to sanitise the table (inert_table.display_table), show it (mount → first idle), pagedown wall
 and CPU time (median of 20, Pilot's idle wait included), sort and filter times, and memory growth.
 
 Run: python -m bench.scroll [--rows 100000]
@@ -62,8 +62,8 @@ def cloudtrail_like(rows: int) -> pa.Table:
 async def measure(rows: int) -> dict[str, Any]:
     from textual.app import App, ComposeResult
 
+    from ctui.inert_table import display_table
     from ctui.model import QueryResult, QueryState, QueryStatus
-    from ctui.tui.safe import display_table
     from ctui.tui.widgets.results import ResultsGrid, ResultsPane
     from ctui.viewstack import View
 

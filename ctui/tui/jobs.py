@@ -14,11 +14,11 @@ from textual.message import Message
 
 from ctui.engines.base import Engine, EngineError
 from ctui.event_columns import arrange
+from ctui.inert_table import grid_table
 from ctui.model import Catalog, Finding, QueryState, Severity
 from ctui.session import Preflight, Session, Verdict
 from ctui.session.follow import message_of
 from ctui.tui import messages as m
-from ctui.tui.safe import grid_table
 
 Post = Callable[[Message], Any]
 EngineFactory = Callable[..., Engine]

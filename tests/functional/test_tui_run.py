@@ -192,7 +192,7 @@ def footer_in_view(app: CtuiApp, width: int) -> set[str]:
 
 
 def test_arrow_result_is_not_copied_for_display() -> None:
-    from ctui.tui.safe import display_table
+    from ctui.inert_table import display_table
 
     table = pa.table({"a": ["x", "y"], "n": [1, 2]})
     shown = display_table(table)

@@ -7,7 +7,8 @@ import pytest
 from rich.console import Console
 
 from ctui.cloudtrail.demo.world import HOSTILE_USER_AGENTS
-from ctui.tui.safe import GRID_MAX_CHARS, display_table, escape_controls, has_controls, plain
+from ctui.inert_table import GRID_MAX_CHARS, display_table
+from ctui.tui.safe import escape_controls, has_controls, plain
 
 
 @pytest.mark.parametrize("value", HOSTILE_USER_AGENTS)

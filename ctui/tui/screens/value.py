@@ -20,7 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ctui import bounded, inert
-from ctui.tui.safe import escape_controls, plain, to_text
+from ctui.inert_table import to_text
+from ctui.tui.safe import escape_controls, plain
 
 # An escaped newline inside a JSON string: `\n` after an even number of backslashes.
 _JSON_NEWLINE = re.compile(r"(?<!\\)((?:\\\\)*)\\n")

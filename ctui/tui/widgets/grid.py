@@ -15,8 +15,8 @@ from textual.binding import BindingType
 from textual_fastdatatable import ArrowBackend, DataTable
 
 from ctui.arrow_json import is_nested
+from ctui.inert_table import display_value
 from ctui.tui.actions import bind
-from ctui.tui.safe import display_value
 
 __all__ = ["ArrowBackend", "OrderedBackend", "ResultsGrid"]
 
@@ -25,8 +25,8 @@ class OrderedBackend(ArrowBackend):
     """An Arrow backend seen through `order` (grid row i shows table row order[i]); widths are the
     whole table's, so columns keep their width when a filter hides rows.
 
-    The table holds the result's values as they are (`safe.grid_table`): each cell is made inert
-    (`safe.display_value`: escaped, cut, nested values as JSON text) when its row is drawn, so only
+    The table holds the result's values as they are (`inert_table.grid_table`): each cell is made inert
+    (`inert_table.display_value`: escaped, cut, nested values as JSON text) when its row is drawn, so only
     the rows on screen are converted, and every value the grid shows passes through it.
     """
 

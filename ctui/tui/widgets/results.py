@@ -1,7 +1,7 @@
 """The results pane: the top view of the view stack in an Arrow-backed grid (textual-fastdatatable).
 
-The grid reads the result itself (`safe.grid_table`: column names escaped, no copy) and makes each
-cell it draws inert (`safe.display_value`: control characters escaped, long values cut, nested
+The grid reads the result itself (`inert_table.grid_table`: column names escaped, no copy) and makes each
+cell it draws inert (`inert_table.display_value`: control characters escaped, long values cut, nested
 values as JSON text, markup never parsed); row activation, copy, "show whole value" and export read
 the original values. Sort and filter keep a row order (`order[i]` = the original row of grid row i,
 from `ctui.row_order`), so grid rows always map back to original rows; the filter box
@@ -20,10 +20,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from ctui.inert_table import grid_table, to_text
 from ctui.row_order import RowOrder
 from ctui.tui import palette
 from ctui.tui.messages import ResultRowActivated
-from ctui.tui.safe import escape_controls, grid_table, plain, to_text
+from ctui.tui.safe import escape_controls, plain
 from ctui.tui.widgets.results_filter import FilterBox, FilterTarget, RowsFiltered
 from ctui.viewstack import View
 
