@@ -48,6 +48,26 @@ async def test_the_timeline_shows_over_events_not_over_an_aggregate(demo_tree, t
         assert line.histogram is None
 
 
+async def test_the_footer_offers_t_where_there_is_a_range_to_pick(demo_tree, tui_settings) -> None:
+    app, _ = build_app(demo_tree, tui_settings)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_ready(pilot)
+
+        def footer() -> str:
+            return " ".join(str(k.render()) for k in app.screen.query("FooterKey"))
+
+        await run_sql(pilot, EVENTS)
+        line = timeline(app)
+        await wait_for(pilot, lambda: line.display and grid(app) is not None, "the timeline")
+        grid(app).focus()
+        await wait_for(pilot, lambda: "Timeline" in footer(), "t Timeline in the footer")
+        await run_sql(pilot, AGGREGATE)
+        await wait_for(pilot, lambda: not line.display and app.main.results.grid is not None, "the aggregate")
+        grid(app).focus()
+        await wait_for(pilot, lambda: "Pivot" in footer(), "the drill keys in the footer")
+        assert "Timeline" not in footer()  # no timeline over an aggregate: no t
+
+
 async def test_a_range_picked_with_keys_narrows_the_view_and_back_returns(demo_tree, tui_settings) -> None:
     app, engines = build_app(demo_tree, tui_settings)
     async with app.run_test(size=(80, 24)) as pilot:

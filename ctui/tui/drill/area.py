@@ -34,7 +34,7 @@ _KEYS = (
     ("whois", "w", "drill_whois", False),
     ("widen", "plus", "drill_context_resize(2)", False),
     ("narrow", "minus", "drill_context_resize(0.5)", False),
-    ("timeline", "t", "timeline_focus", False),
+    ("timeline", "t", "timeline_focus", True),
     ("timeline_toggle", "T", "timeline_toggle", False),
 )
 DRILL_BINDINGS = [

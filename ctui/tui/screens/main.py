@@ -133,6 +133,9 @@ class MainScreen(Screen[None]):
                 hidden |= {"drill.context", "drill.session"}
             else:
                 hidden.add("drill.exclude_row")
+        timeline = self.query_one(Timeline)
+        if not (timeline.display and timeline.pickable) or self.size.width < NARROW_FOOTER:
+            hidden.add("drill.timeline")  # no range to pick; or narrow: the timeline's own line says `t`
         return frozenset(hidden)
 
     def on_mount(self) -> None:
