@@ -32,7 +32,8 @@ async def test_the_timeline_shows_over_events_not_over_an_aggregate(demo_tree, t
         await wait_ready(pilot)
         await run_sql(pilot, EVENTS)
         line = timeline(app)
-        await wait_for(pilot, lambda: line.display and line.histogram is not None, "the timeline")
+        await wait_for(pilot, lambda: line.histogram is not None and line.region.height, "the timeline")
+        await pilot.pause()
         found = line.histogram
         assert found is not None and found.total == top(app).result.table.num_rows
         assert found.error_total > 0  # the demo day has errors: their own line
