@@ -394,3 +394,21 @@ def test_broken_and_glob_named_files_are_skipped_and_named(tmp_path: Path) -> No
         assert rows == [{"n": 1}] and status.records_skipped == 0
     finally:
         engine.close()
+
+
+def test_an_odd_file_of_a_flat_access_log_prefix_is_left_out_whichever_day_it_is(tmp_path: Path) -> None:
+    """Days of the simple access-log layout share one directory: each odd file is still found."""
+    simple = tmp_path / "s3logs"
+    simple.mkdir()
+    for n, day in enumerate(("14", "15")):
+        (simple / f"2024-06-{day}-10-20-30-0123456789ABCDE{n}").write_text(_s3_line(n) + "\n")
+    starred = simple / "2024-06-14-11-20-30-0123456789ABCDEF"
+    starred.write_bytes(_s3_line(7).encode() + b"\xff\xfe\n")  # not UTF-8: DuckDB refuses the file
+    engine = LocalEngine(tmp_path)
+    try:
+        for _ in range(2):  # found, then remembered
+            status, rows = _run(engine, "SELECT count(*) AS n FROM s3_access_logs")
+            assert rows == [{"n": 2}]
+            assert [f.path for f in status.odd_files] == [str(starred)] and status.files_skipped == 1
+    finally:
+        engine.close()

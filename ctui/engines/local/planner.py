@@ -80,15 +80,21 @@ class QueryPlan:
         return {f.path: f for scan in self.scans for f in scan.files}
 
     def file(self, path: str) -> LogFile | None:
-        """The file at `path` if the query reads it (a lookup in its partition's listing)."""
-        listing = self._listings_by_directory.get(os.path.dirname(path))
-        if listing is not None and path in listing.by_path:
-            return listing.by_path[path]
-        return self.files_by_path.get(path) if not self._listings_by_directory else None
+        """The file at `path` if the query reads it (a lookup in its directory's listings)."""
+        for listing in self._listings_by_directory.get(os.path.dirname(path), ()):
+            found = listing.by_path.get(path)
+            if found is not None:
+                return found
+        return None
 
     @cached_property
-    def _listings_by_directory(self) -> dict[str, Listing]:
-        return {directory: listing for scan in self.scans for directory, listing in scan.listings}
+    def _listings_by_directory(self) -> dict[str, list[Listing]]:
+        """Listings by directory (several for a directory that holds several days of a flat layout)."""
+        found: dict[str, list[Listing]] = {}
+        for scan in self.scans:
+            for directory, listing in scan.listings:
+                found.setdefault(directory, []).append(listing)
+        return found
 
 
 def plan(
