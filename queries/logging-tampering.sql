@@ -10,6 +10,7 @@ SELECT
   eventsource,
   eventname,
   coalesce(useridentity.arn, useridentity.invokedby, useridentity.principalid, useridentity.type) AS principal,
+  useridentity.accesskeyid AS access_key,
   sourceipaddress,
   awsregion,
   errorcode,

@@ -1,7 +1,7 @@
 -- name: persistence
 -- title: Persistence: new keys, login profiles, policy attachments
 -- description: New users, access keys, console passwords and policy grants, newest first, with the target.
--- tags: security, iam, identity, persistence
+-- tags: security, iam, identity, persistence, intrusion
 -- window: 7d
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
 -- incident: sg_open_and_access_key

@@ -1,7 +1,7 @@
 -- name: s3-requests-per-bucket
 -- title: Requests per S3 bucket
 -- description: S3 data-event requests per bucket and operation, with callers and errors, busiest first.
--- tags: s3, data-events, volume
+-- tags: s3, data-events, volume, cost
 -- window: 24h
 -- param: region region=*  Region partition(s) to read: * for all, a,b for several
 -- incident: s3_hot_objects

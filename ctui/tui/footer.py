@@ -1,48 +1,98 @@
-"""What the main screen's footer shows, in which order, so the essentials fit in 80 columns.
+"""What the main screen's footer shows, in which order, so the keys that matter fit in 80 columns.
 
-Textual's footer lists the focused widget's keys first and the app's last, so at 80 columns a
-results grid pushes `f1 Help` and `ctrl+r Run` off the edge. The main screen passes its active
-bindings through `footer_order`: Help and Run lead, Cancel shows only while a query runs, and
-drill keys that do nothing on the view on screen are left out (they still work, and F1 lists them),
-and on a narrow screen the well-known keys go rather than be cut mid-word.
+Textual's footer lists the focused widget's keys first and the app's last, and cuts the last one
+that does not fit mid-word. The main screen passes its active bindings through `footer_order`: the
+focused pane's most useful keys lead (`PRIORITY`, data), Cancel shows only while a query runs,
+drill keys that do nothing on the view on screen are left out (they still work, and F1 lists
+them), a label can carry what the key will do (`labels`: Enter on a group says it runs a query
+and its estimate), and keys that would not fit in whole are not drawn at all.
 Only the footer reads this order; key handling does not depend on it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from textual.binding import ActiveBinding
+from textual.binding import ActiveBinding, Binding
 
-LEAD = ("app.help", "query.run")  # always in view, in this order
+# By focused pane: the keys shown first, in this order; the others follow in Textual's order.
+PRIORITY: dict[str, tuple[str, ...]] = {
+    "editor": (
+        "app.help",
+        "query.run",
+        "query.cancel",
+        "library.open",
+        "window.open",
+        "editor.window",
+        "history.open",
+        "layout.focus_results",
+    ),
+    "results": (
+        "app.help",
+        "query.cancel",
+        "results.open",
+        "drill.back",
+        "drill.session",
+        "drill.context",
+        "drill.pivot",
+        "drill.keep_value",
+        "drill.exclude_row",
+        "drill.drop_value",
+        "results.filter",
+        "query.run",
+        "library.open",
+    ),
+    "catalog": ("app.help", "query.run", "query.cancel", "catalog.insert", "catalog.preview"),
+}
 CANCEL = "query.cancel"
 LAST = ("app.quit",)  # well known: shown when there is room
+PALETTE_ROOM = 13  # the footer's right-hand "▏^p palette " takes this many columns
+PADDING = 2  # a footer key is drawn as " key label "
 
 
 def footer_order(
     bindings: dict[str, ActiveBinding],
     *,
     busy: bool,
+    pane: str = "editor",
     hidden: frozenset[str] = frozenset(),
-    narrow: bool = False,
+    labels: Mapping[str, str] | None = None,
+    width: int | None = None,
+    key_display: Callable[[Binding], str] | None = None,
 ) -> dict[str, ActiveBinding]:
-    """`bindings` reordered for the footer (same keys); Cancel (when idle), `hidden` ids and, when
-    `narrow`, the well-known last keys (Quit) not shown."""
+    """`bindings` reordered for the footer (same keys), `labels` (binding id -> label) applied.
+
+    Not shown: Cancel when idle, the `hidden` ids, and, given the footer's `width`, every key past
+    the last one that fits in whole (`key_display` gives a key's text as the footer draws it).
+    """
     if not busy:
         hidden = hidden | {CANCEL}
-    if narrow:
-        hidden = hidden | set(LAST)
+    lead = PRIORITY.get(pane, PRIORITY["editor"])
+    labels = labels or {}
 
-    def rank(item: tuple[str, ActiveBinding]) -> int:
-        binding_id = item[1].binding.id
-        if binding_id in LEAD:
-            return LEAD.index(binding_id) - len(LEAD)
-        if binding_id == CANCEL and busy:
-            return 0  # second to the lead keys while it matters
-        return 2 if binding_id in LAST else 1
+    def rank(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
+        binding_id = item[1].binding.id or ""
+        if binding_id in lead:
+            return (0, lead.index(binding_id))
+        return (2, 0) if binding_id in LAST else (1, 0)
 
     ordered = dict(sorted(bindings.items(), key=rank))  # sorted() is stable: the rest keep their order
+    room = None if width is None else width - PALETTE_ROOM
+    drawn: set[str] = set()  # the footer draws one key per action
     for key, active in ordered.items():
-        if active.binding.id in hidden and active.binding.show:
-            ordered[key] = active._replace(binding=replace(active.binding, show=False))
+        binding = active.binding
+        show = binding.show and binding.id not in hidden
+        label = labels.get(binding.id or "", binding.description)
+        if show and room is not None and binding.action not in drawn:
+            shown_key = key_display(binding) if key_display else binding.key_display or key
+            needed = len(shown_key) + 1 + len(label) + PADDING
+            if needed > room:
+                show, room = False, 0  # whole keys only, and none after the first that does not fit
+            else:
+                room -= needed
+        if show:
+            drawn.add(binding.action)
+        if show != binding.show or label != binding.description:
+            ordered[key] = active._replace(binding=replace(binding, show=show, description=label))
     return ordered

@@ -22,6 +22,15 @@ from ctui.tui.safe import escape_controls, plain
 from ctui.tui.screens.picker import PickerKeys
 
 
+def search_rank(query: LibraryQuery, words: list[str]) -> int:
+    """0: the name starts with the first word searched; 1: a title word does; 2: it is elsewhere."""
+    if not words:
+        return 0
+    if query.name.lower().startswith(words[0]):
+        return 0
+    return 1 if any(w.startswith(words[0]) for w in query.title.lower().split()) else 2
+
+
 class LibraryScreen(PickerKeys, ModalScreen[str | None]):
     """Pick a query; its parameters are asked next; the filled SQL goes into the editor."""
 
@@ -71,8 +80,11 @@ class LibraryScreen(PickerKeys, ModalScreen[str | None]):
             if all(w in f"{q.name} {q.title} {' '.join(q.tags)}".lower() for w in words)
         ]
         fills = {q.name: self._carried_into(q) for q in shown}
-        # queries the carried value fills come first (sorted() is stable: the rest keep their order)
-        self.shown = sorted(shown, key=lambda q: not any(k != "region" for k in fills[q.name]))
+        # queries the carried value fills first, then those whose name or a title word starts with the
+        # search (sorted() is stable: the rest keep their order)
+        self.shown = sorted(
+            shown, key=lambda q: (not any(k != "region" for k in fills[q.name]), search_rank(q, words))
+        )
         options = self.query_one(OptionList)
         options.clear_options()
         for q in self.shown:

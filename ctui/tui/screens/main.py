@@ -22,6 +22,7 @@ from ctui.tui.actions import bind
 from ctui.tui.drill.area import DrillArea
 from ctui.tui.drill.commands import DrillCommands
 from ctui.tui.drill.controller import DrillController
+from ctui.tui.drill.cost import DrillCost
 from ctui.tui.drill.crumbs import Breadcrumbs
 from ctui.tui.editor_controller import EditorController
 from ctui.tui.footer import footer_order
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
     from ctui.tui.app import CtuiApp
 
 LAYOUTS = ("normal", "editor", "results")
-
-NARROW_FOOTER = 90  # below this width the footer leaves out the well-known keys (Quit)
 
 
 class MainScreen(Screen[None]):
@@ -80,6 +79,7 @@ class MainScreen(Screen[None]):
         self.editing = EditorController(self, app, self.editor, self.findings)
         self.queries = QueryController(self, app.session, self.results, self.status_line)
         self.drill = DrillController(self, app, app.session.views)
+        self.drill_cost = DrillCost(self)  # Enter on a group says what it will scan
 
     def compose(self) -> ComposeResult:
         yield self.header_bar
@@ -117,12 +117,25 @@ class MainScreen(Screen[None]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """The footer's view of the keys: Help and Run first (see `ctui.tui.footer`)."""
+        open_label = self.drill_cost.label(self.view_stack.top)
         return footer_order(
             super().active_bindings,
             busy=self.busy,
+            pane=self._focused_pane(),
             hidden=self._idle_drill_keys(),
-            narrow=self.size.width < NARROW_FOOTER,
+            labels={"results.open": open_label} if open_label else None,
+            width=self.size.width,
+            key_display=self.app.get_key_display,
         )
+
+    def _focused_pane(self) -> str:
+        """"results" while the focus is in the results area, "catalog" in the catalog, else "editor"."""
+        focused = self.focused
+        if focused is None or not self.is_mounted:
+            return "editor"
+        if isinstance(focused, CatalogTree):
+            return "catalog"
+        return "results" if any(isinstance(a, DrillArea) for a in focused.ancestors_with_self) else "editor"
 
     def _idle_drill_keys(self) -> frozenset[str]:
         """Drill keys that do nothing useful on the view on screen (by binding id)."""
@@ -231,6 +244,7 @@ class MainScreen(Screen[None]):
 
     def on_view_loaded(self, message: m.ViewLoaded) -> None:
         self.drill.view_loaded(message.view)
+        self.drill_cost.view_loaded(message.view)
 
     def on_drill_planned(self, message: m.DrillPlanned) -> None:
         self.drill.planned(message)
