@@ -7,15 +7,18 @@ them as text, never as markup or terminal control sequences, and keep huge value
   characters escaped (`ctui.inert.escape`), very long values cut with an ellipsis;
 - `grid_table(table)` + `display_value(value)`: the same, one cell at a time as it is drawn
   (a SELECT * of 100k events converts only the rows on screen);
-- `to_text(value)`: a value as the plain string shown (nested values as JSON, None as empty).
+- `to_text(value)`: a value as the plain string shown (nested values as JSON, None as empty);
+- `pretty(value)`: a whole value as the value viewer shows it (indented JSON, line breaks kept).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ctui import inert
+from ctui import bounded, inert
 from ctui.arrow_json import is_nested, json_texts
 
 if TYPE_CHECKING:
@@ -144,3 +147,49 @@ def _truncate(column: pa.ChunkedArray, max_chars: int) -> pa.ChunkedArray:
     return pa.chunked_array(
         [pc.replace_with_mask(column.combine_chunks(), too_long.combine_chunks(), marked.combine_chunks())]
     )
+
+
+# An escaped newline inside a JSON string: `\n` after an even number of backslashes.
+_JSON_NEWLINE = re.compile(r"(?<!\\)((?:\\\\)*)\\n")
+# Where a line's string value starts: indentation, an optional key, the opening quote.
+_VALUE_START = re.compile(r'^\s*(?:"(?:[^"\\]|\\.)*":\s)?"')
+
+
+def pretty(value: Any) -> str:
+    """JSON text and nested values indented (depth and size bounded), newlines in strings as line
+    breaks; anything else as is. The result may hold line feeds and no other control character.
+
+    >>> print(pretty({"script": "echo hi\\nrm -rf /tmp/x", "n": 1}))
+    {
+      "script": "echo hi
+                 rm -rf /tmp/x",
+      "n": 1
+    }
+    >>> pretty("a\\nb\\x1b[31m")
+    'a\\nb\\\\x1b[31m'
+    """
+    if isinstance(value, dict | list):
+        return _json_lines(bounded.dumps(value, indent=2))
+    text = to_text(value)
+    if text[:1] in ("{", "["):
+        try:
+            return _json_lines(bounded.dumps(bounded.loads(text), indent=2))
+        except ValueError:
+            pass
+    return inert.escape_lines(text)
+
+
+def _json_lines(text: str) -> str:
+    """Indented JSON, inert (`inert.json_text`), each `\\n` in a string shown as a line break."""
+    lines = []
+    for line in inert.json_text(text).split("\n"):
+        start = _VALUE_START.match(line)
+        if start is not None and "\\n" in line:
+            margin = "\n" + " " * start.end()
+            line = _JSON_NEWLINE.sub(partial(_break, margin), line)
+        lines.append(line)
+    return inert.escape_lines("\n".join(lines))  # a no-op unless json_text let something through
+
+
+def _break(margin: str, match: re.Match[str]) -> str:
+    return match.group(1) + margin

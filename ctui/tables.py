@@ -67,3 +67,27 @@ def choose_table(
     return TableChoice(None, tuple(found))
 
 
+def table_details(table: TableInfo) -> list[str]:
+    """Location, format and partition scheme, one line each."""
+    lines = []
+    if table.location:
+        lines.append(f"location: {table.location}")
+    fmt = (
+        table.properties.get("format")
+        or table.properties.get("classification")
+        or ("CloudTrail JSON" if table.kind == "cloudtrail" else None)
+    )
+    if fmt:
+        lines.append(f"format: {fmt}")
+    keys = ", ".join(c.name for c in table.partition_keys)
+    if table.projection_enabled:
+        lines.append(f"partitions: projection ({keys})")
+        for key, value in sorted(table.properties.items()):
+            if key.startswith("projection.") and key.split(".")[-1] in ("range", "values", "type"):
+                lines.append(f"  {key.removeprefix('projection.')}: {value}")
+    elif table.partition_keys:
+        count = f"{table.partition_count} partitions" if table.partition_count is not None else "partitions"
+        lines.append(f"{count} ({keys})")
+    else:
+        lines.append("not partitioned: every query reads everything")
+    return lines

@@ -8,8 +8,6 @@ into a `rich.text.Text`, never through markup, so log content cannot style or ac
 
 from __future__ import annotations
 
-import re
-from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -19,54 +17,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ctui import bounded, inert
-from ctui.inert_table import to_text
+from ctui.inert_table import pretty, to_text
 from ctui.tui.safe import escape_controls, plain
-
-# An escaped newline inside a JSON string: `\n` after an even number of backslashes.
-_JSON_NEWLINE = re.compile(r"(?<!\\)((?:\\\\)*)\\n")
-# Where a line's string value starts: indentation, an optional key, the opening quote.
-_VALUE_START = re.compile(r'^\s*(?:"(?:[^"\\]|\\.)*":\s)?"')
-
-
-def pretty(value: Any) -> str:
-    """JSON text and nested values indented (depth and size bounded), newlines in strings as line
-    breaks; anything else as is. The result may hold line feeds and no other control character.
-
-    >>> print(pretty({"script": "echo hi\\nrm -rf /tmp/x", "n": 1}))
-    {
-      "script": "echo hi
-                 rm -rf /tmp/x",
-      "n": 1
-    }
-    >>> pretty("a\\nb\\x1b[31m")
-    'a\\nb\\\\x1b[31m'
-    """
-    if isinstance(value, dict | list):
-        return _json_lines(bounded.dumps(value, indent=2))
-    text = to_text(value)
-    if text[:1] in ("{", "["):
-        try:
-            return _json_lines(bounded.dumps(bounded.loads(text), indent=2))
-        except ValueError:
-            pass
-    return inert.escape_lines(text)
-
-
-def _json_lines(text: str) -> str:
-    """Indented JSON, inert (`inert.json_text`), each `\\n` in a string shown as a line break."""
-    lines = []
-    for line in inert.json_text(text).split("\n"):
-        start = _VALUE_START.match(line)
-        if start is not None and "\\n" in line:
-            margin = "\n" + " " * start.end()
-            line = _JSON_NEWLINE.sub(partial(_break, margin), line)
-        lines.append(line)
-    return inert.escape_lines("\n".join(lines))  # a no-op unless json_text let something through
-
-
-def _break(margin: str, match: re.Match[str]) -> str:
-    return match.group(1) + margin
 
 
 class ValueScreen(ModalScreen[None]):

@@ -12,6 +12,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ctui.model import Catalog, Column, TableInfo
+from ctui.tables import table_details
 from ctui.tui.actions import bind
 from ctui.tui.safe import escape_controls
 
@@ -128,32 +129,6 @@ def column_label(column: Column) -> Text:
     if column.partition:
         label.append(" ◆ partition", style="bold")
     return label
-
-
-def table_details(table: TableInfo) -> list[str]:
-    """Location, format and partition scheme, one line each."""
-    lines = []
-    if table.location:
-        lines.append(f"location: {table.location}")
-    fmt = (
-        table.properties.get("format")
-        or table.properties.get("classification")
-        or ("CloudTrail JSON" if table.kind == "cloudtrail" else None)
-    )
-    if fmt:
-        lines.append(f"format: {fmt}")
-    keys = ", ".join(c.name for c in table.partition_keys)
-    if table.projection_enabled:
-        lines.append(f"partitions: projection ({keys})")
-        for key, value in sorted(table.properties.items()):
-            if key.startswith("projection.") and key.split(".")[-1] in ("range", "values", "type"):
-                lines.append(f"  {key.removeprefix('projection.')}: {value}")
-    elif table.partition_keys:
-        count = f"{table.partition_count} partitions" if table.partition_count is not None else "partitions"
-        lines.append(f"{count} ({keys})")
-    else:
-        lines.append("not partitioned: every query reads everything")
-    return lines
 
 
 def _short_type(kind: str) -> str:
