@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ctui.tui.app import CtuiApp
 
 LAYOUTS = ("normal", "editor", "results")
+TIMELINE_KEY_WIDTH = 90  # narrower, the footer leaves `t` out: the timeline's own line says it
 
 
 class MainScreen(Screen[None]):
@@ -147,7 +148,7 @@ class MainScreen(Screen[None]):
             else:
                 hidden.add("drill.exclude_row")
         timeline = self.query_one(Timeline)
-        if not (timeline.display and timeline.pickable) or self.size.width < NARROW_FOOTER:
+        if not (timeline.display and timeline.pickable) or self.size.width < TIMELINE_KEY_WIDTH:
             hidden.add("drill.timeline")  # no range to pick; or narrow: the timeline's own line says `t`
         return frozenset(hidden)
 
