@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 LAYOUTS = ("normal", "editor", "results")
 TIMELINE_KEY_WIDTH = 90  # narrower, the footer leaves `t` out: the timeline's own line says it
 
+NARROW_FOOTER = 90  # below this width the timeline's own line says `t` (the footer has no room for it)
+
 
 class MainScreen(Screen[None]):
     COMMANDS: ClassVar = {DrillCommands}
