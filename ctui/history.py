@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS queries (
     elapsed_ms INTEGER,
     rows INTEGER,
     error TEXT,
-    pid INTEGER
+    pid INTEGER,
+    title TEXT
 );
 CREATE INDEX IF NOT EXISTS queries_started ON queries (started_at);
 """
@@ -76,6 +77,12 @@ class HistoryEntry:
     rows: int | None
     error: str | None
     pid: int | None = None  # the ctui process that ran it (finds entries a killed process left open)
+    title: str | None = None  # what the view was called (library title, `by eventname`, a drill)
+
+    @property
+    def label(self) -> str:
+        """What tells this entry apart: its title, else the library's `-- title:`, else its first line."""
+        return self.title or _header_title(self.sql) or first_line(self.sql)
 
     @property
     def unfinished(self) -> bool:
@@ -120,6 +127,9 @@ class History:
             if "pid" not in have and "sql" in have:  # a history written before ctui recorded its process
                 con.execute("ALTER TABLE queries ADD COLUMN pid INTEGER")
                 have.add("pid")
+            if "title" not in have and "sql" in have:  # a history written before entries had titles
+                con.execute("ALTER TABLE queries ADD COLUMN title TEXT")
+                have.add("title")
             missing = sorted(set(HistoryEntry.__dataclass_fields__) - have)
             if missing:
                 raise sqlite3.DatabaseError(f"not a ctui history (no column {', '.join(missing)})")
@@ -148,14 +158,15 @@ class History:
         engine_description: str = "",
         estimated_bytes: int | None = None,
         started_at: float | None = None,
+        title: str | None = None,
     ) -> int:
         """Add a RUNNING entry and return its id."""
         with self._connect() as con:
             cur = con.execute(
                 "INSERT INTO queries (session, started_at, engine, engine_description, query_id, sql, state,"
-                " estimated_bytes, pid) VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?)",
+                " estimated_bytes, pid, title) VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)",
                 (self.session, started_at or time.time(), engine, engine_description, query_id, sql,
-                 estimated_bytes, os.getpid()),
+                 estimated_bytes, os.getpid(), title),
             )
             return int(cur.lastrowid or 0)
 
@@ -175,9 +186,11 @@ class History:
                  status.queue_ms, status.engine_ms, status.elapsed_ms, rows, error, entry_id),
             )
 
-    def record_refused(self, sql: str, *, engine: str, reason: str, engine_description: str = "") -> int:
+    def record_refused(
+        self, sql: str, *, engine: str, reason: str, engine_description: str = "", title: str | None = None
+    ) -> int:
         """A query the lint or the cost guard refused: kept so the history tells the whole story."""
-        entry_id = self.record_started(sql, engine=engine, engine_description=engine_description)
+        entry_id = self.record_started(sql, engine=engine, engine_description=engine_description, title=title)
         with self._connect() as con:
             con.execute(
                 "UPDATE queries SET state='REFUSED', finished_at=?, error=? WHERE id=?",
@@ -208,12 +221,13 @@ class History:
         return HistoryEntry(**dict(row)) if row else None
 
     def entries(self, limit: int = 500, search: str | None = None) -> list[HistoryEntry]:
-        """Newest first; `search` matches the SQL (case-insensitive substring)."""
+        """Newest first; `search` matches the SQL or the title (case-insensitive substring)."""
         query = "SELECT * FROM queries"
         params: list[object] = []
         if search:
             query += " WHERE instr(lower(sql), lower(?)) > 0"
-            params.append(search)
+            query += " OR instr(lower(COALESCE(title, '')), lower(?)) > 0"
+            params += [search, search]
         query += " ORDER BY started_at DESC, id DESC LIMIT ?"
         params.append(limit)
         with self._connect() as con:
@@ -240,6 +254,25 @@ class History:
                 (since,),
             ).fetchall()
         return [Totals(r[0], int(r[1]), int(r[2] or 0), float(r[3] or 0)) for r in rows]
+
+
+def first_line(sql: str, chars: int = 80) -> str:
+    """The query on one line without its `--` comment lines (no parsing).
+
+    >>> first_line("-- note\\nSELECT *\\n  FROM t")
+    'SELECT * FROM t'
+    """
+    lines = [ln.strip() for ln in sql.splitlines() if ln.strip() and not ln.strip().startswith("--")]
+    return " ".join(" ".join(lines).split())[:chars]
+
+
+def _header_title(sql: str) -> str | None:
+    """A library query's `-- title:` line, when its header was kept."""
+    for line in sql.splitlines()[:12]:
+        text = line.strip()
+        if text.lower().startswith("-- title:"):
+            return text.split(":", 1)[1].strip() or None
+    return None
 
 
 def open_history(path: Path | None = None, say: Callable[[str], None] | None = None) -> History | None:

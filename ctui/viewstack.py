@@ -121,6 +121,21 @@ class ViewStack:
             self._views.append(view)
         return view
 
+    def add_typed(self, view: View) -> View | None:
+        """Put a query run from the editor (typed, library, history) on the stack: the stack rule.
+
+        It goes on top of the view on screen, so Back returns to where it was run from, never to
+        an older view of another investigation. It replaces the top instead when the top has no
+        rows to go back to (refused, failed, cancelled before a result) or is the same query run
+        again. Returns the view it went on top of (None: it replaced the top or is the first).
+        """
+        top = self.top
+        if top is None or top.result is None or " ".join(top.sql.split()) == " ".join(view.sql.split()):
+            self.replace_top(view)
+            return None
+        self.push(view)
+        return top
+
     def pop(self) -> View | None:
         """Drop the top view and return the one below it, as it was left; None at the root (kept)."""
         if len(self._views) <= 1:

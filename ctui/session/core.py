@@ -85,18 +85,18 @@ class Session:
             max_bytes=max_bytes,
         )
 
-    def refused(self, check: Preflight, reason: str | None = None) -> None:
+    def refused(self, check: Preflight, reason: str | None = None, *, title: str | None = None) -> None:
         """Record a query that did not run (refused, or a question not confirmed)."""
         history, engine = self.history, self.engine
         if history is not None:
             _safely(lambda: history.record_refused(
                 check.sql, engine=engine.name, reason=reason or check.reason,
-                engine_description=engine.description,
+                engine_description=engine.description, title=title,
             ))  # fmt: skip
 
     # -- running -----------------------------------------------------------------------------------
-    def start(self, check: Preflight, *, row_limit: int | None = None) -> Run:
-        """Record the query in the history and submit it (reusing the preflight's plan).
+    def start(self, check: Preflight, *, row_limit: int | None = None, title: str | None = None) -> Run:
+        """Record the query in the history (under `title`) and submit it (reusing the preflight's plan).
 
         A submission that fails gives a Run without a handle whose status is final (and recorded).
         """
@@ -106,7 +106,7 @@ class Session:
         if history is not None:
             entry = _safely(lambda: history.record_started(
                 check.sql, engine=engine.name, engine_description=engine.description,
-                estimated_bytes=check.estimated_bytes,
+                estimated_bytes=check.estimated_bytes, title=title,
             ))  # fmt: skip
         try:
             handle = engine.submit(check.sql, prepared=check.prepared, row_limit=limit)

@@ -97,12 +97,21 @@ def check_run(
     post(m.RunChecked(view_id, check, described))
 
 
-def execute(session: Session, view_id: int, check: Preflight, *, post: Post, stop: threading.Event) -> None:
+def execute(
+    session: Session,
+    view_id: int,
+    check: Preflight,
+    *,
+    post: Post,
+    stop: threading.Event,
+    title: str | None = None,
+) -> None:
     """Submit, follow until final (posting progress), fetch the results; the session records history.
 
     `stop` is set when the app closes: the session cancels the query and records its final state.
+    `title` (the view's crumb) names the history entry.
     """
-    run = session.start(check)
+    run = session.start(check, title=title)
     if run.handle is not None:
         post(m.QuerySubmitted(view_id, run.handle))
         for status in session.follow(run, stop):

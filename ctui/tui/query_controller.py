@@ -91,7 +91,7 @@ class QueryController:
         kind: ViewKind = ViewKind.OTHER,
         library_title: str | None = None,
     ) -> View | None:
-        """Run `sql` as a new view: pushed on the stack (drill-down) or replacing the top (editor).
+        """Run `sql` as a new view: pushed (drill-down) or, from the editor, by the stack rule (`add_typed`).
 
         Without a title and kind, the check worker settles them from the SQL (`drilldown.describe`,
         the library's title kept unless the query groups); until then the crumb shows its first line.
@@ -100,10 +100,14 @@ class QueryController:
         view = View(sql=sql, title=title or first_line(sql), kind=kind, describing=describing)
         if describing:
             self._describing[view.id] = (library_title, title is None)
-        return self.run_view(view, push=push)
+        return self.run_view(view, push=push, typed=not push)
 
-    def run_view(self, view: View, push: bool = True) -> View | None:
-        """Put `view` on the stack and run it (lint, estimate and guard first)."""
+    def run_view(self, view: View, push: bool = True, *, typed: bool = False) -> View | None:
+        """Put `view` on the stack and run it (lint, estimate and guard first).
+
+        `push`: on top (a drill); else in the top's place (a resized context), or, `typed` (run from
+        the editor), by the stack rule: on top of the view it was run from (`ViewStack.add_typed`).
+        """
         if self.busy:
             self.say("A query is running: ctrl+c cancels it first.", "warning")
             return None
@@ -111,11 +115,16 @@ class QueryController:
             self.say("The engine is not ready yet.", "warning")
             return None
         self.results.remember()
+        below: View | None = None
         if push:
             self.view_stack.push(view)
+        elif typed:
+            below = self.view_stack.add_typed(view)
         else:
             self.view_stack.replace_top(view)
         self._shown(view)
+        if below is not None:  # the stack rule, said where it happens (README: The stack)
+            self.say(f"on top of {len(self.view_stack) - 1} {below.title[:40]}: Esc goes back there")
         self.running_view = view.id
         self.status_line.say("checking: lint, estimate, cost guard…", "dim")
         check = partial(
@@ -195,7 +204,7 @@ class QueryController:
         self.running_view = None
         text_reason = reason or (check.reason if check is not None else None) or "refused"
         if record and check is not None:
-            self.session.refused(check)
+            self.session.refused(check, title=view.title)
         text = Text.assemble(("NOT RUN\n", palette.ERROR))
         text.append(escape_controls(text_reason))
         if findings:
@@ -217,7 +226,15 @@ class QueryController:
         self._stop = threading.Event()
         self.status_line.query_started(QueryStatus("", QueryState.QUEUED))
         self._query_worker(
-            partial(jobs.execute, self.session, view.id, check, post=self.host.post_message, stop=self._stop),
+            partial(
+                jobs.execute,
+                self.session,
+                view.id,
+                check,
+                post=self.host.post_message,
+                stop=self._stop,
+                title=view.title,
+            ),
             "execute",
         )
         self.host.call_later(self.results.show_message, Text("Running… (ctrl+c cancels)", style="dim"))

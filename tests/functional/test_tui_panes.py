@@ -112,7 +112,7 @@ async def test_library_form_enter_inserts_and_arrows_step_the_window(make_tui) -
         assert app.focused is window and window.value == "7d"  # the incident window, not the query's 24h
         bindings = form.active_bindings.values()
         shown = {b.binding.key: b.binding.description for b in bindings if b.binding.show}
-        assert shown.get("enter") == "Insert" and form.query_one(Footer).display
+        assert shown.get("enter") == "Use" and form.query_one(Footer).display
         await pilot.press("down")
         assert window.value == "30d" and not window.expanded  # stepped in place, no list opened
         await pilot.press("up", "up", "up")

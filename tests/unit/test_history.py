@@ -84,3 +84,30 @@ def test_refused_query_is_recorded_and_threads_can_write() -> None:
     entries = history.entries()
     assert len(entries) == 9
     assert entries[-1].state == "REFUSED" and entries[-1].error == "full scan above the block level"
+
+
+def test_entries_keep_their_title_and_are_found_by_it(tmp_path) -> None:  # noqa: ANN001
+    history = History(tmp_path / "h.sqlite3", session="s1")
+    named = history.record_started("SELECT * FROM t WHERE a = 1", engine="local", title="a=1")
+    refused = history.record_refused("SELEC", engine="local", reason="parse", title="typo")
+    library = history.record_started("-- name: x\n-- title: Root activity\nSELECT 1", engine="local")
+    plain = history.record_started("-- a note\nSELECT eventname\n  FROM t", engine="local")
+    labels = {e.id: e.label for e in history.entries()}
+    assert labels == {named: "a=1", refused: "typo", library: "Root activity",
+                      plain: "SELECT eventname FROM t"}
+    assert [e.id for e in history.entries(search="TYPO")] == [refused]  # the title is searched too
+
+
+def test_a_history_from_before_titles_gets_the_column(tmp_path) -> None:  # noqa: ANN001
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    old = History(path)
+    old.record_started("SELECT 1", engine="local")
+    with sqlite3.connect(path) as con:
+        con.execute("ALTER TABLE queries DROP COLUMN title")
+    history = History(path)  # reopened by a newer ctui
+    (entry,) = history.entries()
+    assert entry.title is None and entry.label == "SELECT 1"
+    history.record_started("SELECT 2", engine="local", title="two")
+    assert [e.label for e in history.entries()] == ["two", "SELECT 1"]

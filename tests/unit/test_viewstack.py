@@ -57,6 +57,23 @@ def test_replace_top_keeps_the_rest() -> None:
     assert empty.replace_top(new) is new and len(empty) == 1
 
 
+def test_a_query_from_the_editor_goes_on_top_of_the_view_it_was_run_from() -> None:
+    stack, views = _stack(3)  # an investigation: a query and two drills, each with rows
+    for view in views:
+        view.result = _result()
+    typed = View("SELECT 9", "typed")
+    assert stack.add_typed(typed) is views[2]
+    assert list(stack) == [*views, typed] and stack.pop() is views[2]  # Back: where it was run from
+    stack.push(typed)  # no rows (refused, failed): the next query takes its place
+    again = View("SELECT 10", "fixed")
+    assert stack.add_typed(again) is None and list(stack) == [*views, again]
+    again.result = _result()
+    rerun = View("SELECT   10", "fixed")  # the same query run again: a refresh, not a new view
+    assert stack.add_typed(rerun) is None and list(stack) == [*views, rerun]
+    first = ViewStack()
+    assert first.add_typed(typed) is None and list(first) == [typed]
+
+
 def test_spend_counts_each_finished_query_once_even_after_pop() -> None:
     stack, views = _stack(2)
     stack.record_status(views[0], _status(0.5, 100, QueryState.RUNNING))
@@ -91,3 +108,7 @@ def test_find_by_id_only_while_on_the_stack() -> None:
 def test_kind_grouped() -> None:
     assert ViewKind.AGGREGATE.grouped and ViewKind.PIVOT.grouped
     assert not ViewKind.EVENTS.grouped
+
+
+def _result() -> QueryResult:
+    return QueryResult(pa.table({"a": [1]}))

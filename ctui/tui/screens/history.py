@@ -1,4 +1,4 @@
-"""F9: past queries, newest first, with spend per session and per day; Enter reopens one."""
+"""F9: past queries, newest first, with spend per session and per day; Enter puts one in the editor."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ctui.engines.pricing import format_bytes, format_cost
-from ctui.history import History, HistoryEntry
+from ctui.history import History, HistoryEntry, first_line
 from ctui.tui import palette
 from ctui.tui.safe import escape_controls
 from ctui.tui.screens.picker import PickerKeys
 
-SQL_CHARS = 56
+TITLE = "History · type to search titles and SQL · Enter replaces the editor (ctrl+z undoes) · Esc back"
 STATE_STYLE = {
     "SUCCEEDED": palette.SUCCESS_TEXT,
     "FAILED": palette.ERROR_TEXT,
@@ -28,14 +28,21 @@ STATE_STYLE = {
 
 
 def entry_label(entry: HistoryEntry) -> Text:
-    text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(entry.started.strftime("%m-%d %H:%M "), style="dim")
-    text.append(f"{entry.state:<9} ", style=STATE_STYLE.get(entry.state, palette.INFO))
-    text.append(f"{format_cost(entry.cost_usd):>8} {format_bytes(entry.bytes_scanned):>9} ", style="dim")
-    text.append(f"{escape_controls(entry.engine)} ", style="dim")
-    lines = [ln.strip() for ln in entry.sql.splitlines() if ln.strip() and not ln.strip().startswith("--")]
-    sql = escape_controls(" ".join(" ".join(lines).split()))
-    text.append(sql if len(sql) <= SQL_CHARS else sql[: SQL_CHARS - 1] + "…")  # one line per entry
+    """Two lines: the entry's title; then when, engine, bytes, cost and rows (or how it ended).
+
+    Titles tell entries apart (`by eventname`, a library title, `eventname=AssumeRole`); the second
+    line leads with the figures, so they show in full at 80 columns.
+    """
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    text.append(escape_controls(entry.label), style="bold")
+    text.append("\n")
+    text.append(entry.started.strftime("%m-%d %H:%M"), style="dim")
+    text.append(f" · {escape_controls(entry.engine)} · {format_bytes(entry.bytes_scanned)}", style="dim")
+    text.append(f" · {format_cost(entry.cost_usd)} · ", style="dim")
+    if entry.state == "SUCCEEDED" and entry.rows is not None:
+        text.append(f"{entry.rows:,} rows", style="dim")
+    else:
+        text.append(entry.state, style=STATE_STYLE.get(entry.state, palette.INFO))
     return text
 
 
@@ -68,7 +75,7 @@ class HistoryScreen(PickerKeys, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="history-box", classes="modal-box"):
             yield Static(
-                Text("History · type to search the SQL · Enter reopens · Esc backs out", style="bold"),
+                Text(TITLE, style="bold"),
                 classes="modal-title",
             )
             yield Static(totals_text(self.history), id="history-totals")
@@ -104,6 +111,7 @@ class HistoryScreen(PickerKeys, ModalScreen[str | None]):
             detail.append(f" · {entry.elapsed_ms / 1000:.1f}s{queue}")
         if entry.rows is not None:
             detail.append(f" · {entry.rows:,} rows")
+        detail.append(f"\n{escape_controls(first_line(entry.sql, 300))}", style="dim")
         if entry.error:
             detail.append(f"\n{escape_controls(entry.error)}", style=palette.ERROR_TEXT)
         self.query_one("#history-detail", Static).update(detail)

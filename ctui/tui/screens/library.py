@@ -140,7 +140,7 @@ class LibraryScreen(PickerKeys, ModalScreen[str | None]):
 class ChoiceField(Select[str], inherit_bindings=False):
     """A Select for a form: arrows step through the choices in place, space opens the list.
 
-    Enter is left to the screen (it inserts the query) instead of opening the list, so the common
+    Enter is left to the screen (it puts the query in the editor) instead of opening the list, so the common
     path, keeping or stepping the time window, is one key.
     """
 
@@ -158,11 +158,21 @@ class ChoiceField(Select[str], inherit_bindings=False):
 
 
 class ParamsScreen(ModalScreen[str | None]):
-    """One field per parameter (time window presets as a list); Enter inserts the filled query."""
+    """One field per parameter (time window presets as a list); Enter puts the filled query in the editor.
+
+    It takes the editor's place as one edit (harlequin and DBeaver open a picked query as its own
+    buffer; ctui has one editor): ctrl+z brings the previous text back.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "Insert", id="params.enter", tooltip="Insert the query into the editor"),
-        Binding("ctrl+s,f5", "submit", "Insert", show=False, id="params.insert"),
+        Binding(
+            "enter",
+            "submit",
+            "Use",
+            id="params.enter",
+            tooltip="Put the query in the editor in place of its text (ctrl+z brings the text back)",
+        ),
+        Binding("ctrl+s,f5", "submit", "Use", show=False, id="params.insert"),
         Binding("escape", "dismiss_none", "Back", id="params.back"),
     ]
 
@@ -186,7 +196,7 @@ class ParamsScreen(ModalScreen[str | None]):
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """Insert first in the footer (Textual lists the focused field's keys first)."""
+        """Use first in the footer (Textual lists the focused field's keys first)."""
         found = super().active_bindings
         return dict(sorted(found.items(), key=lambda item: item[1].binding.id != "params.enter"))
 
@@ -194,7 +204,7 @@ class ParamsScreen(ModalScreen[str | None]):
         q = self.library_query
         with Vertical(id="params-box", classes="modal-box"):
             yield Static(
-                plain(f"{q.title} · Enter inserts · ↑↓ change · Tab next · Esc back"),
+                plain(f"{q.title} · Enter replaces the editor (ctrl+z undoes) · ↑↓ change · Tab next · Esc"),
                 classes="modal-title",
             )
             with VerticalScroll():
