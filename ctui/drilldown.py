@@ -6,6 +6,7 @@ The SQL comes from `ctui.sql.drill` (filter in/out, cell filters, pivot) and `ct
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -111,18 +112,47 @@ def pivot(view: View, column: str) -> View:
 
 
 def context_window(
-    view: View, event: Mapping[str, Any], *, minutes: int = 15, catalog: Catalog | None = None
+    view: View,
+    event: Mapping[str, Any],
+    *,
+    minutes: int = 15,
+    catalog: Catalog | None = None,
+    within: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> View:
-    """What the event's principal did within ±`minutes` of it (ValueError without time/principal)."""
+    """What the event's principal did within ±`minutes` of it, inside the incident window `within`.
+
+    ValueError without a time or a principal.
+    """
     from ctui.sql import context
 
     table = source_table(view.sql)
     info = catalog.lookup(table) if catalog is not None else None
     keys = {c.name for c in info.partition_keys} if info is not None else None
     style = context.partition_style_of(view.sql, keys)
-    sql = context.context_query(event, minutes=minutes, table=table, partition_style=style)
+    sql = context.context_query(event, minutes=minutes, table=table, partition_style=style, within=within)
     _, who = context.principal(event)
     return View(sql, f"±{minutes}m {short(who)}", ViewKind.EVENTS, parent_sql=view.sql)
+
+
+def context_note(
+    event: Mapping[str, Any], minutes: int, within: tuple[dt.datetime, dt.datetime] | None = None
+) -> str:
+    """What a context view covers, said when it opens (ValueError without a time).
+
+    >>> t = {"eventtime": "2024-06-11T03:50:00Z"}
+    >>> context_note(t, 15)
+    '±15 min around 03:50:00 UTC: 06-11 03:35 → 04:05 · + widens, - narrows'
+    """
+    from ctui.sql import context
+
+    when = context.event_time(event)
+    span = context.context_span(when, minutes, within)
+    text = f"±{minutes} min around {when:%H:%M:%S} UTC: {span.start:%m-%d %H:%M} → {span.end:%H:%M}"
+    if span.whole_window:
+        return text + " · the whole incident window (F6 sets it) · - narrows"
+    if span.cut:
+        text += " (cut at the incident window, F6)"
+    return text + " · + widens, - narrows"
 
 
 def session(

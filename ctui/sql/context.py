@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlglot import exp
@@ -31,6 +32,39 @@ PARTITION_KEYS = frozenset({"account", "region", *DATE_KEYS})
 _PRINCIPAL_FIELDS = ("arn", "principalid", "accesskeyid")
 
 
+@dataclass(frozen=True)
+class ContextSpan:
+    """The time range of a context view: ±minutes around the event, kept inside the incident window."""
+
+    start: dt.datetime
+    end: dt.datetime
+    minutes: int
+    cut: bool  # the incident window cut the ±minutes range short
+    whole_window: bool  # the range is the whole incident window: widening adds nothing
+
+
+def context_span(
+    when: dt.datetime, minutes: int, within: tuple[dt.datetime, dt.datetime] | None = None
+) -> ContextSpan:
+    """±`minutes` around `when`, inside `within` (the incident window) when `when` falls in it.
+
+    An event outside the window (the window changed since) keeps its whole ±minutes range: the
+    context always holds the event itself.
+
+    >>> t = dt.datetime(2024, 6, 11, 3, 50, tzinfo=dt.UTC)
+    >>> span = context_span(t, 15, (t - dt.timedelta(minutes=5), t + dt.timedelta(hours=1)))
+    >>> (span.start.strftime("%H:%M"), span.end.strftime("%H:%M"), span.cut)
+    ('03:45', '04:05', True)
+    """
+    start, end = when - dt.timedelta(minutes=minutes), when + dt.timedelta(minutes=minutes)
+    if within is None or not within[0] <= when <= within[1]:
+        return ContextSpan(start, end, minutes, cut=False, whole_window=False)
+    kept_start, kept_end = max(start, within[0]), min(end, within[1])
+    cut = (kept_start, kept_end) != (start, end)
+    whole = (kept_start, kept_end) == (within[0], within[1])
+    return ContextSpan(kept_start, kept_end, minutes, cut=cut, whole_window=whole)
+
+
 def context_query(
     event: Mapping[str, Any],
     *,
@@ -38,15 +72,18 @@ def context_query(
     table: str = "cloudtrail_logs",
     partition_style: str = TIMESTAMP,
     limit: int = 1000,
+    within: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> str:
     """The same principal's events within ±`minutes` of `event`'s eventtime, oldest first.
 
+    `within` (the incident window) bounds the range when the event falls in it (`context_span`).
     The principal is `useridentity.arn`, or `principalid` / `accesskeyid` when arn is null.
     Raises ValueError when the event has no usable time or principal.
     """
     when = event_time(event)
     field, value = principal(event)
-    start, end = when - dt.timedelta(minutes=minutes), when + dt.timedelta(minutes=minutes)
+    span = context_span(when, minutes, within)
+    start, end = span.start, span.end
     conditions: list[exp.Expr] = [
         exp.column(field, table="useridentity").eq(string_literal(value)),
         exp.column("eventtime").between(exp.Literal.string(_iso(start)), exp.Literal.string(_iso(end))),

@@ -13,6 +13,7 @@ from ctui.sql.context import (
     TIMESTAMP,
     YMD,
     context_query,
+    context_span,
     event_by_id_query,
     event_time,
     partition_style_of,
@@ -41,6 +42,23 @@ def test_context_window_principal_and_delivery_day() -> None:
     # delivery dates: the window's last day plus one
     assert "\"timestamp\" BETWEEN '2024/06/10' AND '2024/06/11'" in where
     assert tree.args["order"].sql(dialect="athena") == "ORDER BY eventtime"
+
+
+def test_the_incident_window_bounds_the_context_around_an_event_inside_it() -> None:
+    noon = dt.datetime(2024, 6, 10, 12, tzinfo=dt.UTC)
+    window = (noon - dt.timedelta(minutes=5), noon + dt.timedelta(days=2))
+    where = _where(context_query(_event(arn=ARN), minutes=15, within=window)).sql(dialect="athena")
+    assert "eventtime BETWEEN '2024-06-10T11:55:00Z' AND '2024-06-10T12:15:00Z'" in where
+    span = context_span(noon, 15, window)
+    assert span.cut and not span.whole_window
+    hour = (noon - dt.timedelta(hours=1), noon + dt.timedelta(hours=1))
+    whole = context_span(noon, 24 * 60, hour)
+    assert whole.whole_window and (whole.start, whole.end) == hour
+    # an event outside the window (changed since) keeps its own ±minutes: the context holds it
+    later = (noon + dt.timedelta(hours=1), noon + dt.timedelta(hours=2))
+    unbounded = context_query(_event(arn=ARN), minutes=15)
+    assert context_query(_event(arn=ARN), minutes=15, within=later) == unbounded
+    assert not context_span(noon, 15, later).cut
 
 
 def test_context_window_crossing_midnight_in_ymd_style() -> None:

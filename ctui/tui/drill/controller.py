@@ -184,7 +184,7 @@ class DrillController:
 
     # -- context window ------------------------------------------------------------------------
     def context(self, view: View, event: Mapping[str, Any], minutes: int | None = None) -> None:
-        """`c`: this principal's events within ±minutes of this event."""
+        """`c`: this principal's events within ±minutes of this event, inside the incident window."""
         self._plan_context(view, event, minutes or self.context_minutes)
 
     def session(self, view: View, event: Mapping[str, Any]) -> None:
@@ -209,6 +209,9 @@ class DrillController:
             self.app.notify("+/- change the window of a context view (c on an event)", severity="warning")
             return
         event, span = known
+        if factor > 1 and self._covers_window(event, span):
+            self.app.notify("the context is the whole incident window already (F6 sets it)", timeout=3)
+            return
         new_span = int(min(max(span * factor, CONTEXT_LIMITS[0]), CONTEXT_LIMITS[1]))
         if new_span == span:
             return
@@ -218,12 +221,32 @@ class DrillController:
         self._plan_context(parent, event, new_span, replace_top=len(stack) > 1)
 
     def _plan_context(self, view: View, event: Mapping[str, Any], minutes: int, **how: Any) -> None:
-        event, catalog = dict(event), self.catalog
+        """The context view: ±minutes, inside the incident window (its range is said in `planned`)."""
+        event, catalog, within = dict(event), self.catalog, self._incident_window()
         self._plan(
-            lambda: drilldown.context_window(view, event, minutes=minutes, catalog=catalog),
+            lambda: drilldown.context_window(view, event, minutes=minutes, catalog=catalog, within=within),
             context=(event, minutes),
             **how,
         )
+
+    def _incident_window(self) -> tuple[Any, Any] | None:
+        """The incident window's [start, end) (F6): the outer bound of a context view."""
+        context = self.sources.window_context
+        if context is None:
+            return None
+        try:
+            bounds = context.bounds()
+        except ValueError:
+            return None
+        return bounds.start, bounds.end
+
+    def _covers_window(self, event: Mapping[str, Any], minutes: int) -> bool:
+        from ctui.sql.context import context_span, event_time
+
+        try:
+            return context_span(event_time(event), minutes, self._incident_window()).whole_window
+        except ValueError:
+            return False
 
     # -- who is this really? -------------------------------------------------------------------
     def whois(self, view: View, row: Mapping[str, Any], column: str | None) -> None:
@@ -282,6 +305,13 @@ class DrillController:
         """A plan arrived (the screen runs its view next): remember what the view is for."""
         if message.context is not None:
             self._contexts[message.view.id] = message.context
+            event, minutes = message.context
+            try:
+                note = drilldown.context_note(event, minutes, self._incident_window())
+            except ValueError:
+                note = None
+            if note is not None:
+                self.app.notify(note, timeout=5, markup=False)
         if message.open_detail:
             self._detail_pending.add(message.view.id)
         if message.record_fetch:
