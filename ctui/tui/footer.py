@@ -44,6 +44,15 @@ PRIORITY: dict[str, tuple[str, ...]] = {
         "library.open",
     ),
     "catalog": ("app.help", "query.run", "query.cancel", "catalog.insert", "catalog.preview"),
+    "timeline": (
+        "app.help",
+        "timeline.narrow",
+        "timeline.extend_earlier",
+        "timeline.extend_later",
+        "timeline.earlier",
+        "timeline.later",
+        "timeline.leave",
+    ),
 }
 CANCEL = "query.cancel"
 LAST = ("app.quit",)  # well known: shown when there is room
@@ -80,6 +89,7 @@ def footer_order(
     ordered = dict(sorted(bindings.items(), key=rank))  # sorted() is stable: the rest keep their order
     room = None if width is None else width - PALETTE_ROOM
     drawn: set[str] = set()  # the footer draws one key per action
+    groups: set[str] = set()
     for key, active in ordered.items():
         binding = active.binding
         show = binding.show and binding.id not in hidden
@@ -87,6 +97,11 @@ def footer_order(
         if show and room is not None and binding.action not in drawn:
             shown_key = key_display(binding) if key_display else binding.key_display or key
             needed = len(shown_key) + 1 + len(label) + PADDING
+            if binding.group is not None:  # drawn as keys without labels, then the group's label once
+                needed = len(shown_key) + PADDING
+                if binding.group.description not in groups:
+                    needed += len(binding.group.description) + PADDING
+                    groups.add(binding.group.description)
             if needed > room:
                 show, room = False, 0  # whole keys only, and none after the first that does not fit
             else:

@@ -132,12 +132,14 @@ class MainScreen(Screen[None]):
         )
 
     def _focused_pane(self) -> str:
-        """"results" while the focus is in the results area, "catalog" in the catalog, else "editor"."""
+        """The focused pane, as `ctui.tui.footer.PRIORITY` names it (results: anywhere in the drill area)."""
         focused = self.focused
         if focused is None or not self.is_mounted:
             return "editor"
         if isinstance(focused, CatalogTree):
             return "catalog"
+        if isinstance(focused, Timeline):
+            return "timeline"
         return "results" if any(isinstance(a, DrillArea) for a in focused.ancestors_with_self) else "editor"
 
     def _idle_drill_keys(self) -> frozenset[str]:
