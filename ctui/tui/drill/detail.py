@@ -48,8 +48,14 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
         Binding("p", "move(-1)", "Prev", id="detail.previous", tooltip="Show the previous row's event"),
         Binding("v", "view_value", "Value", id="detail.view_value", tooltip="Show the whole value"),
         Binding("y", "copy_value", "Copy", id="detail.copy_value", tooltip="Copy the value under the cursor"),
+        # Copy event and Expand stay out of the footer: with i/e/F it would cut them at 80 columns
         Binding(
-            "Y", "copy_event", "Copy event", id="detail.copy_event", tooltip="Copy the whole event as JSON"
+            "Y",
+            "copy_event",
+            "Copy event",
+            id="detail.copy_event",
+            tooltip="Copy the whole event as JSON",
+            show=False,
         ),
         Binding(
             "c", "context", "Context", id="detail.context", tooltip="This principal's events around then"
@@ -57,7 +63,14 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
         Binding("i", "cell('keep')", "Keep", id="detail.keep_value", tooltip="Only events with this value"),
         Binding("e", "cell('drop')", "Drop", id="detail.drop_value", tooltip="Events without this value"),
         Binding("F", "cell('pivot')", "Pivot", id="detail.pivot", tooltip="Frequency table of this field"),
-        Binding("E", "expand_all", "Expand", id="detail.expand", tooltip="Expand or collapse every node"),
+        Binding(
+            "E",
+            "expand_all",
+            "Expand",
+            id="detail.expand",
+            tooltip="Expand or collapse every node",
+            show=False,
+        ),
     ]
 
     def __init__(self, table: pa.Table, index: int) -> None:
