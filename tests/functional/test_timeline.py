@@ -7,7 +7,7 @@ import datetime as dt
 from ctui.timeline import histogram
 from ctui.tui.widgets.timeline import Timeline
 from tests.functional.conftest import run_sql, wait_for, wait_ready
-from tests.functional.drill_support import DAYS, build_app, grid, settle, top
+from tests.functional.drill_support import DAYS, build_app, grid, settle, to_cell, top
 
 EVENTS = f"SELECT * FROM cloudtrail_logs WHERE {DAYS}"  # every event of the day: the bars count them all
 AGGREGATE = f"SELECT eventname, count(*) AS n FROM cloudtrail_logs WHERE {DAYS} GROUP BY 1"
@@ -78,8 +78,9 @@ async def test_a_range_picked_with_keys_narrows_the_view_and_back_returns(demo_t
         await wait_for(pilot, lambda: line.display and grid(app) is not None, "the timeline and grid")
         parent = top(app)
         grid(app).focus()
-        await pilot.press("t")
-        assert line.has_focus and line.picked.cursor == len(line.histogram.counts) - 1
+        start_at = line.row_interval if line.row_interval is not None else len(line.histogram.counts) - 1
+        await pilot.press("t")  # on the grid row's interval (the last one if not known)
+        assert line.has_focus and line.picked.cursor == start_at
         await pilot.press("home", "right", "shift+right", "shift+right")
         low, high = line.picked.span()
         assert (low, high) == (1, 3)
@@ -157,3 +158,21 @@ async def test_events_within_one_interval_get_one_line(demo_tree, tui_settings) 
         grid(app).focus()
         await pilot.press("t")  # nothing to pick: it says so and the rows keep the focus
         assert grid(app).has_focus
+
+
+async def test_the_grid_rows_interval_is_marked_and_t_starts_there(demo_tree, tui_settings) -> None:
+    app, _ = build_app(demo_tree, tui_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(pilot, EVENTS)
+        line = timeline(app)
+        await wait_for(pilot, lambda: line.display and grid(app) is not None, "the timeline")
+        rows = grid(app).row_count
+        await to_cell(pilot, rows // 2)
+        when = dt.datetime.strptime(app.main.results.row_at(rows // 2)["eventtime"], "%Y-%m-%dT%H:%M:%SZ")
+        found = line.histogram
+        expected = int((when.replace(tzinfo=dt.UTC) - found.origin) / found.step)
+        await wait_for(pilot, lambda: line.row_interval == expected, "the row's interval marked")
+        assert app.get_css_variables()["accent"].lower() in bar_colours(line, 0)
+        await pilot.press("t")
+        assert line.has_focus and line.picked.cursor == expected

@@ -171,6 +171,13 @@ class DrillArea(Vertical):
         if view is not None:
             self.controller.resize_context(view, factor)
 
+    def on_data_table_cell_highlighted(self, message: Any) -> None:
+        """The grid's cursor moved: the timeline marks the interval of its row (not stopped)."""
+        pane = self.pane
+        if pane is not None:
+            for timeline in self.query(Timeline):
+                timeline.follow_row(pane.view, pane.source_index(message.coordinate.row))
+
     def on_timeline_range_chosen(self, message: Timeline.RangeChosen) -> None:
         message.stop()
         self.controller.narrow_time(message.view, message.start, message.end)

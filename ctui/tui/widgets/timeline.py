@@ -101,6 +101,7 @@ class Timeline(Widget, can_focus=True):
         self._seconds: tuple[int, pa.Array] | None = None  # view id, event times (parsed once per view)
         self._width = 0
         self._dragging = False
+        self.row_interval: int | None = None  # the interval of the grid cursor's row ("you are here")
         self.display = False
 
     # -- what the drill area calls ---------------------------------------------------------------
@@ -112,8 +113,24 @@ class Timeline(Widget, can_focus=True):
             return
         self.view = view
         self.picked = Picked()
+        self.row_interval = None
         self._width = 0
         self._count()
+
+    def follow_row(self, view: View | None, row_index: int | None) -> None:
+        """The grid's cursor is on original row `row_index` of `view`: mark that row's interval."""
+        interval = None
+        known = self._seconds if view is not None and view is self.view else None
+        if self.histogram is not None and known is not None and view is not None:
+            view_id, seconds = known
+            if view_id == view.id and row_index is not None and 0 <= row_index < len(seconds):
+                second = seconds[row_index].as_py()
+                if second is not None:
+                    origin = int(self.histogram.origin.timestamp())
+                    interval = (second - origin) // int(self.histogram.step.total_seconds())
+        if interval != self.row_interval:
+            self.row_interval = interval
+            self.refresh()
 
     def toggle(self) -> bool:
         """`T`: hide or show the timeline (on this and later views); True when it is now shown."""
@@ -180,6 +197,8 @@ class Timeline(Widget, can_focus=True):
             return self._single(histogram)
         cell = self._cell(histogram)
         picked = self.picked.span() if self.has_focus or self.picked.anchor is not None else None
+        if picked is None and self.row_interval is not None:
+            picked = (self.row_interval, self.row_interval)  # where the grid's row sits in time
         lines = [self._bars(histogram.counts, cell, picked, palette.INFO)]
         if histogram.error_total:
             lines.append(self._bars(histogram.errors, cell, picked, palette.ERROR_TEXT))
@@ -249,7 +268,8 @@ class Timeline(Widget, can_focus=True):
     # -- keys ----------------------------------------------------------------------------------------
     def on_focus(self) -> None:
         if self.histogram is not None and self.picked.cursor < 0:
-            self.picked.cursor = len(self.histogram.counts) - 1
+            last = len(self.histogram.counts) - 1
+            self.picked.cursor = last if self.row_interval is None else min(self.row_interval, last)
         self.refresh()
 
     def on_blur(self) -> None:
