@@ -94,6 +94,8 @@ async def settle(pilot: Pilot[Any], runs: int) -> None:
 async def to_cell(pilot: Pilot[Any], row: int, column: str | None = None) -> None:
     """Put the grid cursor on `row` (and on `column` by name), once the grid's own restore has run."""
     app = pilot.app
+    # the grid is mounted by a worker after the query's finish is handled: wait for it
+    await wait_for(pilot, lambda: app.main.results.grid is not None, "the results grid")  # type: ignore[attr-defined]
     for _ in range(20):
         await pilot.pause()  # a freshly shown grid puts its cursor back after a refresh: let it
         found = grid(app)  # type: ignore[arg-type]
