@@ -198,7 +198,7 @@ async def test_in_the_app_a_drill_key_returns_while_its_plan_is_built(
         await pilot.press("F")
         await wait_for(pilot, lambda: planning_threads, "the plan to start")
         await pilot.press("ctrl+t")  # zoom: handled while the plan is still being built
-        assert app.main.layout_mode == "editor" and len(app.main.view_stack) == 1 and not app.main.busy
+        assert app.main.panes.mode == "editor" and len(app.main.view_stack) == 1 and not app.main.busy
         assert planning_threads[0] is not threading.main_thread()
         release.set()
         await settle(pilot, 2)

@@ -171,12 +171,12 @@ async def test_layout_at_80x24_keeps_the_essentials(make_tui) -> None:
         assert "^c Cancel" not in footer_in_view(app, 80)  # only while a query runs
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert main.layout_mode == "editor" and main.results.region.height == 0
+        assert main.panes.mode == "editor" and main.results.region.height == 0
         await pilot.press("ctrl+t")
-        assert main.layout_mode == "results" and not main.query_one("#editor-pane").display
+        assert main.panes.mode == "results" and not main.query_one("#editor-pane").display
         assert main.results.query_one(ResultsGrid).region.height >= 15
         await pilot.press("ctrl+t")
-        assert main.layout_mode == "normal"
+        assert main.panes.mode == "normal"
         await pilot.press("ctrl+b")
         assert main.catalog_tree.display and app.focused is main.catalog_tree
 

@@ -26,6 +26,7 @@ from ctui.tui.drill.cost import DrillCost
 from ctui.tui.drill.crumbs import Breadcrumbs
 from ctui.tui.editor_controller import EditorController
 from ctui.tui.footer import footer_order
+from ctui.tui.panes import Panes
 from ctui.tui.query_controller import QueryController
 from ctui.tui.safe import escape_controls
 from ctui.tui.widgets.catalog import CatalogTree
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from ctui.incident_window import IncidentWindow
     from ctui.tui.app import CtuiApp
 
-LAYOUTS = ("normal", "editor", "results")
 TIMELINE_KEY_WIDTH = 90  # narrower, the footer leaves `t` out: the timeline's own line says it
 
 NARROW_FOOTER = 90  # below this width the timeline's own line says `t` (the footer has no room for it)
@@ -70,7 +70,6 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         app = self.app
-        self.layout_mode = "normal"
         self.header_bar = EngineHeader(id="header")
         self.catalog_tree = CatalogTree(id="catalog")
         self.editor = SqlEditor(app.initial_sql or "", id="editor")
@@ -83,16 +82,19 @@ class MainScreen(Screen[None]):
         self.queries = QueryController(self, app.session, self.results, self.status_line)
         self.drill = DrillController(self, app, app.session.views)
         self.drill_cost = DrillCost(self)  # Enter on a group says what it will scan
+        self.editor_pane = Vertical(id="editor-pane")
+        self.drill_area = DrillArea(controller=self.drill, id="drill")
+        self.panes = Panes(self.editor_pane, self.drill_area, self.editor, self.results, self.catalog_tree)
 
     def compose(self) -> ComposeResult:
         yield self.header_bar
         with Horizontal(id="body"):
             yield self.catalog_tree
             with Vertical(id="work"):
-                with Vertical(id="editor-pane"):
+                with self.editor_pane:
                     yield self.editor
                     yield self.findings
-                with DrillArea(controller=self.drill, id="drill"):
+                with self.drill_area:
                     yield Breadcrumbs(id="crumbs")
                     yield Timeline(id="timeline")
                     yield self.results
@@ -240,11 +242,10 @@ class MainScreen(Screen[None]):
         self.header_bar.spent_usd = stack.spent_usd
         self.header_bar.spent_bytes = stack.spent_bytes
         self.header_bar.queries = self.queries.queries_run
-        self.query_one(DrillArea).refresh_crumbs()  # and the footer's keys
+        self.drill_area.refresh_crumbs()  # and the footer's keys
 
     def on_finding_blocked(self, message: m.FindingBlocked) -> None:
-        if self.layout_mode == "results":
-            self.set_layout("normal")
+        self.panes.editor_in_view()
         self.editing.show_finding(message.finding, message.sql)
 
     def on_view_loaded(self, message: m.ViewLoaded) -> None:
@@ -291,40 +292,16 @@ class MainScreen(Screen[None]):
         self.editing.next_finding()
 
     def action_toggle_catalog(self) -> None:
-        self.catalog_tree.display = not self.catalog_tree.display
-        if self.catalog_tree.display:
-            self.catalog_tree.focus()
+        self.panes.toggle_catalog()
 
     def action_cycle_layout(self) -> None:
-        self.set_layout(LAYOUTS[(LAYOUTS.index(self.layout_mode) + 1) % len(LAYOUTS)])
-
-    def set_layout(self, mode: str) -> None:
-        self.layout_mode = mode
-        self.query_one("#editor-pane").display = mode != "results"
-        self.query_one(DrillArea).display = mode != "editor"
-        (self.editor if mode == "editor" else self.results.grid or self.results).focus()
+        self.panes.cycle()
 
     def action_focus_pane(self, name: str) -> None:
-        if name == "catalog":
-            self.catalog_tree.display = True
-            self.catalog_tree.focus()
-        elif name == "editor":
-            if self.layout_mode == "results":
-                self.set_layout("normal")
-            self.editor.focus()
-        else:
-            if self.layout_mode == "editor":
-                self.set_layout("normal")
-            (self.results.grid or self.results).focus()
+        self.panes.focus(name)
 
     def action_focus_other(self) -> None:
-        focused = self.focused
-        if focused is self.editor:
-            self.action_focus_pane("results")
-        elif focused is not None and focused in self.results.query("*"):
-            self.action_focus_pane("catalog")
-        else:
-            self.action_focus_pane("editor")
+        self.panes.focus_next(self.focused)
 
     def action_history(self) -> None:
         from ctui.tui.screens.history import HistoryScreen
@@ -376,8 +353,7 @@ class MainScreen(Screen[None]):
 
     # -- inserting text ------------------------------------------------------------------------------
     def put_sql(self, text: str, replace: bool = False) -> None:
-        if self.layout_mode == "results":
-            self.set_layout("normal")
+        self.panes.editor_in_view()
         self.editing.put_sql(text, replace=replace)
 
     @on(CatalogTree.NameChosen)
