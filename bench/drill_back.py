@@ -41,6 +41,7 @@ async def measure(rows: int) -> dict[str, Any]:
         def __init__(self) -> None:
             super().__init__()
             self.view_stack = ViewStack()
+            self.engine = None
             self.catalog = None
             self.settings = Settings()
             self.window_context = None

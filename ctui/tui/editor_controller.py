@@ -8,21 +8,20 @@ needs of others arrives as calls from the screen, which routes the messages its 
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
 
 from ctui.tui import jobs
 from ctui.tui import messages as m
 from ctui.tui.safe import escape_controls
+from ctui.tui.sources import AppSources
 from ctui.tui.widgets.editor import SqlEditor
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from ctui.config import Settings
-    from ctui.engines.base import Engine
-    from ctui.model import Catalog, Finding
+    from ctui.model import Finding
     from ctui.sql.editor_lint import EditorLint
     from ctui.tui.widgets.findings import FindingsPanel
     from ctui.viewstack import View
@@ -30,24 +29,11 @@ if TYPE_CHECKING:
 LINT_DELAY = 0.3
 
 
-class EditorSources(Protocol):
-    """What the editor's lint, estimate and completion read (the app): catalog, settings, engine."""
-
-    @property
-    def catalog(self) -> Catalog | None: ...
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def engine(self) -> Engine | None: ...
-
-
 class EditorController:
     """Debounced lint and estimate workers for the editor text, and the editor's keys."""
 
     def __init__(
-        self, host: Screen[Any], sources: EditorSources, editor: SqlEditor, findings: FindingsPanel
+        self, host: Screen[Any], sources: AppSources, editor: SqlEditor, findings: FindingsPanel
     ) -> None:
         self.host = host  # the screen: timers, workers, notifications (its messages come back here)
         self.sources = sources  # settings, catalog and engine, read when needed

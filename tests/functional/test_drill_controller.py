@@ -35,6 +35,7 @@ class Host(App[None]):
     def __init__(self) -> None:
         super().__init__()
         self.view_stack = ViewStack()
+        self.engine = None
         self.catalog: Catalog | None = None
         self.settings = Settings()
         self.window_context = None

@@ -18,13 +18,12 @@ from ctui.cloudtrail.record import row_at
 from ctui.tui import messages as m
 from ctui.tui.drill.detail import DetailOutcome, EventDetailScreen
 from ctui.tui.safe import escape_controls
+from ctui.tui.sources import AppSources
 from ctui.viewstack import View, ViewKind, ViewStack
 
 if TYPE_CHECKING:
     from textual.message import Message
 
-    from ctui.config import Settings
-    from ctui.incident_window import WindowContext
     from ctui.model import Catalog
 
 CONTEXT_MINUTES = 15
@@ -47,26 +46,13 @@ class DrillHost(Protocol):
     ) -> None: ...
 
 
-class DrillSources(Protocol):
-    """What drill SQL is made from, besides the view: the catalog, the settings, the incident window."""
-
-    @property
-    def catalog(self) -> Catalog | None: ...
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def window_context(self) -> WindowContext | None: ...
-
-
 class DrillController:
     """One per main screen; every method is a user action on the view on screen."""
 
     def __init__(
         self,
         host: DrillHost,
-        sources: DrillSources,
+        sources: AppSources,
         stack: ViewStack,
         *,
         context_minutes: int = CONTEXT_MINUTES,
