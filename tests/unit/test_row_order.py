@@ -80,3 +80,22 @@ def test_a_column_that_cannot_be_sorted_says_so() -> None:
     rows = RowOrder(pa.table({"u": intervals}))
     with pytest.raises(ValueError):
         rows.sort(rows.identity(), 0, descending=False)
+
+
+def test_typing_on_gives_what_a_fresh_case_insensitive_search_gives() -> None:
+    import random
+
+    rng = random.Random(7)
+    words = ["role-42/", "Role-42/x", "ROLE-420", "10.0.3.7", "arn:aws:iam::1234:user/Bob", "a-42/b"]
+    values = [
+        "".join(
+            rng.choice(words) if rng.random() < 0.08 else rng.choice(["zz", " ", "::", "-", "Q"])
+            for _ in range(rng.randint(0, 6))
+        )
+        for _ in range(400)
+    ]
+    rows = RowOrder(pa.table({"v": values}))
+    typed = ("r", "ro", "role", "role-4", "role-42/", "ROLE-42", "10.0.3", "::1234:user/b", "bob", "q-")
+    for needle in typed:
+        wanted = [i for i, v in enumerate(values) if needle.lower() in v.lower()]
+        assert rows.search(needle).to_pylist() == wanted, needle  # narrowed from the last text or not
