@@ -108,3 +108,20 @@ async def test_v_shows_line_breaks_and_keeps_controls_and_markup_inert(make_tui)
         assert lines[2] == "               echo [b]pwned[/b]\\u001b[2J\","
         assert not any("\x1b" in line or "\x07" in line or "\r" in line for line in lines)
         assert (await shown(2))[0].startswith("NULL") and (await shown(3))[0].startswith('""')
+
+
+async def test_v_shows_a_huge_value_in_part_and_copies_it_whole() -> None:
+    from textual.app import App
+
+    from ctui.tui.screens.value import SHOWN_CHARS
+
+    huge = ("y" * 99 + "\n") * 5_000  # 500,000 characters
+    app: App[None] = App()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.push_screen(ValueScreen("responseelements", huge))
+        await pilot.pause()
+        shown = str(app.screen.query_one("#value-text").render())
+        assert len(shown) < SHOWN_CHARS + 100 and shown.endswith("y copies the whole value")
+        assert shown.split("\n")[-2] == "y" * 99  # cut at a line's end
+        await pilot.press("y")
+        assert app.clipboard == huge.replace("\n", "\\x0a")  # whole, and inert like every copy

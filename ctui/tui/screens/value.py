@@ -20,6 +20,8 @@ from textual.widgets import Static
 from ctui.inert_table import pretty, to_text
 from ctui.tui.safe import escape_controls, plain
 
+SHOWN_CHARS = 100_000  # more takes the UI seconds to lay out (5 MB: 17 s); `y` copies the whole value
+
 
 class ValueScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -48,7 +50,14 @@ class ValueScreen(ModalScreen[None]):
             return Text("NULL: no value (not an empty string)", style="dim italic", end="")
         if self.value == "":
             return Text('"" (an empty string)', style="dim italic", end="")
-        return Text(pretty(self.value), no_wrap=False, end="")  # plain text: never parsed as markup
+        text = pretty(self.value)
+        if len(text) <= SHOWN_CHARS:
+            return Text(text, no_wrap=False, end="")  # plain text: never parsed as markup
+        cut = text.rfind("\n", 0, SHOWN_CHARS) + 1 or SHOWN_CHARS  # at a line's end if there is one
+        body = Text(text[:cut], no_wrap=False, end="")
+        more = len(text) - cut
+        body.append(f"… {more:,} more characters not shown: y copies the whole value", style="dim italic")
+        return body
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(escape_controls(to_text(self.value)))
