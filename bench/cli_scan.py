@@ -80,7 +80,8 @@ def main() -> None:
     listing = "\n".join(files)
     with tempfile.TemporaryDirectory(prefix="ctui-bench-cli-") as work:
         base = Path(work)
-        env = {**os.environ, "CTUI_CACHE_DIR": str(base / "cache"), "CTUI_CONFIG": str(base / "none")}
+        env = {**os.environ, "CTUI_CACHE_DIR": str(base / "cache"), "CTUI_CONFIG": str(base / "none"),
+               "CTUI_DATA_DIR": str(base / "data")}  # its own history: the user's is not touched
         args = ["run", "--local", str(root), "--format", "json", "--yes"]
         ctui = [sys.executable, "-m", "ctui", *args]
         open_ctui = [sys.executable, "-c", UNSANDBOXED, *args]
