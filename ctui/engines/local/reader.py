@@ -160,20 +160,25 @@ def _filtered_source(
     # so a filter on eventname reads one field per record.
     first = next((c for c in SENTINEL_COLUMNS if c in prefilter.columns), SENTINEL_COLUMNS[-1])
     wanted = list(dict.fromkeys([*prefilter.columns, first]))
-    paths_list = "[" + ", ".join(_literal("$." + _FIELDS[c][0]) for c in wanted) + "]"
+    paths = [_literal("$." + _FIELDS[c][0]) for c in wanted]
+
+    def value(column: str) -> str:  # one field: the scalar form (a list per record costs more)
+        return "v" if len(wanted) == 1 else f"v[{wanted.index(column) + 1}]"
+
     others = [_literal("$." + _FIELDS[c][0]) for c in SENTINEL_COLUMNS if c != first]
-    missing = " AND ".join(
-        [f"v[{wanted.index(first) + 1}] IS NULL"] + [f"json_extract_string(j, {o}) IS NULL" for o in others]
-    )
+    lacking = [f"{value(first)} IS NULL"] + [f"json_extract_string(j, {o}) IS NULL" for o in others]
+    missing = " AND ".join(lacking)
 
     def field(column: str) -> str:
-        value = f"v[{wanted.index(column) + 1}]"
         # The check sits inside every value the filter reads, so no plan can filter a record out
         # before it is checked (a record with keys in another case would otherwise vanish).
-        return f"CASE WHEN {missing} THEN {_blame('f')} ELSE {value} END" if checked else value
+        if not checked:
+            return value(column)
+        return f"CASE WHEN {missing} THEN {_blame('f')} ELSE {value(column)} END"
 
     fields = ", ".join(f"{field(c)} AS {_quote(c)}" for c in prefilter.columns)
-    extracted = f"SELECT f, p, j, json_extract_string(j, {paths_list}) AS v FROM ({inner})"
+    extract = paths[0] if len(paths) == 1 else "[" + ", ".join(paths) + "]"
+    extracted = f"SELECT f, p, j, json_extract_string(j, {extract}) AS v FROM ({inner})"
     tested = f"SELECT f, p, j, {fields} FROM ({extracted})"
     transform = f"json_transform(j, {_literal(structure)})"
     kept = f"SELECT f, p, {transform} AS r FROM ({tested}) WHERE ({prefilter.sql})"
