@@ -92,6 +92,22 @@ class RowOrder:
             self._sorted = ((column, descending), result)  # Esc on a sorted filter: no sort again
         return result
 
+    def sortable(self, column: int) -> bool:
+        """Whether `sort` can order by `column` (checked on its first values, nothing converted)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from ctui.arrow_json import is_nested
+
+        values = self.table.column(column)
+        if is_nested(values.type):
+            return True  # sorted by its JSON text
+        try:
+            pc.array_sort_indices(values.slice(0, 2))
+        except pa.ArrowNotImplementedError:
+            return False
+        return True
+
     def sort_key(self, column: int) -> pa.ChunkedArray:
         """What a column sorts by: the column itself, nested values as JSON text (made once)."""
         key = self._sort_keys.get(column)
@@ -118,6 +134,8 @@ class RowOrder:
         if not text:
             return self.identity()
         needle = text.lower()
+        if self._last is not None and self._last[0] == needle:
+            return self._last[1]  # the same text again (a new sort of the same matches)
         candidates: pa.Int64Array | None = None
         last = self._last
         small = self.num_rows <= SLICE_ROWS

@@ -125,3 +125,20 @@ async def test_v_shows_a_huge_value_in_part_and_copies_it_whole() -> None:
         assert shown.split("\n")[-2] == "y" * 99  # cut at a line's end
         await pilot.press("y")
         assert app.clipboard == huge.replace("\n", "\\x0a")  # whole, and inert like every copy
+
+
+async def test_a_large_result_sorts_in_the_worker_and_a_second_s_reverses(make_tui, monkeypatch) -> None:
+    monkeypatch.setattr("ctui.tui.widgets.results.SORT_AT_ONCE_ROWS", 0)  # every result is "large"
+    app = make_tui()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(pilot, LONG_VALUES)
+        pane = app.main.results
+        await pilot.press("f3", "slash", *"needle", "enter")
+        await wait_for(pilot, lambda: pane.filter_text == "needle", "the filter")
+        await pilot.press("s", "s")  # the second press reverses the sort still in flight
+        await wait_for(pilot, lambda: pane.sort_state == (0, True), "the sort")
+        assert shown_n(app) == [3, 2, 1] and "sorted by n ↓" in str(pane.query_one("#results-info").render())
+        await pilot.press("slash", "escape")
+        await wait_for(pilot, lambda: pane.grid.row_count == 4, "the cleared filter")
+        assert shown_n(app) == [4, 3, 2, 1]

@@ -50,6 +50,7 @@ def test_text_that_extends_the_last_search_reads_only_its_matches() -> None:
     assert rows.search("user/").to_pylist() == [0, 4]
     assert rows.search("USER/B").to_pylist() == [4] and read == [None, 2]
     assert rows.search("alice").to_pylist() == [0] and read[-1] is None  # not an extension: every row
+    assert rows.search("ALICE").to_pylist() == [0] and len(read) == 3  # the same text: nothing read
     fresh = RowOrder(_table())
     for text in ("a", "aw", "aws", "aws-", "arn:aws", "iam::1:user/bob"):
         assert rows.search(text).to_pylist() == fresh.search(text).to_pylist() == RowOrder(_table()).search(
@@ -78,6 +79,7 @@ def test_sort_orders_by_value_nested_by_json_text_nulls_last() -> None:
 def test_a_column_that_cannot_be_sorted_says_so() -> None:
     intervals = pa.array([pa.MonthDayNano([1, 2, 3]), None], pa.month_day_nano_interval())
     rows = RowOrder(pa.table({"u": intervals}))
+    assert not rows.sortable(0) and RowOrder(_table()).sortable(1)  # nested: by its JSON text
     with pytest.raises(ValueError):
         rows.sort(rows.identity(), 0, descending=False)
 

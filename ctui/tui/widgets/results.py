@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ctui.tui.widgets.grid import ResultsGrid
 
 MAX_COLUMN_WIDTH = 60
+SORT_AT_ONCE_ROWS = 50_000  # larger results sort in a worker (1M rows: about a second)
 
 
 def __getattr__(name: str) -> Any:
@@ -243,12 +244,21 @@ class ResultsPane(Vertical):
 
     # -- sort and filter (keys of ResultsGrid; the search runs in FilterBox's worker) ----------------
     def action_sort(self) -> None:
-        grid = self.grid
-        if grid is None or self.view is None or self.order is None:
+        grid, rows = self.grid, self.rows
+        if grid is None or rows is None or self.view is None or self.order is None:
             return
         col = grid.cursor_column
-        desc = self.sort_state is not None and self.sort_state == (col, False)
-        if self._sort_by(col, descending=desc):
+        target = self.filter_box.target
+        current = target.sort if target is not None else self.sort_state  # a sort in flight counts
+        desc = current == (col, False)
+        if rows.num_rows > SORT_AT_ONCE_ROWS:
+            # In the filter box's worker, off the UI thread: the rows keep their order until it ends.
+            if not rows.sortable(col):
+                self.notify("this column cannot be sorted", severity="warning")
+                return
+            self.filter_box.retarget(FilterTarget(self.view.id, rows, (col, desc)), search=True)
+            self._set_info(self._info_text(len(self.order)).append(" · sorting…", style="dim"))
+        elif self._sort_by(col, descending=desc):
             self._retarget()
             self._show_order()
 
@@ -284,6 +294,7 @@ class ResultsPane(Vertical):
         if message.target is not self.filter_box.target or self.view is None:
             return
         self.filter_text = message.text
+        self.sort_state = message.target.sort
         self.order = message.order
         self._focus_grid = message.submitted
         self._show_order()
