@@ -47,6 +47,7 @@ def real_events(rows: int) -> tuple[pa.Table, pa.Table]:
 
 
 FILTER_TEXT = "role-42/"
+TICK = 0.01  # the UI-pause probe
 
 
 def arrow_search_s(table: pa.Table, text: str) -> float:
@@ -88,7 +89,7 @@ async def show(table: pa.Table, *, reorder: bool = False) -> dict[str, Any]:
 
             palette.ensure(self)  # the styles CtuiApp puts there
             self._tick = time.perf_counter()
-            self.set_interval(0.01, self._ticked)
+            self.set_interval(TICK, self._ticked)
 
         def _ticked(self) -> None:
             now = time.perf_counter()
@@ -107,11 +108,15 @@ async def show(table: pa.Table, *, reorder: bool = False) -> dict[str, Any]:
         figures["rss_mb"] = rss_mb()
         if reorder:
             pane.query_one(ResultsGrid).focus()
+            await pilot.pause()
+            app.longest_pause = 0.0
             started = time.perf_counter()
-            pane.action_sort()
-            await app.workers.wait_for_complete()
+            pane.action_sort()  # in the filter box's worker at this size
+            while pane.sort_state is None:
+                await pilot.pause(0.005)
             await pilot.pause()
             figures["sort_s"] = time.perf_counter() - started
+            figures["sort_pause"] = app.longest_pause
             box = pane.filter_box
             for text, name in ((FILTER_TEXT[:-1], "filter_s"), (FILTER_TEXT, "narrow_s")):
                 await pilot.pause()
@@ -153,7 +158,8 @@ def main() -> None:
           "the Arrow size (target <= 3x)")
     anchor = min(arrow_search_s(table, FILTER_TEXT[:-1]) for _ in range(2))
     search = min(search_only_s(table, FILTER_TEXT[:-1]) for _ in range(2))
-    print(f"  sort 1M rows {figures['sort_s']:.2f} s (target <= 2 s)")
+    print(f"  sort 1M rows {figures['sort_s']:.2f} s (target <= 2 s); "
+          f"longest UI pause meanwhile {figures['sort_pause'] * 1000:.0f} ms")
     print(f"  filter {FILTER_TEXT[:-1]!r}, Enter -> rows on screen: {figures['filter_s']:.2f} s "
           f"({figures['filter_s_kept']:,} kept; target <= 2 s) = {figures['filter_s'] / anchor:.2f}x "
           f"the anchor, one plain Arrow search of the 10 columns on one thread ({anchor:.2f} s); "
