@@ -38,6 +38,7 @@ class Panes:
         self.mode = mode
         self.editor_pane.display = mode != "results"
         self.results_area.display = mode != "editor"
+        self.editor_pane.set_class(mode == "editor", "-zoomed")  # the editor takes the whole height
         (self.editor if mode == "editor" else self._results_focus()).focus()
 
     def cycle(self) -> None:
@@ -76,4 +77,6 @@ class Panes:
             self.focus("editor")
 
     def _results_focus(self) -> Widget:
-        return self.results.grid or self.results
+        """The grid; while a query runs (no grid yet), the results area, which hands it on to the grid."""
+        grid = self.results.grid
+        return grid if grid is not None and grid.display else self.results_area

@@ -201,14 +201,26 @@ class DrillArea(Vertical):
             )
 
     def action_drill_back(self) -> None:
+        if self._busy():
+            return
         if not self.controller.back():
             self.notify("already at the first view", timeout=2)
 
     def action_drill_jump(self, index: int) -> None:
-        self.controller.jump(index)
+        if not self._busy():
+            self.controller.jump(index)
+
+    def _busy(self) -> bool:
+        """A query runs: drill keys wait for it (said, not dropped); ctrl+c cancels it."""
+        if getattr(self.controller.host, "busy", False):
+            self.notify("A query is running: ctrl+c cancels it first.", severity="warning", timeout=3)
+            return True
+        return False
 
     def _row_or_warn(self) -> Target | None:
         """The target; the host saves cursor and scroll when the next view replaces this one."""
+        if self._busy():
+            return None
         target = self.target()
         if target is None:
             self.notify("no row under the cursor", severity="warning", timeout=2)
