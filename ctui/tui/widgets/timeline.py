@@ -168,6 +168,7 @@ class Timeline(Widget, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         if self.view is not None and event.size.width != self._width:
+            self.picked, self.row_interval = Picked(), None  # other widths, other intervals
             self._count()
 
     # -- drawing -----------------------------------------------------------------------------------
