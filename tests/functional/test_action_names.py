@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from rich.console import Console
 from textual.binding import Binding
@@ -14,7 +15,7 @@ from ctui.tui.actions import ACTIONS, areas
 from ctui.tui.commands import COMMANDS
 from ctui.tui.drill.commands import COMMANDS as DRILL_COMMANDS
 from ctui.tui.keymap import _classes, _own
-from ctui.tui.screens.help import SAME_AS, keys_table
+from ctui.tui.screens.help import SAME_AS, keys_table, markdown_keys
 from tests.functional.conftest import run_sql, wait_for, wait_ready
 
 COUNT_BY_NAME = (
@@ -99,3 +100,8 @@ async def test_footer_and_palette_show_the_registry_names_on_screen(make_tui) ->
         titles = {c.title for c in DRILL_COMMANDS}
         assert not [p for p in prompts() if p.splitlines()[0] not in titles and "drill:" in p.splitlines()[0]]
         assert all(isinstance(b, Binding) for _, bs in areas() for b in bs)
+
+
+def test_the_readme_keys_table_is_the_registry() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert markdown_keys() in readme, "regenerate the README's keys table: python -m ctui.tui.screens.help"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.table import Table
@@ -22,21 +22,18 @@ if TYPE_CHECKING:
 SAME_AS = {"drill.open": "results.open", "editor.window": "window.open"}
 
 
-def keys_table(keymap: Mapping[str, str] | None = None) -> Table:
-    """Every key by area, as the user's `[keys]` (`keymap`) set them: key, name, description, binding id.
+def key_rows(
+    keymap: Mapping[str, str] | None = None,
+) -> Iterator[tuple[str, list[tuple[str, str, str, str]]]]:
+    """By area: (keys, name, description, binding id) of every key, as the user's `[keys]` set them.
 
     Names and descriptions come from `ctui.tui.actions`, as in the footer and the palette.
     """
     keymap = keymap or {}
-    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-    table.add_column("key", style="bold", no_wrap=True)
-    table.add_column("name", no_wrap=True)
-    table.add_column("description", ratio=1)
-    table.add_column("id", style="dim", no_wrap=True)
     grouped: set[tuple[str, Action]] = set()
     extra = {"editor": [("esc", "Leave", "Leave the editor (focus the next pane)", "")]}
     for area, bindings in areas():
-        table.add_row(Text(area, style="bold underline"))
+        rows = []
         for binding in bindings:
             named = ACTIONS.get(binding.id or "")
             if named is None or binding.id in SAME_AS:
@@ -47,12 +44,38 @@ def keys_table(keymap: Mapping[str, str] | None = None) -> Table:
                     continue
                 grouped.add((binding.key_display, named))
                 keys = binding.key_display
-            table.add_row(keys, named.name, named.description, binding.id or "")
-        for row in extra.get(area, []):
+            rows.append((keys, named.name, named.description, binding.id or ""))
+        yield area, rows + extra.get(area, [])
+    yield "anywhere", [("ctrl+p", "Palette", 'Every action as "area: Name"', "")]
+
+
+def keys_table(keymap: Mapping[str, str] | None = None) -> Table:
+    """Every key by area (`key_rows`): key, name, description, binding id."""
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+    table.add_column("key", style="bold", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("description", ratio=1)
+    table.add_column("id", style="dim", no_wrap=True)
+    for area, rows in key_rows(keymap):
+        table.add_row(Text(area, style="bold underline"))
+        for row in rows:
             table.add_row(*row)
-    table.add_row(Text("anywhere", style="bold underline"))
-    table.add_row("ctrl+p", "Palette", 'Every action as "area: Name"', "")
     return table
+
+
+def markdown_keys() -> str:
+    """The README's keys table, from the same rows as F1 (tests/functional/test_action_names.py
+    checks the README holds it: regenerate with `python -m ctui.tui.screens.help`)."""
+    lines = ["| Area | Key | Name | What it does |", "|---|---|---|---|"]
+    for area, rows in key_rows():
+        for keys, name, description, _ in rows:
+            shown = ", ".join(f"`{k.strip()}`" for k in keys.split(", "))
+            lines.append(f"| {area} | {shown} | {name} | {description.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_keys())
 
 
 class HelpScreen(ModalScreen[None]):
