@@ -186,6 +186,9 @@ class CtuiApp(App[int]):
         self._use_table(self.table_choice.table)
         self.main.catalog_loaded(message.catalog)
 
+    def on_table_wanted(self, _: m.TableWanted) -> None:
+        self.with_table(self.main.open_library)
+
     def with_table(self, then: Callable[[TableInfo | None], None]) -> None:
         """Call `then` with the CloudTrail table; asks first (once) when the catalog has several."""
         choice = self.table_choice

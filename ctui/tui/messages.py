@@ -166,6 +166,12 @@ class DrillFailed(Message):
 
 
 @dataclass
+class TableWanted(Message):
+    """F8: the library needs the CloudTrail table; the app settles it (asking once if several) and
+    opens the library on the screen (`MainScreen.open_library`)."""
+
+
+@dataclass
 class WindowChosen(Message):
     """The user picked an incident window (F6): the app keeps it; the header and starter follow."""
 

@@ -330,9 +330,10 @@ class MainScreen(Screen[None]):
         self.app.push_screen(WindowScreen(context), picked)
 
     def action_library(self) -> None:
-        self.app.with_table(self._open_library)
+        self.post_message(m.TableWanted())  # the app answers with open_library(table)
 
-    def _open_library(self, table: TableInfo | None) -> None:
+    def open_library(self, table: TableInfo | None) -> None:
+        """The library over `table` (the CloudTrail table generated queries read; None: none known)."""
         from ctui.tui.screens.library import LibraryScreen
 
         grid = self.results.grid
