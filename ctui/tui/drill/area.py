@@ -7,6 +7,7 @@ original rows) and hands the rest to the `DrillController`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,9 +67,16 @@ class DrillArea(Vertical):
     # the editor; the results pane gives it to the new grid.
     can_focus = True
 
-    def __init__(self, *children: Any, controller: DrillController, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *children: Any,
+        controller: DrillController,
+        busy: Callable[[], bool] = lambda: False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*children, **kwargs)
         self.controller = controller
+        self.busy = busy  # whether a query runs (the query owner's, handed down by the screen)
 
     def on_mount(self) -> None:
         self.controller.follow = self.follow_row
@@ -212,7 +220,7 @@ class DrillArea(Vertical):
 
     def _busy(self) -> bool:
         """A query runs: drill keys wait for it (said, not dropped); ctrl+c cancels it."""
-        if getattr(self.controller.host, "busy", False):
+        if self.busy():
             self.notify("A query is running: ctrl+c cancels it first.", severity="warning", timeout=3)
             return True
         return False

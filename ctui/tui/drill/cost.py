@@ -16,12 +16,15 @@ from ctui.viewstack import View
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from ctui.tui.sources import AppSources
+
 
 class DrillCost:
     """The estimate of Enter on each aggregate view, by view id, and the footer label it makes."""
 
-    def __init__(self, screen: Screen[None]) -> None:
+    def __init__(self, screen: Screen[None], sources: AppSources) -> None:
         self.screen = screen
+        self.sources = sources  # the engine that estimates
         self._estimates: dict[int, str] = {}  # view id -> "~4.80 MB" (or "size unknown")
 
     def label(self, view: View | None) -> str | None:
@@ -34,7 +37,7 @@ class DrillCost:
 
     def view_loaded(self, view: View) -> None:
         """`view`'s rows arrived: estimate the drill of its first row (in a thread: it may list S3)."""
-        engine = getattr(self.screen.app, "engine", None)
+        engine = self.sources.engine
         result = view.result
         if engine is None or result is None or not result.table.num_rows or view.id in self._estimates:
             return

@@ -81,9 +81,9 @@ class MainScreen(Screen[None]):
         self.editing = EditorController(self, app, self.editor, self.findings)
         self.queries = QueryController(self, app.session, self.results, self.status_line)
         self.drill = DrillController(self, app, app.session.views)
-        self.drill_cost = DrillCost(self)  # Enter on a group says what it will scan
+        self.drill_cost = DrillCost(self, app)  # Enter on a group says what it will scan
         self.editor_pane = Vertical(id="editor-pane")
-        self.drill_area = DrillArea(controller=self.drill, id="drill")
+        self.drill_area = DrillArea(controller=self.drill, busy=lambda: self.queries.busy, id="drill")
         self.panes = Panes(self.editor_pane, self.drill_area, self.editor, self.results, self.catalog_tree)
 
     def compose(self) -> ComposeResult:
