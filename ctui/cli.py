@@ -18,40 +18,55 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ctui import __version__
 
 COMMANDS = ("run", "lint", "estimate", "drill", "whois", "demo-data", "ddl", "queries", "cache")
 
 
-def add_engine_options(parser: argparse.ArgumentParser) -> None:
-    """--demo | --local PATH | --athena and their options, shared by the TUI and subcommands."""
+def add_engine_options(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
+    """--demo | --local PATH | --athena and their options, shared by the TUI and subcommands.
+
+    Before the command (`ctui --athena run …`) or after it (`ctui run --athena …`), an option means
+    the same: a subcommand's copy (`sub`) has no default of its own, since argparse lets a
+    subcommand's default overwrite what was given before it (and the query ran on the demo data).
+    """
+    unset: dict[str, Any] = {"default": argparse.SUPPRESS} if sub else {}
     group = parser.add_argument_group("engine")
     choice = group.add_mutually_exclusive_group()
-    choice.add_argument("--demo", action="store_true", help="local engine on the generated demo dataset")
     choice.add_argument(
-        "--local", metavar="PATH", help="local engine on a CloudTrail tree (aws s3 sync layout)"
+        "--demo", action="store_true", help="local engine on the generated demo dataset", **unset
     )
     choice.add_argument(
-        "--athena", action="store_true", help="Amazon Athena (boto3 credentials and endpoints)"
+        "--local", metavar="PATH", help="local engine on a CloudTrail tree (aws s3 sync layout)", **unset
+    )
+    choice.add_argument(
+        "--athena", action="store_true", help="Amazon Athena (boto3 credentials and endpoints)", **unset
     )
     group.add_argument(
         "--alias",
         metavar="NAME",
         action="append",
-        default=[],
         help="another name for the local CloudTrail table (repeatable, db.table allowed)",
+        **(unset or {"default": []}),
     )
     group.add_argument(
-        "--no-cache", action="store_true", help="local engine: read the JSON only (no columnar cache)"
+        "--no-cache",
+        action="store_true",
+        help="local engine: read the JSON only (no columnar cache)",
+        **unset,
     )
-    group.add_argument("--connection", metavar="NAME", help="named Athena connection from the config file")
-    group.add_argument("--profile", help="AWS profile (Athena)")
-    group.add_argument("--region", help="AWS region (Athena)")
-    group.add_argument("--workgroup", help="Athena workgroup")
-    group.add_argument("--catalog", help="Athena data catalog (default AwsDataCatalog)")
-    group.add_argument("--database", help="default database")
-    group.add_argument("--output-location", metavar="S3_URI", help="s3:// location for Athena query results")
+    for flag, meta, text in (
+        ("--connection", "NAME", "named Athena connection from the config file"),
+        ("--profile", None, "AWS profile (Athena)"),
+        ("--region", None, "AWS region (Athena)"),
+        ("--workgroup", None, "Athena workgroup"),
+        ("--catalog", None, "Athena data catalog (default AwsDataCatalog)"),
+        ("--database", None, "default database"),
+        ("--output-location", "S3_URI", "s3:// location for Athena query results"),
+    ):
+        group.add_argument(flag, metavar=meta, help=text, **unset)
 
 
 def add_sql_source(parser: argparse.ArgumentParser) -> None:
@@ -71,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser("run", help="run a query and print its results")
-    add_engine_options(run)
+    add_engine_options(run, sub=True)
     run.add_argument("--format", choices=("table", "csv", "json"), default="table")
     run.add_argument(
         "--max-bytes", type=int, metavar="N", help="refuse to run if the estimate exceeds N bytes"
@@ -91,19 +106,19 @@ def build_parser() -> argparse.ArgumentParser:
     add_sql_source(run)
 
     lint = sub.add_parser("lint", help="check a query before running it")
-    add_engine_options(lint)
+    add_engine_options(lint, sub=True)
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning")
     lint.add_argument("--allow-write", action="store_true", help="do not flag statements that write")
     lint.add_argument("path", metavar="FILE", help="SQL file, or - for standard input")
 
     estimate = sub.add_parser("estimate", help="bytes and cost a query would scan, without running it")
-    add_engine_options(estimate)
+    add_engine_options(estimate, sub=True)
     estimate.add_argument("--format", choices=("text", "json"), default="text")
     add_sql_source(estimate)
 
     whois = sub.add_parser("whois", help="who is behind an event, an access key or a principal ARN")
-    add_engine_options(whois)
+    add_engine_options(whois, sub=True)
     start = whois.add_mutually_exclusive_group(required=True)
     start.add_argument("--access-key", metavar="ID", help="an access key id (AKIA… or ASIA…)")
     start.add_argument("--event-id", metavar="ID", help="a CloudTrail eventID")
@@ -156,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="[DB.]NAME",
         help="(show) the CloudTrail table to query; with an engine option, its partition scheme is used",
     )
-    add_engine_options(queries)
+    add_engine_options(queries, sub=True)
 
     cache = sub.add_parser("cache", help="the local engine's columnar cache: size, or clear it")
     cache.add_argument("action", nargs="?", choices=("status", "clear"), default="status")
@@ -228,6 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    engines = (("--demo", args.demo), ("--local", args.local), ("--athena", args.athena))
+    chosen = [flag for flag, given in engines if given]
+    if len(chosen) > 1:  # one before the command, another after it
+        parser.error(f"{' and '.join(chosen)} choose different engines: give one")
     from ctui import config
 
     try:
