@@ -49,11 +49,19 @@ def signal_when_running(
 
 
 @contextmanager
-def interactive_sigint() -> Iterator[None]:
-    """A shell without job control starts background commands with SIGINT ignored, and Python then
-    installs no KeyboardInterrupt handler: give the test the handler an interactive ctui has."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+def interactive_signals() -> Iterator[None]:
+    """The signal dispositions of a command typed in a terminal, whatever started the test run.
+
+    A shell without job control starts background commands with SIGINT ignored (Python then installs
+    no KeyboardInterrupt handler), and `nohup` starts them with SIGHUP ignored; ctui rightly leaves an
+    ignored signal ignored, so a test of what these signals do gives the process a terminal's handlers.
+    """
+    previous = {
+        signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+        signal.SIGHUP: signal.signal(signal.SIGHUP, signal.SIG_DFL),
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -14,7 +14,7 @@ import pytest
 from ctui.cli import main
 from ctui.history import History
 from tests.athena.conftest import DATABASE, DAYS, REGION, TRAIL_REGIONS, Moto, day_bytes
-from tests.signal_support import interactive_sigint, signal_when_running
+from tests.signal_support import interactive_signals, signal_when_running
 
 ONE_DAY = "SELECT eventname FROM cloudtrail_pp WHERE region = 'us-east-1' AND \"timestamp\" = '2024/06/12'"
 CONNECTION = ["--athena", "--region", REGION, "--workgroup", "ctui", "--database", DATABASE]
@@ -101,7 +101,7 @@ def test_a_stop_signal_cancels_the_query_on_athena_and_records_it(
         for execution in connection.executions().values():
             execution.status = "RUNNING"
 
-    with interactive_sigint(), signal_when_running(signum, before=hold_running):
+    with interactive_signals(), signal_when_running(signum, before=hold_running):
         code = main(["run", "--athena", ONE_DAY])
     assert code == 128 + signum
     (execution,) = connection.executions().values()

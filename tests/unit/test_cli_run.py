@@ -12,7 +12,7 @@ import pytest
 
 from ctui import cli
 from ctui.history import History
-from tests.signal_support import interactive_sigint, signal_when_running
+from tests.signal_support import interactive_signals, signal_when_running
 from tests.unit.local_tree import ACCOUNT, Tree, record, write_file, write_tree
 
 HOSTILE = "\x1b]52;c;cHduZWQ=\x07 \x1b[2J evil\nnext [bold]markup[/]"
@@ -160,7 +160,7 @@ def test_a_stop_signal_cancels_the_running_query_and_records_it(
     capsys: pytest.CaptureFixture[str], tree: Tree, signum: int
 ) -> None:
     joins = " ".join(f"CROSS JOIN cloudtrail_logs {t}" for t in "bcde")
-    with interactive_sigint(), signal_when_running(signum):
+    with interactive_signals(), signal_when_running(signum):
         code, out, err = ctui(capsys, "run", "--local", str(tree.root), "--yes",
                               f"SELECT count(*) FROM cloudtrail_logs a {joins}")
     assert code == 128 + signum and out == ""
