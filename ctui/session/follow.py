@@ -101,6 +101,7 @@ class Follower:
         self.stop = stop
         self.on_final = on_final
         self._abandoning = threading.Lock()  # the follower's thread and a signal may both abandon
+        self._done_seen = False  # the engine signalled the end before the last poll
 
     def statuses(self) -> Iterator[QueryStatus]:
         run, handle = self.run, self.run.handle
@@ -143,6 +144,9 @@ class Follower:
         done = self.engine.finished_event(handle)
         if done is None:
             return self.stop.wait(delay)
+        if done.is_set() and self._done_seen:  # signalled, yet the last poll said running: no spin
+            return self.stop.wait(min(delay, LOCAL_STOP_CHECK_S))
+        self._done_seen = done.is_set()  # set now: the next poll should be the final status
         done.wait(min(delay, LOCAL_STOP_CHECK_S))
         return self.stop.is_set()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,9 @@ import pytest
 from ctui.config import GuardSettings, Settings
 from ctui.engines.local import LocalEngine
 from ctui.history import INTERRUPTED, History
-from ctui.model import QueryState
+from ctui.model import QueryHandle, QueryState, QueryStatus
 from ctui.session import Session, Verdict
+from ctui.session.follow import LOCAL_STOP_CHECK_S, Follower, Run
 from tests.unit.local_tree import Tree, write_tree
 
 ONE_DAY = "SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" = '2024/06/11'"
@@ -100,3 +102,45 @@ def test_row_limit_above_100k_is_honoured(tmp_path: Path) -> None:
         assert result.table.num_rows == 120_000 and result.truncated
     finally:
         session.close()
+
+
+class _Waits(threading.Event):
+    """A stop event that records how long the follower asked to wait (and never sleeps)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout or 0.0)
+        return False
+
+
+class _SignalledEarly:
+    """An engine (a wrapper, say) whose end is signalled while its polls still say RUNNING a while."""
+
+    def __init__(self, running_polls: int) -> None:
+        self.left = running_polls
+        self.done = threading.Event()
+        self.done.set()
+
+    def poll(self, handle: QueryHandle) -> QueryStatus:
+        self.left -= 1
+        return QueryStatus(handle.query_id, QueryState.RUNNING if self.left >= 0 else QueryState.SUCCEEDED)
+
+    def next_poll(self, handle: QueryHandle) -> float:
+        return 0.5
+
+    def finished_event(self, handle: QueryHandle) -> threading.Event:
+        return self.done
+
+
+def test_a_signalled_end_that_polls_still_call_running_is_waited_for_not_spun_on() -> None:
+    """The first poll after the signal may race the end; the ones after it wait (no busy loop that
+    floods the TUI with progress messages)."""
+    engine, stop = _SignalledEarly(running_polls=3), _Waits()
+    handle = QueryHandle("q1", "SELECT 1", "local", 0.0)
+    run = Run(None, handle, QueryStatus("q1", QueryState.QUEUED), 0)
+    states = [s.state for s in Follower(engine, run, stop, lambda _run: None).statuses()]  # type: ignore[arg-type]
+    assert states == [QueryState.RUNNING] * 3 + [QueryState.SUCCEEDED]
+    assert stop.waits == [LOCAL_STOP_CHECK_S, LOCAL_STOP_CHECK_S]
