@@ -283,3 +283,43 @@ def _read_table(tree: exp.Select) -> exp.Table | None:
 
 def _iso(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- drawing: what the timeline widget shows of a histogram (Textual-free) --------------------------
+LEVELS = " ▁▂▃▄▅▆▇█"  # eighths of a cell
+
+
+def short_count(count: int) -> str:
+    """`812`, `1.2k`, `34k`, `1.2M`: at most 4 characters.
+
+    >>> [short_count(n) for n in (0, 999, 1234, 9_999, 34_567, 999_999, 1_234_567)]
+    ['0', '999', '1.2k', '10k', '35k', '1.0M', '1.2M']
+    """
+    if count < 1_000:
+        return str(count)
+    for size, unit in ((1_000, "k"), (1_000_000, "M")):
+        value = count / size
+        if value < 9.95:  # rounds to 9.9 at most: one decimal still fits
+            return f"{value:.1f}{unit}"
+        if value < 999.5:
+            return f"{value:.0f}{unit}"
+    return f"{count / 1_000_000_000:.0f}G"[:4]
+
+
+def level(count: int, peak: int) -> int:
+    """0..8 eighths of a cell; any event shows at least one eighth."""
+    if count <= 0 or peak <= 0:
+        return 0
+    return max(1, round(8 * count / peak))
+
+
+@dataclass
+class Picked:
+    """The cursor's interval and, while a range is being chosen, its other end (`anchor`)."""
+
+    cursor: int = -1  # -1: not placed yet (the last interval once the timeline is focused)
+    anchor: int | None = None
+
+    def span(self) -> tuple[int, int]:
+        other = self.cursor if self.anchor is None else self.anchor
+        return min(self.cursor, other), max(self.cursor, other)

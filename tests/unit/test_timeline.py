@@ -179,3 +179,14 @@ def test_a_subquery_or_with_name_gets_the_time_bounds_only() -> None:
             "WHERE eventtime >= '2024-06-10T02:00:00Z' AND eventtime < '2024-06-10T04:00:00Z'"
         ), narrowed
         assert narrowed.count("day = '10'") == 1  # the inner query keeps its own partition filter
+
+
+def test_bar_heights_and_short_counts() -> None:
+    from ctui.timeline import LEVELS, Picked, level, short_count
+
+    assert [level(n, 80) for n in (0, 1, 10, 40, 80)] == [0, 1, 1, 4, 8]  # any event shows
+    assert level(5, 0) == 0 and len(LEVELS) == 9
+    counts = (9_949, 9_999, 10_000, 999_499, 999_999, 12_345_678, 5 * 10**9)
+    assert [short_count(n) for n in counts] == ["9.9k", "10k", "10k", "999k", "1.0M", "12M", "5G"]
+    assert all(len(short_count(n)) <= 4 for n in range(0, 2_000_000, 499))  # the gutter's width
+    assert Picked(cursor=7, anchor=3).span() == (3, 7) and Picked(cursor=2).span() == (2, 2)

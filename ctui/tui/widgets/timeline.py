@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widget import Widget
 
+from ctui.timeline import LEVELS, Picked, level, short_count
 from ctui.tui import palette
 from ctui.tui.actions import bind
 from ctui.viewstack import View
@@ -27,43 +28,10 @@ if TYPE_CHECKING:
 
     from ctui.timeline import Histogram
 
-LEVELS = " ▁▂▃▄▅▆▇█"
 MOVE = Binding.Group("Move", compact=True)  # one footer label for ← →
 RANGE = Binding.Group("Range", compact=True)
 GUTTER = 5  # the peak count per interval, right-aligned, then a rule: `1.2k▕`
 MAX_CELL = 6  # columns per interval at most: a few intervals stay bars, not walls
-
-
-def short_count(count: int) -> str:
-    """`812`, `1.2k`, `34k`, `1.2M`: at most 4 characters.
-
-    >>> [short_count(n) for n in (0, 999, 1234, 34_567, 1_234_567)]
-    ['0', '999', '1.2k', '35k', '1.2M']
-    """
-    for size, unit in ((1_000_000, "M"), (1_000, "k")):
-        if count >= size:
-            value = count / size
-            return f"{value:.1f}{unit}" if value < 10 else f"{value:.0f}{unit}"
-    return str(count)
-
-
-def level(count: int, peak: int) -> int:
-    """0..8 eighths of a cell; any event shows at least one eighth."""
-    if count <= 0 or peak <= 0:
-        return 0
-    return max(1, round(8 * count / peak))
-
-
-@dataclass
-class Picked:
-    """The cursor's interval and, while a range is being chosen, its other end (`anchor`)."""
-
-    cursor: int = -1  # -1: not placed yet (the last interval once the timeline is focused)
-    anchor: int | None = None
-
-    def span(self) -> tuple[int, int]:
-        other = self.cursor if self.anchor is None else self.anchor
-        return min(self.cursor, other), max(self.cursor, other)
 
 
 class Timeline(Widget, can_focus=True):
