@@ -83,7 +83,7 @@ def test_reads_of_the_same_files_share_one_copy_instead_of_a_prefilter_each(tmp_
         )
         plan = engine._plan(sql)
         assert all(scan.prefilter is not None for scan in plan.scans)
-        views, _ = sources.relations(engine._con.cursor(), plan, {}, set(), None, lambda: False)
+        views, _, _ = sources.relations(engine._con.cursor(), plan, {}, set(), None, lambda: False)
         assert len(set(views.values())) == 1  # one relation: the runner materialises it once
         _, rows = run(engine, sql)
         assert sorted(r["_col0"] for r in rows) == sorted(

@@ -68,6 +68,11 @@ class Listing:
 
     files: tuple[LogFile, ...]
     other: int
+    # The directory's mtime when it was listed (None: not known), and what else in it a glob for log
+    # files (`*.json.gz`) would match: hidden files, directories. A read may then take the directory
+    # whole as one glob (see reader.FileSet) and check afterwards that it did not change (`changed`).
+    mtime_ns: int | None = None
+    unlisted: tuple[str, ...] = ()
 
     @cached_property
     def bytes(self) -> int:
@@ -130,29 +135,47 @@ class FileLister:
             cached = self._cache.get(partition.path)
         if cached is not None and cached[0] == mtime:
             return cached[1]
-        result = _list_day(partition.path)
+        result = _list_day(partition.path, mtime)
         with self._lock:
             self._cache[partition.path] = (mtime, result)
         return result
 
 
-def _list_day(path: str) -> Listing:
+def _list_day(path: str, mtime_ns: int | None = None) -> Listing:
+    """The directory's log files; `mtime_ns` is its mtime taken before it was read."""
     files: list[LogFile] = []
+    unlisted: list[str] = []
     other = 0
     try:
         with os.scandir(path) as entries:
             for entry in entries:
+                log_name = entry.name.endswith(LOG_SUFFIX)
                 if not entry.is_file():
+                    if log_name:
+                        unlisted.append(entry.path)
                     continue
-                if entry.name.endswith(LOG_SUFFIX) and not entry.name.startswith("."):
+                if log_name and not entry.name.startswith("."):
                     stat = entry.stat()
                     files.append(LogFile(entry.path, stat.st_size, stat.st_mtime_ns))
                 else:
                     other += 1
+                    if log_name:
+                        unlisted.append(entry.path)
     except OSError:
         return Listing((), 0)
     files.sort(key=lambda f: f.path)
-    return Listing(tuple(files), other)
+    return Listing(tuple(files), other, mtime_ns, tuple(sorted(unlisted)))
+
+
+def changed(directory: str, listing: Listing) -> bool:
+    """Whether `directory` changed (a file added, removed or renamed) since `listing` was made of it;
+    True when that cannot be known."""
+    if listing.mtime_ns is None:
+        return True
+    try:
+        return os.stat(directory).st_mtime_ns != listing.mtime_ns
+    except OSError:
+        return True
 
 
 def _trail_dirs(path: str, name: str, depth: int) -> Iterator[tuple[str, str]]:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
 from sqlglot import exp
 
-from ctui.engines.local.layout import FileLister, Listing, LogFile, Partition
+from ctui.engines.local.layout import FileLister, Listing, LogFile, Partition, changed
 from ctui.engines.local.prefilter import prefilter
 from ctui.engines.local.reader import ALL_COLUMNS, PATH_COLUMN, Prefilter
 from ctui.engines.local.textlogs import TextLogSource, TextPartition
@@ -86,6 +86,15 @@ class QueryPlan:
             if found is not None:
                 return found
         return None
+
+    def changed(self, directories: Iterable[str]) -> bool:
+        """Whether any of these directories changed since the plan listed them (a glob over one may
+        then have read a file the plan does not count)."""
+        return any(
+            changed(directory, listing)
+            for directory in directories
+            for listing in self._listings_by_directory.get(directory, ())
+        )
 
     @cached_property
     def _listings_by_directory(self) -> dict[str, list[Listing]]:

@@ -18,14 +18,18 @@ from pathlib import Path
 
 import duckdb
 
-from ctui.engines.local import reader
+from ctui.engines.local import layout, reader
 from ctui.engines.local.cache import COMPRESSION, KEY_COLUMN, ROW_GROUP_ROWS, ColumnarCache
 from ctui.engines.local.layout import Listing, LogFile
 from ctui.engines.local.planner import QueryPlan, ScanPlan
 from ctui.engines.local.reader import Prefilter
+from ctui.engines.local.validate import GLOB_CHARACTERS
 
 # Cache files (Parquet) are read with these columns: the table's, in the reader's order.
 PATH_COLUMN = reader.PATH_COLUMN
+# A directory read as one glob leaves out at most this many of its entries by name (hidden files,
+# repaired or unreadable logs); one with more is read file by file.
+MAX_LEFT_OUT = 32
 
 
 @dataclass
@@ -47,6 +51,7 @@ class _Group:
     directory: str
     files: Sequence[LogFile]
     fingerprint: str  # of the partition's files (Listing.fingerprint)
+    listing: Listing | None = None  # where the files come from (None: files without a listing)
     key: str | None = None
     cached: Path | None = None
 
@@ -58,15 +63,20 @@ def relations(
     unread: Collection[str],
     cache: ColumnarCache | None,
     cancelled: Callable[[], bool],
-) -> tuple[dict[str, str], CacheUse]:
-    """The DuckDB relation (SQL) of each scan's view, building missing cache partitions first.
+    *,
+    by_name: bool = False,
+) -> tuple[dict[str, str], CacheUse, set[str]]:
+    """The DuckDB relation (SQL) of each scan's view, building missing cache partitions first, and
+    the day directories read as globs.
 
     `copies` maps the clean copy of each repaired log file to the file (the reader reads the copy in
-    its place); `unread` files hold nothing readable. Raises duckdb.Error when reading a log file
-    fails (the caller deals with that file and retries).
+    its place); `unread` files hold nothing readable. Day directories are read as one glob each
+    (reader.FileSet) unless `by_name`, where every file is named. Raises duckdb.Error when reading a
+    log file fails (the caller deals with that file and retries).
     """
     replaced = {original: copy for copy, original in copies.items()}
     use = CacheUse()
+    globbed: set[str] = set()
     by_scan: dict[str, list[_Group]] = {}
     cacheable: dict[str, _Group] = {}  # partition directory -> its group (shared by scans)
     seen: set[str] = set()
@@ -85,8 +95,9 @@ def relations(
         use.hits = len(found)
         missing = [g for g in cacheable.values() if g.key not in found]
         if missing and not cancelled():
-            files = [f for g in missing for f in g.files]
-            built = _build(cursor, cache, missing, _readers(files, replaced, unread), use)
+            readers = _readers(missing, replaced, unread, by_name)
+            globbed.update(readers[0].directories)
+            built = _build(cursor, cache, missing, readers, use)
             if built is not None:
                 found.update(dict.fromkeys((g.key for g in missing if g.key is not None), built))
         for groups in by_scan.values():
@@ -105,24 +116,54 @@ def relations(
             continue
         groups = by_scan[scan.view]
         cached = [g for g in groups if g.cached is not None]
-        logs = [f for g in groups if g.cached is None for f in g.files]
+        logs = [g for g in groups if g.cached is None]
         use.files.update(str(g.cached) for g in cached)
         shared = reads[_read_key(scan)] > 1
         pushed = None if shared else scan.prefilter
         packs = _pack_reads(cached, cache)
-        views[scan.view] = _relation(packs, _readers(logs, replaced, unread), plan, pushed)
+        readers = _readers(logs, replaced, unread, by_name)
+        globbed.update(readers[0].directories)
+        views[scan.view] = _relation(packs, readers, plan, pushed)
     use.partitions = len(seen)
     use.bytes = sum(_size(p) for p in use.files)
-    return views, use
+    return views, use, globbed
 
 
 def _readers(
-    files: list[LogFile], replaced: Mapping[str, str], unread: Collection[str]
-) -> tuple[list[str], dict[str, str]]:
-    """(log files read as they are, {clean copy: original} read in place of repaired ones)."""
-    raw = [f.path for f in files if f.path not in unread and f.path not in replaced]
-    mine = {replaced[f.path]: f.path for f in files if f.path in replaced and f.path not in unread}
-    return raw, mine
+    groups: Iterable[_Group], replaced: Mapping[str, str], unread: Collection[str], by_name: bool
+) -> tuple[reader.FileSet, dict[str, str]]:
+    """(log files read as they are, {clean copy: original} read in place of repaired ones).
+
+    A directory is read as one glob unless `by_name`, its listing is not known, its path holds glob
+    characters, or too many of its files are to be left out; each repaired or unreadable file is
+    then left out of its directory's glob by name.
+    """
+    odd: dict[str, list[str]] = {}
+    for path in (*unread, *replaced):
+        odd.setdefault(os.path.dirname(path), []).append(path)
+    listed: list[str] = []
+    directories: list[str] = []
+    left_out: list[str] = []
+    mine: dict[str, str] = {}
+    for group in groups:
+        skipped = odd.get(group.directory, ())
+        for path in skipped:
+            if path in replaced and path not in unread:
+                mine[replaced[path]] = path
+        listing = group.listing
+        out = [*skipped, *listing.unlisted] if listing is not None else []
+        if by_name or listing is None or listing.mtime_ns is None or len(out) > MAX_LEFT_OUT or (
+            GLOB_CHARACTERS.search(group.directory) or "\\" in group.directory
+        ):
+            if skipped:
+                listed.extend(f.path for f in group.files if f.path not in unread and f.path not in replaced)
+            else:
+                listed.extend(f.path for f in group.files)
+            continue
+        if group.files:
+            directories.append(group.directory)
+            left_out.extend(out)
+    return reader.FileSet(tuple(listed), tuple(directories), tuple(left_out)), mine
 
 
 def cache_files_in(message: str, paths: Iterable[str]) -> list[str]:
@@ -133,7 +174,7 @@ def cache_files_in(message: str, paths: Iterable[str]) -> list[str]:
 def _groups(scan: ScanPlan) -> list[_Group]:
     """One group per partition, from the scan's listings (no work per file)."""
     if scan.listings:
-        return [_Group(directory, listing.files, listing.fingerprint) for directory, listing in scan.listings]
+        return [_Group(d, listing.files, listing.fingerprint, listing) for d, listing in scan.listings]
     groups: dict[str, list[LogFile]] = {}
     for f in scan.files:
         groups.setdefault(os.path.dirname(f.path), []).append(f)
@@ -151,7 +192,7 @@ def _build(
     cursor: duckdb.DuckDBPyConnection,
     cache: ColumnarCache,
     groups: list[_Group],
-    readers: tuple[list[str], dict[str, str]],
+    readers: tuple[reader.FileSet, dict[str, str]],
     use: CacheUse,
 ) -> Path | None:
     """Write the partitions of `groups`, rows as the reader gives them, to one pack; None when it cannot."""
@@ -176,11 +217,18 @@ def _build(
             f"COPY ({rows} ORDER BY {key}, eventtime) TO {_literal(str(temp))} "
             f"(FORMAT parquet, COMPRESSION {COMPRESSION}, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
         )
+        if raw.directories and any(layout.changed(g.directory, g.listing) for g in groups if g.listing):
+            # A glob may have read a file added meanwhile, which the partition's key does not
+            # name: the query reads the logs, and the runner reads them by name (and builds) again.
+            _remove(temp)
+            return None
         final = cache.commit(temp, keys.values())
     except duckdb.Error as exc:
         _remove(temp)
         message = str(exc)
-        if isinstance(exc, duckdb.InterruptException) or reader.referenced_file(message, [*raw, *copies]):
+        if isinstance(exc, duckdb.InterruptException) or raw.blamed(message) or reader.referenced_file(
+            message, list(copies)
+        ):
             raise  # cancelled, or an odd log file: the runner deals with both
         if "gzip" in message.lower() or "malformed json" in message.lower():
             raise  # a log file's error that names no file: the runner inspects the files
@@ -209,7 +257,7 @@ def _pack_reads(cached: list[_Group], cache: ColumnarCache | None) -> tuple[list
 
 def _relation(
     packs: tuple[list[Path], list[str] | None],
-    readers: tuple[list[str], dict[str, str]],
+    readers: tuple[reader.FileSet, dict[str, str]],
     plan: QueryPlan,
     pushed: Prefilter | None,
 ) -> str:
