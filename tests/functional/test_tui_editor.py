@@ -182,3 +182,19 @@ async def test_control_characters_in_the_editor_never_reach_the_terminal(make_tu
         line = "".join(s.text for s in editor.render_lines(Region(0, 0, editor.size.width, 1)))
         assert "\x1b" not in line and "\x07" not in line and "\u202e" not in line
         assert "\u241b]52;c;QUJD" in line and "\ufffdevil" in line  # (Rich itself drops the BEL)
+
+
+async def test_new_sql_in_the_editor_is_highlighted_without_compiling_the_query_again(make_tui) -> None:
+    """Each load_text makes a new document; its highlight query is the one compiled at start (it
+    cost 50-100 ms on the UI thread per drill, library query or history recall)."""
+    app = make_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        editor = app.main.editor
+        await wait_for(pilot, lambda: editor._highlight_query is not None, "the highlighting")
+        first = editor._highlight_query
+        for sql in ("SELECT eventname FROM cloudtrail_logs", "SELECT count(*) FROM cloudtrail_logs"):
+            editor.load_text(sql)
+            await pilot.pause()
+            assert editor._highlight_query is first
+        assert editor._highlights[0]  # the new text is highlighted with it

@@ -27,6 +27,33 @@ _MARKS = {
 }
 
 
+def _compile_highlight_queries_once() -> None:
+    """Textual compiles the highlight query for every new document (50-100 ms on the UI thread), and
+    TextArea makes a new document on each `load_text`: every drill, library query and history
+    recall that puts SQL in the editor paid it. A compiled query depends only on its language and
+    text, so each is compiled once (tests/functional/test_tui_editor.py counts the compilations)."""
+    try:
+        from textual.document._syntax_aware_document import SyntaxAwareDocument
+    except ImportError:  # no tree-sitter: no highlighting, nothing to compile
+        return
+    compile_query = SyntaxAwareDocument.prepare_query
+    if getattr(compile_query, "compiled", None) is not None:
+        return
+    compiled: dict[tuple[int, str], tuple[object, object]] = {}
+
+    def prepare_query(self: SyntaxAwareDocument, query: str) -> object:
+        key = (id(self.language), query)
+        if key not in compiled:  # the language is kept with its query, so its id is never reused
+            compiled[key] = (self.language, compile_query(self, query))
+        return compiled[key][1]
+
+    prepare_query.compiled = compiled  # type: ignore[attr-defined]
+    SyntaxAwareDocument.prepare_query = prepare_query  # type: ignore[assignment, method-assign]
+
+
+_compile_highlight_queries_once()
+
+
 class SqlEditor(TextArea):
     """TextArea that underlines lint findings (TextArea has no diagnostics API: `get_line` does it)."""
 
