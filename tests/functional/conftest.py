@@ -14,7 +14,7 @@ from ctui.config import GuardSettings, Settings
 from ctui.history import History
 from ctui.tui.app import CtuiApp, make_app
 
-WAIT_STEPS = 400  # pauses of 50 ms at most: 20 s before a wait gives up
+WAIT_STEPS = 1000  # pauses of 20 ms at most: 20 s before a wait gives up
 
 
 async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str = "condition") -> None:
@@ -22,7 +22,7 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str
     for _ in range(WAIT_STEPS):
         if condition():
             return
-        await pilot.pause(0.05)
+        await pilot.pause(0.02)
     raise AssertionError(f"timed out waiting for {what}")
 
 
