@@ -30,6 +30,16 @@ def shown_n(app) -> list[int]:  # noqa: ANN001
     return [pane.row_at(i)["n"] for i in range(pane.grid.row_count)]
 
 
+async def filtered_on_needle(pilot):  # noqa: ANN001, ANN201
+    """LONG_VALUES in the grid, filtered on "needle" with Enter: the results pane."""
+    await wait_ready(pilot)
+    await run_sql(pilot, LONG_VALUES)
+    pane = pilot.app.main.results
+    await pilot.press("f3", "slash", *"needle", "enter")
+    await wait_for(pilot, lambda: pane.filter_text == "needle", "the filter")
+    return pane
+
+
 async def test_the_filter_applies_as_you_type_on_whole_values_narrows_and_esc_clears(make_tui) -> None:
     app = make_tui()
     async with app.run_test(size=(120, 30)) as pilot:
@@ -65,11 +75,7 @@ async def test_the_filter_applies_as_you_type_on_whole_values_narrows_and_esc_cl
 async def test_a_search_overtaken_by_a_sort_is_not_shown(make_tui) -> None:
     app = make_tui()
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_ready(pilot)
-        await run_sql(pilot, LONG_VALUES)
-        pane = app.main.results
-        await pilot.press("f3", "slash", *"needle", "enter")
-        await wait_for(pilot, lambda: pane.filter_text == "needle", "the filter")
+        pane = await filtered_on_needle(pilot)
         assert app.focused is pane.grid  # Enter: the grid takes the focus
         stale = pane.filter_box.target
         await pilot.press("s", "s")  # n descending: the filter's matches are sorted in place
@@ -131,11 +137,7 @@ async def test_a_large_result_sorts_in_the_worker_and_a_second_s_reverses(make_t
     monkeypatch.setattr("ctui.tui.widgets.results.SORT_AT_ONCE_ROWS", 0)  # every result is "large"
     app = make_tui()
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_ready(pilot)
-        await run_sql(pilot, LONG_VALUES)
-        pane = app.main.results
-        await pilot.press("f3", "slash", *"needle", "enter")
-        await wait_for(pilot, lambda: pane.filter_text == "needle", "the filter")
+        pane = await filtered_on_needle(pilot)
         await pilot.press("s", "s")  # the second press reverses the sort still in flight
         await wait_for(pilot, lambda: pane.sort_state == (0, True), "the sort")
         assert shown_n(app) == [3, 2, 1] and "sorted by n ↓" in str(pane.query_one("#results-info").render())

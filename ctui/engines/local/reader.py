@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ctui.cloudtrail.schema import RECORD_FIELDS, FieldType
+from ctui.engines.local.layout import LOG_SUFFIX
 
 PARTITION_FIELDS = ("account", "region", "year", "month", "day")
-LOG_SUFFIX = ".json.gz"  # as layout.LOG_SUFFIX: what a directory's glob matches
 PATH_RE = r"/([^/]+)/CloudTrail/([^/]+)/(\d{4})/(\d{2})/(\d{2})/[^/]*$"
 MAX_OBJECT_BYTES = 1 << 30  # a whole file is one JSON object; CloudTrail files reach 50 MB gzipped
 # Read by every query: a record without both is not a CloudTrail event as DuckDB reads it (null, a
@@ -70,19 +70,11 @@ class FileSet:
 
     def blamed(self, message: str) -> str | None:
         """The file this set reads that a DuckDB error message names, if any."""
-        directories = set(self.directories)
-        left_out = set(self.left_out)
-        for match in re.finditer(r'file "([^"]+)"|: (/\S+)\s*$', message):
-            candidate = match.group(1) or match.group(2)
-            if candidate in left_out:
-                continue
-            if os.path.dirname(candidate) in directories:
+        directories, left_out = set(self.directories), set(self.left_out)
+        for candidate in _named_files(message):
+            if candidate not in left_out and os.path.dirname(candidate) in directories:
                 return candidate
         return referenced_file(message, self.listed)
-
-
-def file_set(paths: Iterable[str] | FileSet) -> FileSet:
-    return paths if isinstance(paths, FileSet) else FileSet(tuple(paths))
 
 
 @dataclass(frozen=True)
@@ -96,7 +88,7 @@ class Prefilter:
 
 
 def relation_sql(
-    files: Iterable[str] | FileSet,
+    files: FileSet,
     columns: Collection[str] | None = None,
     *,
     path: bool = False,
@@ -114,23 +106,21 @@ def relation_sql(
     declared = wanted + [c for c in SENTINEL_COLUMNS if c not in wanted]
     fields = (f"{_quote(_FIELDS[c][0])} {_declared_type(_FIELDS[c][1])}" for c in declared)
     record_type = f"STRUCT({', '.join(fields)})"
-    paths = file_set(files)
     copied = FileSet(tuple(copies or ()))
     sources = []
     if prefilter is not None:
         structure = json.dumps({_FIELDS[c][0]: _declared_type(_FIELDS[c][1]) for c in declared})
-        if paths:
-            sources.append(_filtered_source(paths, structure, prefilter, checked=True, columns=wanted))
+        if files:
+            sources.append(_filtered_source(files, structure, prefilter, checked=True, columns=wanted))
         if copies:
             mapping = " ".join(f"WHEN {_literal(c)} THEN {_literal(o)}" for c, o in copies.items())
             sources.append(_filtered_source(copied, structure, prefilter, checked=False, mapping=mapping))
     else:
-        if paths:
-            read = _read_json(paths, record_type)
-            sources.append(_source(read, paths.where(), checked=True, columns=wanted))
+        if files:
+            sources.append(_source(files, record_type, checked=True, columns=wanted))
         if copies:
             mapping = " ".join(f"WHEN {_literal(c)} THEN {_literal(o)}" for c, o in copies.items())
-            sources.append(_source(_read_json(copied, record_type), "", checked=False, mapping=mapping))
+            sources.append(_source(copied, record_type, checked=False, mapping=mapping))
     if not sources:
         partition_type = "STRUCT(" + ", ".join(f"{f} VARCHAR" for f in PARTITION_FIELDS) + ")"
         sources.append(
@@ -145,10 +135,12 @@ def relation_sql(
     return f"SELECT {', '.join(select)} FROM ({' UNION ALL '.join(sources)})"
 
 
-def _read_json(paths: FileSet, record_type: str) -> str:
+def _read_json(files: FileSet, record_type: str) -> str:
+    """The records of `files`, each declared as `record_type`, less what the set leaves out."""
     return (
-        f"read_json({paths.sources()}, format='unstructured', records=true, filename=true, "
+        f"read_json({files.sources()}, format='unstructured', records=true, filename=true, "
         f"columns={{'Records': {_literal(record_type + '[]')}}}, maximum_object_size={MAX_OBJECT_BYTES})"
+        f"{files.where()}"
     )
 
 
@@ -159,7 +151,7 @@ def _blame(column: str) -> str:
 
 
 def _source(
-    read: str, where: str, *, checked: bool, mapping: str = "", columns: Collection[str] = ()
+    files: FileSet, record_type: str, *, checked: bool, mapping: str = "", columns: Collection[str] = ()
 ) -> str:
     """Records with their file and partitions; `checked` raises a `NEEDS_SALVAGE` error naming any
     file DuckDB would misread silently (no Records key, elements that are not events, other key case)."""
@@ -176,13 +168,13 @@ def _source(
     inner = (
         f"SELECT {filename} AS f, filename AS read_from, CASE WHEN Records IS NOT NULL THEN "
         f"regexp_extract({filename}, {_literal(PATH_RE)}, {_list(PARTITION_FIELDS)}) END AS p, "
-        f"unnest({records}) AS r FROM {read}{where}"
+        f"unnest({records}) AS r FROM {_read_json(files, record_type)}"
     )
     return f"SELECT f AS filename, p, {record} AS r FROM ({inner})"
 
 
 def _filtered_source(
-    paths: FileSet,
+    files: FileSet,
     structure: str,
     prefilter: Prefilter,
     *,
@@ -197,17 +189,13 @@ def _filtered_source(
     declares as VARCHAR.
     """
     filename = f"CASE filename {mapping} ELSE filename END" if mapping else "filename"
-    read = (
-        f"read_json({paths.sources()}, format='unstructured', records=true, filename=true, "
-        f"columns={{'Records': 'JSON[]'}}, maximum_object_size={MAX_OBJECT_BYTES})"
-    )
     records = "Records"
     if checked:
         records = f"CASE WHEN Records IS NULL THEN {_blame('filename')} ELSE Records END"
     inner = (
         f"SELECT {filename} AS f, CASE WHEN Records IS NOT NULL THEN "
         f"regexp_extract({filename}, {_literal(PATH_RE)}, {_list(PARTITION_FIELDS)}) END AS p, "
-        f"unnest({records}) AS j FROM {read}{paths.where()}"
+        f"unnest({records}) AS j FROM {_read_json(files, 'JSON')}"
     )
     # One parse of the raw record extracts the filter's fields and one sentinel field together; the
     # other sentinels are extracted only from records that lack it (DuckDB evaluates AND lazily),
@@ -255,12 +243,17 @@ def _nested_case_checks(columns: Collection[str]) -> list[str]:
 
 def referenced_file(message: str, paths: Collection[str]) -> str | None:
     """The file among `paths` that a DuckDB error message blames, if any."""
-    for match in re.finditer(r'file "([^"]+)"|: (/\S+)\s*$', message):
-        candidate = match.group(1) or match.group(2)
+    for candidate in _named_files(message):
         if candidate in paths:
             return candidate
     hits = [p for p in paths if p in message]
     return max(hits, key=len) if hits else None
+
+
+def _named_files(message: str) -> Iterable[str]:
+    """The paths a DuckDB error message names where it names a file (`file "…"`, `…: /path`)."""
+    for match in re.finditer(r'file "([^"]+)"|: (/\S+)\s*$', message):
+        yield match.group(1) or match.group(2)
 
 
 def _other_case_keys(ft: FieldType) -> set[str]:

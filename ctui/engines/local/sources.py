@@ -49,11 +49,13 @@ class _Group:
     """One partition of one scan: its files, its cache key, and the pack serving it (if any)."""
 
     directory: str
-    files: Sequence[LogFile]
-    fingerprint: str  # of the partition's files (Listing.fingerprint)
-    listing: Listing | None = None  # where the files come from (None: files without a listing)
+    listing: Listing  # its files, and their fingerprint (the cache key's)
     key: str | None = None
     cached: Path | None = None
+
+    @property
+    def files(self) -> Sequence[LogFile]:
+        return self.listing.files
 
 
 def relations(
@@ -88,7 +90,7 @@ def relations(
             seen.add(group.directory)
             if cache is None or (unread and all(f.path in unread for f in group.files)):
                 continue
-            group.key = cache.key(group.directory, group.fingerprint)
+            group.key = cache.key(group.directory, group.listing.fingerprint)
             cacheable.setdefault(group.directory, group)
     if cache is not None and cacheable:
         found = cache.lookup({g.key for g in cacheable.values() if g.key is not None})
@@ -150,19 +152,19 @@ def _readers(
         for path in skipped:
             if path in replaced and path not in unread:
                 mine[replaced[path]] = path
-        listing = group.listing
-        out = [*skipped, *listing.unlisted] if listing is not None else []
-        if by_name or listing is None or listing.mtime_ns is None or len(out) > MAX_LEFT_OUT or (
-            GLOB_CHARACTERS.search(group.directory) or "\\" in group.directory
+        out = [*skipped, *group.listing.unlisted]
+        if (
+            by_name
+            or group.listing.mtime_ns is None  # not listed from the directory itself
+            or len(out) > MAX_LEFT_OUT
+            or len(skipped) >= len(group.files)  # nothing of it to read as it is
+            or GLOB_CHARACTERS.search(group.directory)
+            or "\\" in group.directory
         ):
-            if skipped:
-                listed.extend(f.path for f in group.files if f.path not in unread and f.path not in replaced)
-            else:
-                listed.extend(f.path for f in group.files)
+            listed.extend(f.path for f in group.files if f.path not in unread and f.path not in replaced)
             continue
-        if group.files:
-            directories.append(group.directory)
-            left_out.extend(out)
+        directories.append(group.directory)
+        left_out.extend(out)
     return reader.FileSet(tuple(listed), tuple(directories), tuple(left_out)), mine
 
 
@@ -174,11 +176,11 @@ def cache_files_in(message: str, paths: Iterable[str]) -> list[str]:
 def _groups(scan: ScanPlan) -> list[_Group]:
     """One group per partition, from the scan's listings (no work per file)."""
     if scan.listings:
-        return [_Group(d, listing.files, listing.fingerprint, listing) for d, listing in scan.listings]
+        return [_Group(directory, listing) for directory, listing in scan.listings]
     groups: dict[str, list[LogFile]] = {}
     for f in scan.files:
         groups.setdefault(os.path.dirname(f.path), []).append(f)
-    return [_Group(d, files, Listing(tuple(files), 0).fingerprint) for d, files in groups.items()]
+    return [_Group(d, Listing(tuple(files), 0)) for d, files in groups.items()]
 
 
 def _read_key(scan: ScanPlan) -> tuple[str, ...]:
@@ -217,7 +219,8 @@ def _build(
             f"COPY ({rows} ORDER BY {key}, eventtime) TO {_literal(str(temp))} "
             f"(FORMAT parquet, COMPRESSION {COMPRESSION}, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
         )
-        if raw.directories and any(layout.changed(g.directory, g.listing) for g in groups if g.listing):
+        globbed = set(raw.directories)
+        if any(layout.changed(g.directory, g.listing) for g in groups if g.directory in globbed):
             # A glob may have read a file added meanwhile, which the partition's key does not
             # name: the query reads the logs, and the runner reads them by name (and builds) again.
             _remove(temp)
