@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ctui.engines.local import LocalEngine
+from ctui.engines.local import LocalEngine, health
 from ctui.engines.local.salvage import salvage
 from ctui.engines.local.validate import gzip_problem
 from ctui.model import QueryState, QueryStatus
@@ -144,3 +144,72 @@ def test_salvage_keeps_records_around_a_malformed_one(odd_root: Path, tmp_path: 
     copy = json.loads((tmp_path / "copy.json").read_text(encoding="utf-8"))
     expected = next(f for f in ODD if f.name == "malformed.json.gz").event_names
     assert [r["eventName"] for r in copy["Records"]] == list(expected)
+
+
+def test_a_query_reads_only_the_odd_files_memory_and_the_sound_ones_stay_known(
+    odd_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The verdicts on sound files (one per log file: megabytes on a big tree) are kept apart from the
+    few odd files' and not read by a query that has nothing to inspect."""
+    cache = tmp_path / "cache"
+    sql = "SELECT count(*) AS n FROM cloudtrail_logs"
+    engine = LocalEngine(odd_root, cache_dir=cache)
+    try:
+        first, _ = run(engine, sql)  # inspects every file: the sound ones are remembered
+    finally:
+        engine.close()
+    odd_memory = json.loads((cache / health.MEMORY_NAME).read_text(encoding="utf-8"))
+    sound_memory = json.loads((cache / health.SOUND_NAME).read_text(encoding="utf-8"))
+    odd_names = {Path(p).name for p in odd_memory["files"]}
+    assert odd_names == {Path(f.path).name for f in first.odd_files}
+    assert odd_names.isdisjoint(Path(p).name for p in sound_memory["files"])
+    logs = {p.name for p in odd_root.rglob("*.json.gz")}
+    assert {Path(p).name for p in sound_memory["files"]} | odd_names == logs
+
+    read: list[str] = []
+    real_read = health._read
+    monkeypatch.setattr(health, "_read", lambda path: read.append(Path(path).name) or real_read(path))
+    engine = LocalEngine(odd_root, cache_dir=cache)
+    try:
+        second, rows = run(engine, sql)
+        assert read == [health.MEMORY_NAME]  # the answer needed no sound file's verdict
+        assert (rows, second.odd_files, second.records_skipped) == ([{"n": GOOD}], first.odd_files,
+                                                                    first.records_skipped)
+        sound = next(p for p in sound_memory["files"])
+        size, mtime = sound_memory["files"][sound]
+        assert engine._health.verdict((sound, size, mtime)) == health.SOUND  # read when asked
+        assert read == [health.MEMORY_NAME, health.SOUND_NAME]
+    finally:
+        engine.close()
+
+
+def test_the_memory_of_an_older_ctui_is_read_and_written_again_in_two(tmp_path: Path) -> None:
+    directory = tmp_path / "local"
+    directory.mkdir()
+    odd = {"status": "unreadable", "reason": "not gzip"}
+    (directory / health.MEMORY_NAME).write_text(json.dumps({"version": 1, "files": {
+        "/logs/a.json.gz": [10, 1, {"status": "sound"}], "/logs/b.json.gz": [20, 2, odd],
+        "/logs/c.json.gz": ["x", 3, {"status": "sound"}]}}), encoding="utf-8")  # a damaged entry
+    memory = health.FileHealth(directory)
+    assert memory.odd() == [(("/logs/b.json.gz", 20, 2), health.Verdict("unreadable", "not gzip"))]
+    assert memory.verdict(("/logs/a.json.gz", 10, 1)) == health.SOUND
+    assert memory.verdict(("/logs/a.json.gz", 11, 1)) is None  # changed since: looked at again
+    assert json.loads((directory / health.MEMORY_NAME).read_text(encoding="utf-8")) == {
+        "version": health.VERSION, "files": {"/logs/b.json.gz": [20, 2, odd]}}
+    assert json.loads((directory / health.SOUND_NAME).read_text(encoding="utf-8")) == {
+        "version": health.VERSION, "files": {"/logs/a.json.gz": [10, 1]}}
+
+
+def test_two_processes_memories_are_merged_and_an_odd_verdict_outranks_a_sound_one(tmp_path: Path) -> None:
+    directory = tmp_path / "local"
+    one, other = health.FileHealth(directory), health.FileHealth(directory)
+    one.remember(("/logs/a.json.gz", 10, 1), health.SOUND)
+    one.remember(("/logs/b.json.gz", 20, 2), health.SOUND)
+    one.save()
+    other.remember(("/logs/b.json.gz", 20, 2), health.Verdict("unreadable", "cut"))  # found odd later
+    other.remember(("/logs/c.json.gz", 30, 3), health.Verdict("unreadable", "not gzip"))
+    other.save()
+    fresh = health.FileHealth(directory)
+    assert fresh.verdict(("/logs/a.json.gz", 10, 1)) == health.SOUND
+    assert fresh.verdict(("/logs/b.json.gz", 20, 2)) == health.Verdict("unreadable", "cut")
+    assert {key[0] for key, _ in fresh.odd()} == {"/logs/b.json.gz", "/logs/c.json.gz"}

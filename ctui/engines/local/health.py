@@ -3,8 +3,10 @@
 A file is known by (path, size, mtime): a file re-downloaded whole is looked at again. Each known
 file is `sound` (DuckDB reads it as it is), `repaired` (DuckDB reads a clean copy that `salvage`
 wrote, holding every readable record) or `unreadable` (nothing in it is a record). The memory is
-one small JSON file, written whole through a temporary file, so a second process does not inspect
-21,000 gzip streams again and a reader never sees half of it. Any other part of the engine (a
+two JSON files, each written whole through a temporary file, so a second process does not inspect
+21,000 gzip streams again and a reader never sees half of one: the odd files (few, read by every
+query: `odd`) and the sound ones (one entry per log file, 4 MB for 21,000 files, read only when files
+are inspected or asked about one by one: `inspect`, `verdict`). Any other part of the engine (a
 columnar cache) may ask it the same questions through `FileHealth.verdict`.
 """
 
@@ -14,7 +16,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +25,10 @@ from ctui.engines.local.salvage import salvage
 from ctui.engines.local.validate import broken_files
 
 FileKey = tuple[str, int, int]  # path, size, mtime_ns
-MEMORY_NAME = "file-health.json"
+MEMORY_NAME = "file-health.json"  # the odd files' verdicts
+SOUND_NAME = "file-sound.json"  # the files found sound
 COPIES_DIR = "repaired"
-VERSION = 1
+VERSION = 2  # 1: every verdict in MEMORY_NAME (read once, then written again as two files)
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,9 @@ class FileHealth:
         self._directory = directory
         self._verdicts: dict[FileKey, Verdict] = {}
         self._lock = threading.Lock()
-        self._loaded = False
+        self._loaded = False  # the odd files' verdicts
+        self._sound_loaded = False
+        self._unsaved_sound = False  # the sound files' memory needs writing again
         self._scratch: Any = None
 
     def verdict(self, key: FileKey) -> Verdict | None:
@@ -60,6 +65,10 @@ class FileHealth:
         self._load()
         with self._lock:
             verdict = self._verdicts.get(key)
+        if verdict is None:
+            self._load_sound()
+            with self._lock:
+                verdict = self._verdicts.get(key)
         if verdict is not None and verdict.copy is not None and not os.path.exists(verdict.copy):
             return None  # the copy was removed with the cache: read the file again
         return verdict
@@ -81,6 +90,7 @@ class FileHealth:
         a file starts like a CloudTrail log (text logs are only checked for their gzip stream).
         """
         self._load()
+        self._load_sound()
         with self._lock:
             unchecked = sorted(k for k in keys if k not in self._verdicts)
         found = broken_files([k[0] for k in unchecked], stop, cloudtrail=cloudtrail)
@@ -88,6 +98,7 @@ class FileHealth:
             for key in unchecked:
                 if key[0] not in found and not stop():
                     self._verdicts[key] = SOUND
+                    self._unsaved_sound = True
         self.save()
         return found
 
@@ -115,12 +126,16 @@ class FileHealth:
     def remember(self, key: FileKey, verdict: Verdict) -> None:
         """Keep `verdict` for this process; `save` writes it for the next ones."""
         with self._lock:
+            previous = self._verdicts.get(key)
             self._verdicts[key] = verdict
+            # the sound files' memory is written again when it gains a file or loses one to a verdict
+            was_sound = previous is not None and previous.status == "sound"
+            self._unsaved_sound |= (verdict.status == "sound") != was_sound
 
     # -- persistence ------------------------------------------------------------------------------
 
-    def _path(self) -> Path | None:
-        return self._directory / MEMORY_NAME if self._directory is not None else None
+    def _path(self, name: str) -> Path | None:
+        return self._directory / name if self._directory is not None else None
 
     @property
     def copies_directory(self) -> Path:
@@ -137,45 +152,98 @@ class FileHealth:
         return Path(self._scratch.name)
 
     def _load(self) -> None:
+        """Read the odd files' verdicts (a query's only question about its files)."""
+        migrate = False
         with self._lock:
             if self._loaded:
                 return
             self._loaded = True
-            path = self._path()
-            if path is None:
+            data = _read(self._path(MEMORY_NAME))
+            if data is None:
                 return
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if data.get("version") != VERSION:
-                    return
-                for path_text, (size, mtime, fields) in data["files"].items():
-                    self._verdicts.setdefault((path_text, int(size), int(mtime)), Verdict(**fields))
-            except (OSError, ValueError, TypeError, KeyError, AttributeError):
-                return  # no memory, or an unreadable one: files are looked at again
+            for key, verdict in _entries(data):
+                if data["version"] == VERSION or verdict.status != "sound":
+                    self._verdicts[key] = verdict  # over a sound verdict read before: the newer word
+                else:
+                    self._verdicts.setdefault(key, verdict)
+            if data["version"] != VERSION:  # every verdict in one file: written again as two
+                self._sound_loaded = self._unsaved_sound = migrate = True
+        if migrate:
+            self.save()
+
+    def _load_sound(self) -> None:
+        """Read the sound files' verdicts (needed only to inspect files, or to ask about one)."""
+        with self._lock:
+            if self._sound_loaded:
+                return
+            self._sound_loaded = True
+            data = _read(self._path(SOUND_NAME))
+            if data is None or data["version"] != VERSION:
+                return
+            for key, _ in _entries(data):
+                self._verdicts.setdefault(key, SOUND)  # an odd verdict on the same file stands
 
     def save(self) -> None:
-        """Write the memory whole (merged with what another process wrote meanwhile); best effort."""
-        path = self._path()
-        if path is None:
+        """Write the memory (merged with what another process wrote meanwhile); best effort.
+
+        The sound files' verdicts are written only when some were learned since they were read.
+        """
+        odd_path, sound_path = self._path(MEMORY_NAME), self._path(SOUND_NAME)
+        if odd_path is None or sound_path is None:
             return
         with self._lock:
-            files: dict[str, Any] = {}
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if data.get("version") == VERSION:
-                    files.update(data["files"])
-            except (OSError, ValueError, TypeError, KeyError, AttributeError):
-                pass
-            for (path_text, size, mtime), verdict in self._verdicts.items():
-                files[path_text] = [size, mtime, {k: v for k, v in asdict(verdict).items() if v}]
-            text = json.dumps({"version": VERSION, "files": files}, separators=(",", ":"))
-            temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                temporary.write_text(text, encoding="utf-8")
-                temporary.replace(path)
-            except OSError:  # a full or read-only cache: the memory is a convenience
-                temporary.unlink(missing_ok=True)
+            known = {path: (size, mtime, v) for (path, size, mtime), v in self._verdicts.items()}
+            odd = {p: [size, mtime, {k: v for k, v in asdict(verdict).items() if v}]
+                   for p, (size, mtime, verdict) in known.items() if verdict.status != "sound"}
+            _write(odd_path, {**_files(_read(odd_path), without=known), **odd})
+            if self._unsaved_sound:
+                sound = {p: [size, mtime] for p, (size, mtime, v) in known.items() if v.status == "sound"}
+                _write(sound_path, {**_files(_read(sound_path), without=known), **sound})
+                self._unsaved_sound = False
+
+
+def _read(path: Path | None) -> dict[str, Any] | None:
+    """A memory file's content (None: missing, unreadable or of an unknown version)."""
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # no memory, or an unreadable one: files are looked at again
+    if not isinstance(data, dict) or data.get("version") not in (1, VERSION):
+        return None
+    if not isinstance(data.get("files"), dict):
+        return None
+    return data
+
+
+def _entries(data: dict[str, Any]) -> Iterator[tuple[FileKey, Verdict]]:
+    """(key, verdict) of each well-formed entry; a sound file's entry is `[size, mtime]`."""
+    for path, entry in data["files"].items():
+        try:
+            size, mtime, *rest = entry
+            verdict = Verdict(**rest[0]) if rest else SOUND
+            yield (path, int(size), int(mtime)), verdict
+        except (ValueError, TypeError, AttributeError):
+            continue
+
+
+def _files(data: dict[str, Any] | None, *, without: dict[str, Any]) -> dict[str, Any]:
+    """The entries another process wrote (of the current version), less the files known here."""
+    if data is None or data["version"] != VERSION:
+        return {}
+    return {path: entry for path, entry in data["files"].items() if path not in without}
+
+
+def _write(path: Path, files: dict[str, Any]) -> None:
+    text = json.dumps({"version": VERSION, "files": files}, separators=(",", ":"))
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError:  # a full or read-only cache: the memory is a convenience
+        temporary.unlink(missing_ok=True)
 
 
 def _digest(key: FileKey) -> str:
