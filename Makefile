@@ -20,8 +20,9 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.app
 	$(BIN)/ctui --demo
 
+# One worker per core (at most 4): the Pilot tests are CPU-bound. `pytest -n0` runs in one process.
 test: $(VENV)/.test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check ctui tests bench
