@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -255,3 +257,32 @@ def test_hidden_path_column(engine: LocalEngine, tree: Tree) -> None:
     assert {r["$path"] for r in rows} == set(expected)
     _, rows = run(engine, "SELECT * FROM cloudtrail_logs WHERE day = '11' LIMIT 1")
     assert "$path" not in rows[0]
+
+
+EXIT_SCRIPT = """
+import sys
+from pathlib import Path
+from ctui.engines.local import LocalEngine
+from ctui.session.follow import wait_for
+
+real_close = LocalEngine.close
+def close(self):
+    print("closed", file=sys.stderr)
+    real_close(self)
+LocalEngine.close = close
+engine = LocalEngine(Path(sys.argv[1]))
+handle = engine.submit("SELECT eventname, count(*) AS n FROM cloudtrail_logs GROUP BY 1")
+print(wait_for(engine, handle, timeout=60).state.value)
+if sys.argv[2] == "close":
+    engine.close()
+"""
+
+
+@pytest.mark.parametrize("owner", ["close", "leave"])
+def test_an_engine_is_closed_once_by_the_process_exit_when_its_owner_did_not(tree: Tree, owner: str) -> None:
+    """Leaving with the database open while a worker ended its query aborted the process now and
+    then ("terminate called without an active exception", exit status 134)."""
+    done = subprocess.run([sys.executable, "-c", EXIT_SCRIPT, str(tree.root), owner],
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "SUCCEEDED"), done.stderr
+    assert done.stderr.splitlines().count("closed") == 1, done.stderr
