@@ -93,6 +93,10 @@ class HistoryEntry:
         return dt.datetime.fromtimestamp(self.started_at).astimezone()
 
 
+# The columns read back, by name: a history a newer ctui wrote (with more columns) still reads here.
+_COLUMNS = ", ".join(HistoryEntry.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class Totals:
     """Spend over a group of queries (a session or a day)."""
@@ -210,19 +214,19 @@ class History:
         """Entries left RUNNING/QUEUED by a process that no longer runs (killed, terminal gone)."""
         with self._connect() as con:
             rows = con.execute(
-                "SELECT * FROM queries WHERE state IN (?, ?) ORDER BY id", UNFINISHED
+                f"SELECT {_COLUMNS} FROM queries WHERE state IN (?, ?) ORDER BY id", UNFINISHED
             ).fetchall()
         entries = [HistoryEntry(**dict(row)) for row in rows]
         return [e for e in entries if e.pid != os.getpid() and not _alive(e.pid)]
 
     def get(self, entry_id: int) -> HistoryEntry | None:
         with self._connect() as con:
-            row = con.execute("SELECT * FROM queries WHERE id=?", (entry_id,)).fetchone()
+            row = con.execute(f"SELECT {_COLUMNS} FROM queries WHERE id=?", (entry_id,)).fetchone()
         return HistoryEntry(**dict(row)) if row else None
 
     def entries(self, limit: int = 500, search: str | None = None) -> list[HistoryEntry]:
         """Newest first; `search` matches the SQL or the title (case-insensitive substring)."""
-        query = "SELECT * FROM queries"
+        query = f"SELECT {_COLUMNS} FROM queries"
         params: list[object] = []
         if search:
             query += " WHERE instr(lower(sql), lower(?)) > 0"

@@ -111,3 +111,20 @@ def test_a_history_from_before_titles_gets_the_column(tmp_path) -> None:  # noqa
     assert entry.title is None and entry.label == "SELECT 1"
     history.record_started("SELECT 2", engine="local", title="two")
     assert [e.label for e in history.entries()] == ["two", "SELECT 1"]
+
+
+def test_a_history_a_newer_ctui_wrote_with_more_columns_still_reads(tmp_path) -> None:  # noqa: ANN001
+    import sqlite3
+
+    path = tmp_path / "newer.sqlite3"
+    History(path).record_started("SELECT 1", engine="local", title="one")
+    with sqlite3.connect(path) as con:  # what a later version may add
+        con.execute("ALTER TABLE queries ADD COLUMN workgroup TEXT")
+        con.execute("UPDATE queries SET workgroup = 'primary'")
+    history = History(path)
+    (entry,) = history.entries()
+    assert (entry.label, history.get(entry.id)) == ("one", entry)
+    second = history.record_started("SELECT 2", engine="local")
+    assert [e.id for e in history.orphans()] == []  # both were started by this process
+    assert [e.label for e in history.entries(search="select")] == ["SELECT 2", "one"]
+    assert history.get(second) is not None
