@@ -101,7 +101,20 @@ ACTIONS: dict[str, Action] = {
         "Preview", "catalog", "Run a cheap preview of the table (newest day, LIMIT 100)"
     ),
     "catalog.expand": Action("Expand", "catalog", "Expand or collapse the node"),
+    # the event detail (a screen over the workspace: its names are unique among its own keys)
+    "detail.close": Action("Back", "detail", "Back to the results"),
+    "detail.next": Action("Next", "detail", "Show the next row's event"),
+    "detail.previous": Action("Prev", "detail", "Show the previous row's event"),
+    "detail.view_value": Action("Value", "detail", "Show the whole value under the cursor"),
+    "detail.copy_value": Action("Copy", "detail", "Copy the value under the cursor (OSC 52: works over SSH)"),
+    "detail.copy_event": Action("Copy event", "detail", "Copy the whole event as JSON"),
+    "detail.context": Action("Context", "detail", "This principal's events around this event's time"),
+    "detail.keep_value": Action("Keep", "detail", "Only events with the value under the cursor"),
+    "detail.drop_value": Action("Drop", "detail", "Events without the value under the cursor"),
+    "detail.pivot": Action("Pivot", "detail", "Frequency table of the field under the cursor"),
+    "detail.expand": Action("Expand", "detail", "Expand or collapse every node"),
 }
+MODAL_AREAS = frozenset({"detail"})  # areas of a screen over the workspace: only its own keys are live
 
 
 def bind(
@@ -150,9 +163,11 @@ def key_text(keys: str) -> str:
 
 
 def areas() -> list[tuple[str, list[Binding]]]:
-    """The workspace's bindings by area, as F1 lists them (app and main screen: live in every pane)."""
+    """The bindings by area, as F1 lists them: the workspace's (app and main screen: live in every
+    pane), then the event detail's (`MODAL_AREAS`)."""
     from ctui.tui.app import CtuiApp
     from ctui.tui.drill.area import DrillArea
+    from ctui.tui.drill.detail import EventDetailScreen
     from ctui.tui.screens.main import MainScreen
     from ctui.tui.widgets.catalog import CatalogTree
     from ctui.tui.widgets.editor import SqlEditor
@@ -168,6 +183,7 @@ def areas() -> list[tuple[str, list[Binding]]]:
         ("drill", DrillArea.BINDINGS),
         ("timeline", Timeline.BINDINGS),
         ("catalog", CatalogTree.BINDINGS),
+        ("detail", EventDetailScreen.BINDINGS),
     ]
     return [(area, [b for b in bindings if isinstance(b, Binding)]) for area, bindings in found]
 

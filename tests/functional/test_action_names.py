@@ -11,7 +11,7 @@ from textual.command import CommandPalette
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from ctui.tui.actions import ACTIONS, areas
+from ctui.tui.actions import ACTIONS, MODAL_AREAS, areas
 from ctui.tui.commands import COMMANDS
 from ctui.tui.drill.commands import COMMANDS as DRILL_COMMANDS
 from ctui.tui.keymap import _classes, _own
@@ -40,8 +40,13 @@ def test_no_binding_anywhere_names_a_registered_action_differently() -> None:
 
 
 def test_two_actions_never_share_a_name() -> None:
-    shown = {}
-    for _, bindings in areas():
+    """Among the keys live at once: the workspace's areas together, a screen over it on its own."""
+    screens: dict[str, list[Binding]] = {}
+    for area, bindings in areas():
+        screens.setdefault(area if area in MODAL_AREAS else "workspace", []).extend(bindings)
+    assert set(screens) == {"workspace", *MODAL_AREAS}
+    for bindings in screens.values():
+        shown: dict[str, str] = {}
         for binding in bindings:
             if binding.id in SAME_AS:
                 assert ACTIONS[binding.id] == ACTIONS[SAME_AS[binding.id]]

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
@@ -15,6 +14,7 @@ from textual.widgets import Footer, Static
 from ctui import inert
 from ctui.cloudtrail.record import event_json, expand_json_text, row_at, summary, value_text
 from ctui.tui import palette
+from ctui.tui.actions import bind
 from ctui.tui.drill.jsontree import JsonTree
 from ctui.tui.safe import escape_controls, plain
 
@@ -43,34 +43,18 @@ class EventDetailScreen(ModalScreen[DetailOutcome]):
     EventDetailScreen JsonTree { height: 1fr; }
     """
     BINDINGS = [
-        Binding("escape,backspace", "close", "Back", id="detail.close", tooltip="Back to the results"),
-        Binding("n", "move(1)", "Next", id="detail.next", tooltip="Show the next row's event"),
-        Binding("p", "move(-1)", "Prev", id="detail.previous", tooltip="Show the previous row's event"),
-        Binding("v", "view_value", "Value", id="detail.view_value", tooltip="Show the whole value"),
-        Binding("y", "copy_value", "Copy", id="detail.copy_value", tooltip="Copy the value under the cursor"),
+        bind("detail.close", "escape,backspace", "close"),
+        bind("detail.next", "n", "move(1)"),
+        bind("detail.previous", "p", "move(-1)"),
+        bind("detail.view_value", "v", "view_value"),
+        bind("detail.copy_value", "y", "copy_value"),
         # Copy event and Expand stay out of the footer: with i/e/F it would cut them at 80 columns
-        Binding(
-            "Y",
-            "copy_event",
-            "Copy event",
-            id="detail.copy_event",
-            tooltip="Copy the whole event as JSON",
-            show=False,
-        ),
-        Binding(
-            "c", "context", "Context", id="detail.context", tooltip="This principal's events around then"
-        ),
-        Binding("i", "cell('keep')", "Keep", id="detail.keep_value", tooltip="Only events with this value"),
-        Binding("e", "cell('drop')", "Drop", id="detail.drop_value", tooltip="Events without this value"),
-        Binding("F", "cell('pivot')", "Pivot", id="detail.pivot", tooltip="Frequency table of this field"),
-        Binding(
-            "E",
-            "expand_all",
-            "Expand",
-            id="detail.expand",
-            tooltip="Expand or collapse every node",
-            show=False,
-        ),
+        bind("detail.copy_event", "Y", "copy_event", show=False),
+        bind("detail.context", "c", "context"),
+        bind("detail.keep_value", "i", "cell('keep')"),
+        bind("detail.drop_value", "e", "cell('drop')"),
+        bind("detail.pivot", "F", "cell('pivot')"),
+        bind("detail.expand", "E", "expand_all", show=False),
     ]
 
     def __init__(self, table: pa.Table, index: int) -> None:
