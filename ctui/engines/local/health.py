@@ -161,11 +161,7 @@ class FileHealth:
             data = _read(self._path(MEMORY_NAME))
             if data is None:
                 return
-            for key, verdict in _entries(data):
-                if data["version"] == VERSION or verdict.status != "sound":
-                    self._verdicts[key] = verdict  # over a sound verdict read before: the newer word
-                else:
-                    self._verdicts.setdefault(key, verdict)
+            self._verdicts.update(_entries(data))  # the first thing read (the sound files come later)
             if data["version"] != VERSION:  # every verdict in one file: written again as two
                 self._sound_loaded = self._unsaved_sound = migrate = True
         if migrate:
@@ -186,7 +182,7 @@ class FileHealth:
     def save(self) -> None:
         """Write the memory (merged with what another process wrote meanwhile); best effort.
 
-        The sound files' verdicts are written only when some were learned since they were read.
+        The sound files' memory is written only when it gained or lost a file since it was read.
         """
         odd_path, sound_path = self._path(MEMORY_NAME), self._path(SOUND_NAME)
         if odd_path is None or sound_path is None:
