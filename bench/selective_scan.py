@@ -105,7 +105,8 @@ def main() -> None:
         steps: dict[str, Callable[[], object]] = {
             "raw": lambda: plain.execute(raw_best(files, name)).to_arrow_table(),
             "raw, sandbox settings": lambda: shut.execute(raw_best(files, name)).to_arrow_table(),
-            "raw, one glob per directory": lambda: plain.execute(raw_best(files, name, globs=True)).arrow(),
+            "raw, one glob per directory": lambda: plain.execute(
+                raw_best(files, name, globs=True)).to_arrow_table(),
             "ctui": lambda: run_ctui(engine, prepared),
             "ctui, no prefilter": lambda: run_ctui(engine, no_prefilter),
         }
