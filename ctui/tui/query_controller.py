@@ -137,7 +137,7 @@ class QueryController:
             library_title=self._describing.get(view.id, (None, False))[0],
         )
         self._query_worker(check, "check")
-        self.host.call_later(self.results.show_message, Text("Checking the query…", style="dim"))
+        self._running_note(view.id, Text("Checking the query…", style="dim"))
         return view
 
     def _query_worker(self, work: Any, name: str) -> None:
@@ -237,7 +237,22 @@ class QueryController:
             ),
             "execute",
         )
-        self.host.call_later(self.results.show_message, Text("Running… (ctrl+c cancels)", style="dim"))
+        self._running_note(view.id, Text("Running… (ctrl+c cancels)", style="dim"))
+
+    def _running_note(self, view_id: int, text: Text) -> None:
+        """Show `text` in the results pane while the query of `view_id` is checked or runs.
+
+        The note is shown after the messages already queued: when those held the query's rows or
+        its end (a fast query, a busy UI), it shows nothing rather than cover them.
+        """
+
+        async def show() -> None:
+            view = self.view_stack.find(view_id)
+            on_screen = view is not None and view is self.view_stack.top and view.result is None
+            if self.running_view == view_id and on_screen:
+                await self.results.show_message(text)
+
+        self.host.call_later(show)
 
     def query_submitted(self, message: m.QuerySubmitted) -> None:
         if message.view_id == self.running_view:
@@ -257,7 +272,7 @@ class QueryController:
             note = Text(f"Running… query id {escape_controls(status.query_id)}\n", style="dim")
             note.append(escape_controls(status.state_reason), style=palette.WARNING_TEXT)
             note.append("\n(ctrl+c cancels)", style="dim")
-            self.host.call_later(self.results.show_message, note)
+            self._running_note(message.view_id, note)
 
     async def results_fetched(self, message: m.ResultsFetched) -> None:
         view = self.view_stack.find(message.view_id)

@@ -249,3 +249,46 @@ async def test_f6_sets_the_incident_window_for_the_header_starter_and_library(ma
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is app.main, "the main screen")
         assert "eventtime < '2024-06-11T00:00:00Z'" in app.main.editor.text
+
+
+async def test_a_running_note_queued_behind_the_rows_does_not_cover_them(
+    make_tui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy UI may handle a progress message (whose note is shown after what is queued) when the
+    query's rows and its end are queued already: the rows stay on screen, the note is not shown.
+
+    The worker's messages are held and posted together on the UI thread, the order a slow UI sees.
+    """
+    import dataclasses
+    import threading
+
+    from ctui.tui import jobs
+    from ctui.tui import messages as m
+
+    real_execute = jobs.execute
+
+    def execute(session, view_id, check, *, post, stop, title=None) -> None:  # noqa: ANN001
+        held: list[object] = []
+        real_execute(session, view_id, check, post=held.append, stop=stop, title=title)
+        final = next(msg.status for msg in held if isinstance(msg, m.QueryFinished))
+        running = dataclasses.replace(final, state=QueryState.RUNNING, state_reason="full scan: late note")
+        late = [msg for msg in held if not isinstance(msg, m.QueryProgressed)]
+        late.insert(0, m.QueryProgressed(view_id, running))
+
+        def post_all() -> None:  # on the UI thread, none handled before the last is queued
+            assert threading.current_thread() is threading.main_thread()
+            for msg in late:
+                post(msg)
+
+        app.call_from_thread(post_all)
+
+    monkeypatch.setattr(jobs, "execute", execute)
+    app = make_tui()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await run_sql(pilot, "SELECT eventname, count(*) AS n FROM cloudtrail_logs GROUP BY 1")
+        for _ in range(5):
+            await pilot.pause()
+        assert app.main.results.grid is not None
+        assert not app.main.results.query("#results-message")
+        assert app.main.view_stack.top.result.table.num_rows > 0
