@@ -216,3 +216,18 @@ async def test_nested_values_are_converted_for_the_rows_on_screen_and_sort_as_te
         await wait_for(pilot, lambda: pane.filter_text == "assumedrole", "the filter")
         assert 0 < grid.row_count <= table.num_rows
         assert all("assumedrole" in (grid.get_row_at(i)[1] or "").lower() for i in range(grid.row_count))
+
+
+def test_column_widths_come_from_the_whole_column_in_bytes_capped() -> None:
+    from ctui.tui.widgets.grid import OrderedBackend
+
+    table = pa.table({
+        "ascii": ["ab", "abcd", None],
+        "accented": ["é" * 10, "e", None],  # 20 bytes: the width is an upper bound beyond ASCII
+        "cjk": ["日本", None, None],  # 6 bytes for 2 characters of 2 cells each
+        "long": ["x" * 100, "y", None],
+        "nested": [{"a": 1}, None, None],
+        "no_nested": pa.array([None, None, None], pa.struct([("a", pa.int64())])),
+    })
+    backend = OrderedBackend(table, pa.array([2, 1, 0], pa.int64()), max_width=60)
+    assert backend.column_content_widths == [4, 20, 6, 60, 60, 0]
