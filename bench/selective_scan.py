@@ -37,10 +37,6 @@ ROUNDS = 3
 SHARE = 0.01
 
 
-def listing(files: list[str]) -> str:
-    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-
-
 def records(files: list[str], columns: str, *, globs: bool = False) -> str:
     """The raw records of `files`, named one by one, or (`globs`) one glob per day directory."""
     sources, where = raw_sources(files, globs=globs)
