@@ -10,6 +10,8 @@ for a core do not):
 - raw DuckDB with the sandbox's settings, the anchor's own price of the same guarantee;
 - raw DuckDB over one glob per day directory (less the tree's broken files, by name): DuckDB pays
   less per file of a glob, and ctui reads day directories that way;
+- raw DuckDB reading each file line by line (`newline_delimited`; the anchor reads each file as one
+  document, `unstructured`): the form ctui reads logs in, the best raw form of this scan;
 - `ctui run --no-cache "SELECT 1"`: what a process costs before any log is read;
 - `ctui run` with a warm columnar cache (after one cold run that writes it).
 
@@ -39,17 +41,17 @@ ROUNDS = 3
 RAW = """
 import sys, duckdb
 files = sys.stdin.read().split("\\n")
-listing, where = sys.argv[1], sys.argv[2]  # read_json's file list and a WHERE on filename
+listing, where, form = sys.argv[1], sys.argv[2], sys.argv[3]  # read_json's files, WHERE on filename, form
 con = duckdb.connect()
 con.execute("SET enable_progress_bar=false")
-if len(sys.argv) > 3:  # the settings ctui's sandbox makes: reads under the tree only
-    con.execute("SET allowed_directories=['" + sys.argv[3].replace("'", "''") + "/']")
+if len(sys.argv) > 4:  # the settings ctui's sandbox makes: reads under the tree only
+    con.execute("SET allowed_directories=['" + sys.argv[4].replace("'", "''") + "/']")
     con.execute("SET enable_external_access=false")
 if not listing:
     listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
 rows = con.execute(
     "SELECT r.eventName, count(*) FROM (SELECT unnest(Records) AS r FROM read_json(" + listing
-    + ", format='unstructured', records=true, filename=true, "
+    + ", format='" + form + "', records=true, filename=true, "
     "columns={'Records': 'STRUCT(\\"eventName\\" VARCHAR)[]'}, maximum_object_size=1073741824)"
     + where + ") GROUP BY 1 ORDER BY 2 DESC").fetchall()
 print(len(rows))
@@ -98,13 +100,15 @@ def main() -> None:
         args = ["run", "--local", str(root), "--format", "json", "--yes"]
         ctui = [sys.executable, "-m", "ctui", *args]
         open_ctui = [sys.executable, "-c", UNSANDBOXED, *args]
-        raw = [sys.executable, "-c", RAW, "", ""]
-        raw_globs = [sys.executable, "-c", RAW, *raw_sources(files, globs=True)]
+        raw = [sys.executable, "-c", RAW, "", "", "unstructured"]
+        raw_lines = [sys.executable, "-c", RAW, "", "", "newline_delimited"]
+        raw_globs = [sys.executable, "-c", RAW, *raw_sources(files, globs=True), "unstructured"]
         cold = timed([*ctui, QUERY], env)  # writes the cache (and learns the odd files)
         steps: dict[str, tuple[list[str], str | None]] = {
             "raw": (raw, listing),
             "raw, sandbox settings": ([*raw, os.path.abspath(root)], listing),
             "raw, one glob per directory": (raw_globs, ""),
+            "raw, each file line by line": (raw_lines, listing),
             "ctui --no-cache": ([*ctui, "--no-cache", QUERY], None),
             "ctui --no-cache, sandbox off": ([*open_ctui, "--no-cache", QUERY], None),
             "ctui --no-cache SELECT 1": ([*ctui, "--no-cache", "SELECT 1"], None),
@@ -130,6 +134,9 @@ def main() -> None:
     print(f"  ctui --no-cache against raw DuckDB over one glob per directory: "
           f"{wall['raw, one glob per directory'] / wall['ctui --no-cache']:.2f}x wall, "
           f"{cpu['raw, one glob per directory'] / cpu['ctui --no-cache']:.2f}x cpu")
+    print(f"  ctui --no-cache against raw DuckDB reading each file line by line: "
+          f"{wall['raw, each file line by line'] / wall['ctui --no-cache']:.2f}x wall, "
+          f"{cpu['raw, each file line by line'] / cpu['ctui --no-cache']:.2f}x cpu")
     print(f"  ctui, cold cache (first run, writes it):    {cold[0]:6.2f} s   cpu {cold[1]:6.2f} s")
     print(json.dumps({k: [[round(w, 2), round(c, 2)] for w, c in vs] for k, vs in runs.items()}))
 

@@ -90,6 +90,24 @@ def odd_files() -> list[OddFile]:
     members = gzip.compress(body[:40]) + gzip.compress(body[40:])
     files.append(OddFile("members.json.gz", members, 2, 0, _names(recs)))
 
+    # Logs DuckDB reads whole but not line by line (ctui reads logs line by line, as CloudTrail writes
+    # them): pretty-printed, after a UTF-8 byte order mark, two documents on one line. Read as they are.
+    recs = _records(75, 3)
+    files.append(OddFile("pretty.json.gz", gzip.compress(json.dumps({"Records": recs}, indent=2).encode()),
+                         3, 0, _names(recs)))
+    recs = _records(78, 2)
+    bom = b"\xef\xbb\xbf" + json.dumps({"Records": recs}).encode()
+    files.append(OddFile("bom.json.gz", gzip.compress(bom), 2, 0, _names(recs)))
+    recs = _records(83, 2)
+    pair = (json.dumps({"Records": recs[:1]}) + json.dumps({"Records": recs[1:]})).encode()
+    files.append(OddFile("two_documents.json.gz", gzip.compress(pair), 2, 0, _names(recs)))
+    # Pretty-printed and malformed: not read whole either, so read record by record.
+    recs = _records(86, 2)
+    text = json.dumps({"Records": recs}, indent=2)
+    second = text.index('{\n      "eventVersion"', text.index('"eventVersion"') + 1)
+    text = text[:second] + '{"eventVersion": "1.09", "eventName": tru},\n    ' + text[second:]
+    files.append(OddFile("pretty_malformed.json.gz", gzip.compress(text.encode()), 2, 1, _names(recs)))
+
     # Names that are glob patterns.
     recs = _records(80, 1)
     files.append(OddFile("*.json.gz", _gz({"Records": recs}), 1, 0, _names(recs)))

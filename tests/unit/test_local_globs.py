@@ -30,6 +30,9 @@ def strays(day: Path) -> None:
     (day / f"{ACCOUNT}_CloudTrail_{REGIONS[0]}_20240610T2300Z_cut.json.gz").write_bytes(cut[: len(cut) // 2])
     write_file(day / f"{ACCOUNT}_CloudTrail_{REGIONS[0]}_20240610T2359Z_glob[1].json.gz",
                [record(2, REGIONS[0], DAYS[0]) | {"eventName": "Bracketed"}])
+    pretty = [record(n, REGIONS[0], DAYS[0]) | {"eventName": "Pretty"} for n in range(2)]
+    (day / f"{ACCOUNT}_CloudTrail_{REGIONS[0]}_20240610T2358Z_pretty.json.gz").write_bytes(
+        gzip.compress(json.dumps({"Records": pretty}, indent=2).encode()))  # read whole, by name
 
 
 @pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
@@ -63,6 +66,7 @@ def test_a_directory_read_as_a_glob_gives_what_reading_it_by_name_gives(
     assert "Hidden" not in names  # nor the directory: it would fail the read
     assert names["Bracketed"] == 1  # a name with glob characters is read (from its clean copy)
     assert 0 < names["Cut"] < 300  # the cut file's records up to the cut
+    assert names["Pretty"] == 2
     assert size > tree.size()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -10,19 +11,23 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
-from ctui.engines.local import LocalEngine, health
+from ctui.engines.local import LocalEngine, health, runner
 from ctui.engines.local.salvage import salvage
 from ctui.engines.local.validate import gzip_problem
 from ctui.model import QueryState, QueryStatus
 from ctui.session.follow import wait_for
 from tests.unit import odd_tree
+from tests.unit.local_tree import ACCOUNT, DAYS, REGIONS, record, write_tree
 
 ODD = odd_tree.odd_files()
 GOOD = sum(f.good for f in ODD)
 BAD = sum(f.bad for f in ODD)
 UNREADABLE = {"norecords.json.gz", "records_null.json.gz", "plaintext.json.gz", "empty.json.gz"}
+# Logs DuckDB reads as they are, whole rather than line by line: not odd, nothing lost.
+READ_WHOLE = {"pretty.json.gz", "bom.json.gz", "two_documents.json.gz"}
 
 
 @pytest.fixture(scope="module")
@@ -41,16 +46,20 @@ def run(engine: LocalEngine, sql: str) -> tuple[QueryStatus, list[dict[str, Any]
 
 def test_python_json_reads_what_the_fixture_says() -> None:
     """The fixture's counts are what Python's json module reads, record by record."""
+    decoder = json.JSONDecoder()
     for f in ODD:
-        if f.name in ("truncated.json.gz", "malformed.json.gz") or f.name in UNREADABLE:
+        if f.name in UNREADABLE or f.name in ("truncated.json.gz", "malformed.json.gz",
+                                              "pretty_malformed.json.gz"):
             continue
-        text = odd_tree.decompressed_text(f.data)
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError:  # newline-delimited
-            document = [json.loads(line) for line in text.splitlines()]
-        records = document if isinstance(document, list) else next(
-            v for k, v in document.items() if k.lower() == "records")
+        text = odd_tree.decompressed_text(f.data).removeprefix("\ufeff")
+        documents, at = [], 0
+        while text[at:].strip():  # one document, several on a line, or one per line
+            at += len(text[at:]) - len(text[at:].lstrip())
+            document, at = decoder.raw_decode(text, at)
+            documents.append(document)
+        records = [r for d in documents for r in (
+            [d] if "eventName" in d else d if isinstance(d, list) else next(
+                v for k, v in d.items() if k.lower() == "records"))]
         assert sum(isinstance(r, dict) for r in records) == f.good, f.name
 
 
@@ -75,7 +84,8 @@ def test_every_good_record_is_read_and_every_odd_file_explained(odd_root: Path, 
         if f.name in odd:
             assert odd[f.name].records == f.good and odd[f.name].records_skipped == f.bad, f.name
             assert odd[f.name].reason, f.name
-    assert "plain.json.gz" not in odd and "members.json.gz" not in odd  # read by DuckDB as they are
+    assert not {"plain.json.gz", "members.json.gz", *READ_WHOLE} & set(odd)  # read by DuckDB as they are
+    assert "pretty_malformed.json.gz" in odd  # not read whole either: read record by record
     assert "not events (1 list, 1 null, 1 number, 1 string)" in odd["scalars.json.gz"].reason
     assert "after the gzip stream" in odd["padded.json.gz"].reason
     assert "glob pattern" in odd["*.json.gz"].reason
@@ -124,8 +134,9 @@ def test_a_second_process_gives_the_same_answer_from_what_the_first_remembered(
         assert out["stats"]["records_skipped"] == BAD
         assert out["stats"]["files_skipped"] == len(UNREADABLE)
     first, second = (o["stats"]["odd_files"] for o in outputs)
-    # Read as they are: plain, members, resource_string, and nested_lowercase (a count reads no struct).
-    assert first == second and len(first) == len(ODD) - 4
+    # Read as they are: plain, members, resource_string, nested_lowercase (a count reads no struct),
+    # and the logs read whole.
+    assert first == second and len(first) == len(ODD) - 4 - len(READ_WHOLE)
 
 
 def test_gzip_check_accepts_members_and_flags_padding(odd_root: Path) -> None:
@@ -161,7 +172,7 @@ def test_a_query_reads_only_the_odd_files_memory_and_the_sound_ones_stay_known(
     odd_memory = json.loads((cache / health.MEMORY_NAME).read_text(encoding="utf-8"))
     sound_memory = json.loads((cache / health.SOUND_NAME).read_text(encoding="utf-8"))
     odd_names = {Path(p).name for p in odd_memory["files"]}
-    assert odd_names == {Path(f.path).name for f in first.odd_files}
+    assert odd_names == {Path(f.path).name for f in first.odd_files} | READ_WHOLE  # and how to read those
     assert odd_names.isdisjoint(Path(p).name for p in sound_memory["files"])
     logs = {p.name for p in odd_root.rglob("*.json.gz")}
     assert {Path(p).name for p in sound_memory["files"]} | odd_names == logs
@@ -183,21 +194,34 @@ def test_a_query_reads_only_the_odd_files_memory_and_the_sound_ones_stay_known(
         engine.close()
 
 
-def test_the_memory_of_an_older_ctui_is_read_and_written_again_in_two(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_memory_keeps_its_odd_verdicts_and_looks_at_its_sound_files_again(
+    tmp_path: Path, version: int
+) -> None:
+    """Versions 1 and 2 called sound a file DuckDB reads whole; this one reads logs line by line, so
+    only their odd verdicts stand (written again as this version's), and their sound files are looked
+    at again when files are inspected."""
     directory = tmp_path / "local"
     directory.mkdir()
     odd = {"status": "unreadable", "reason": "not gzip"}
-    (directory / health.MEMORY_NAME).write_text(json.dumps({"version": 1, "files": {
-        "/logs/a.json.gz": [10, 1, {"status": "sound"}], "/logs/b.json.gz": [20, 2, odd],
-        "/logs/c.json.gz": ["x", 3, {"status": "sound"}]}}), encoding="utf-8")  # a damaged entry
+    damaged = ["x", 3, odd]
+    files: dict[str, list[Any]] = {"/logs/b.json.gz": [20, 2, odd], "/logs/d.json.gz": damaged}
+    if version == 1:  # every verdict in one file
+        files["/logs/a.json.gz"] = [10, 1, {"status": "sound"}]
+    else:
+        (directory / health.SOUND_NAME).write_text(json.dumps({"version": 2, "files": {
+            "/logs/a.json.gz": [10, 1]}}), encoding="utf-8")
+    (directory / health.MEMORY_NAME).write_text(json.dumps({"version": version, "files": files}),
+                                                encoding="utf-8")
     memory = health.FileHealth(directory)
     assert memory.odd() == [(("/logs/b.json.gz", 20, 2), health.Verdict("unreadable", "not gzip"))]
-    assert memory.verdict(("/logs/a.json.gz", 10, 1)) == health.SOUND
-    assert memory.verdict(("/logs/a.json.gz", 11, 1)) is None  # changed since: looked at again
+    assert memory.verdict(("/logs/a.json.gz", 10, 1)) is None  # looked at again when needed
     assert json.loads((directory / health.MEMORY_NAME).read_text(encoding="utf-8")) == {
         "version": health.VERSION, "files": {"/logs/b.json.gz": [20, 2, odd]}}
+    memory.remember(("/logs/c.json.gz", 30, 3), health.SOUND)
+    memory.save()
     assert json.loads((directory / health.SOUND_NAME).read_text(encoding="utf-8")) == {
-        "version": health.VERSION, "files": {"/logs/a.json.gz": [10, 1]}}
+        "version": health.VERSION, "files": {"/logs/c.json.gz": [30, 3]}}
 
 
 def test_two_processes_memories_are_merged_and_an_odd_verdict_outranks_a_sound_one(tmp_path: Path) -> None:
@@ -213,3 +237,53 @@ def test_two_processes_memories_are_merged_and_an_odd_verdict_outranks_a_sound_o
     assert fresh.verdict(("/logs/a.json.gz", 10, 1)) == health.SOUND
     assert fresh.verdict(("/logs/b.json.gz", 20, 2)) == health.Verdict("unreadable", "cut")
     assert {key[0] for key, _ in fresh.odd()} == {"/logs/b.json.gz", "/logs/c.json.gz"}
+
+
+def test_a_log_over_several_lines_is_read_whole_and_the_next_process_knows_it_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine reads logs line by line, as CloudTrail writes them; a pretty-printed one fails that
+    read once, is found to read whole, and is read so from then on: not odd, nothing lost."""
+    tree = write_tree(tmp_path / "trail")
+    day = tree.day_dir(ACCOUNT, REGIONS[0], DAYS[0])
+    pretty = [record(n, REGIONS[0], DAYS[0]) | {"eventName": "Pretty"} for n in range(4)]
+    path = day / "pretty.json.gz"
+    path.write_bytes(gzip.compress(json.dumps({"Records": pretty}, indent=2).encode()))
+    sql = "SELECT eventname, count(*) AS n FROM cloudtrail_logs GROUP BY 1"
+    cache = tmp_path / "cache"
+    answers = []
+    for attempt in range(2):
+        if attempt:  # the second engine reads it whole from the start: no failed read, no inspection
+            def fail(*args: object, **kwargs: object) -> None:
+                raise AssertionError("the file should be known")
+
+            monkeypatch.setattr(runner, "_reads_whole", fail)
+            monkeypatch.setattr(health.FileHealth, "inspect", fail)
+        engine = LocalEngine(tree.root, cache_dir=cache)
+        try:
+            status, rows = run(engine, sql)
+        finally:
+            engine.close()
+        assert status.odd_files == () and status.files_skipped == 0
+        answers.append({r["eventname"]: r["n"] for r in rows})
+    assert answers[0] == answers[1] and answers[0]["Pretty"] == 4
+    assert sum(answers[0].values()) == tree.count() + 4
+    memory = json.loads((cache / health.MEMORY_NAME).read_text(encoding="utf-8"))
+    assert memory["files"][str(path)][2]["status"] == health.WHOLE
+
+
+def test_a_log_is_found_to_read_whole_only_when_every_record_passes_the_checks(tmp_path: Path) -> None:
+    """A read that fails line by line is tried whole; an element that is not an event (no eventTime,
+    no eventName) fails that try too, so the file is read record by record instead of failing again."""
+    event = record(1, REGIONS[0], DAYS[0])
+    fine, odd = tmp_path / "fine.json.gz", tmp_path / "odd.json.gz"
+    fine.write_bytes(gzip.compress((json.dumps({"Records": [event]}) * 2).encode()))
+    stray = json.dumps({"Records": [{"foo": 1}]})
+    odd.write_bytes(gzip.compress((json.dumps({"Records": [event]}) + stray).encode()))
+    con = duckdb.connect()
+    try:
+        assert runner._reads_whole(con, str(fine))
+        assert not runner._reads_whole(con, str(odd))
+        assert con.execute("SELECT 42").fetchall() == [(42,)]  # the cursor is usable afterwards
+    finally:
+        con.close()

@@ -6,7 +6,15 @@ import gzip
 import os
 from pathlib import Path
 
-from ctui.engines.local.validate import broken_files, gzip_problem
+from ctui.engines.local.validate import (
+    BYTE_ORDER_MARK,
+    READ_WHOLE,
+    SEVERAL_LINES,
+    UTF8_BOM,
+    broken_files,
+    gzip_problem,
+    shape_problem,
+)
 
 
 def test_complete_truncated_and_foreign_files(tmp_path: Path) -> None:
@@ -29,3 +37,15 @@ def test_complete_truncated_and_foreign_files(tmp_path: Path) -> None:
 def test_stop_gives_up_early(tmp_path: Path) -> None:
     (tmp_path / "cut.gz").write_bytes(gzip.compress(b"x" * 1000)[:10])
     assert broken_files([str(tmp_path / "cut.gz")], stop=lambda: True) == {}
+
+
+def test_logs_read_whole_rather_than_line_by_line_are_named_so() -> None:
+    """A log DuckDB reads line by line needs its document on one line, without a byte order mark."""
+    one_line = b'{"Records": [{"eventTime": "t", "eventName": "a\\nb"}]}'  # an escaped line feed
+    assert shape_problem(one_line) is None
+    assert shape_problem(b"\n  " + one_line + b"\r\n\n") is None  # blank lines around it
+    assert shape_problem(b'{\n  "Records": [\n    {"eventTime": "t"}\n  ]\n}') == SEVERAL_LINES
+    assert shape_problem(one_line + b"\n" + one_line) == SEVERAL_LINES  # read whole too
+    assert shape_problem(UTF8_BOM + one_line) == BYTE_ORDER_MARK
+    assert shape_problem(UTF8_BOM + b'{"Records": [{"eventtime": "t"}]}') == "keys in another letter case"
+    assert {SEVERAL_LINES, BYTE_ORDER_MARK} <= READ_WHOLE

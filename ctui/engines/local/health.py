@@ -1,8 +1,10 @@
 """What the local engine knows about log files, remembered across processes in the cache directory.
 
 A file is known by (path, size, mtime): a file re-downloaded whole is looked at again. Each known
-file is `sound` (DuckDB reads it as it is), `repaired` (DuckDB reads a clean copy that `salvage`
-wrote, holding every readable record) or `unreadable` (nothing in it is a record). The memory is
+file is `sound` (DuckDB reads it as it is, line by line), `whole` (DuckDB reads it as it is, as one
+document: a log over several lines; not reported as odd), `repaired` (DuckDB reads a clean copy that
+`salvage` wrote, holding every readable record) or `unreadable` (nothing in it is a record). The
+memory is
 two JSON files, each written whole through a temporary file, so a second process does not inspect
 21,000 gzip streams again and a reader never sees half of one: the odd files (few, read by every
 query: `odd`) and the sound ones (one entry per log file, 4 MB for 21,000 files, read only when files
@@ -28,14 +30,17 @@ FileKey = tuple[str, int, int]  # path, size, mtime_ns
 MEMORY_NAME = "file-health.json"  # the odd files' verdicts
 SOUND_NAME = "file-sound.json"  # the files found sound
 COPIES_DIR = "repaired"
-VERSION = 2  # 1: every verdict in MEMORY_NAME (read once, then written again as two files)
+# 1: every verdict in MEMORY_NAME (read once, then written again as two files). 2: sound meant read
+# whole, not line by line: its odd verdicts stand, its sound ones are looked at again when needed.
+VERSION = 3
+OLDER_VERSIONS = (1, 2)
 
 
 @dataclass(frozen=True)
 class Verdict:
     """What a file needs: read as it is (`sound`), through a copy (`repaired`), or not at all."""
 
-    status: str  # sound | repaired | unreadable
+    status: str  # sound | whole | repaired | unreadable
     reason: str = ""  # why it cannot be read as it is, in words
     records: int = 0  # events kept (repaired)
     bad_records: int = 0  # records skipped (not events, cut off, malformed)
@@ -43,6 +48,7 @@ class Verdict:
 
 
 SOUND = Verdict("sound")
+WHOLE = "whole"  # read as it is, as one JSON document (reader.DOCUMENT), not line by line
 
 
 class FileHealth:
@@ -161,9 +167,11 @@ class FileHealth:
             data = _read(self._path(MEMORY_NAME))
             if data is None:
                 return
-            self._verdicts.update(_entries(data))  # the first thing read (the sound files come later)
-            if data["version"] != VERSION:  # every verdict in one file: written again as two
-                self._sound_loaded = self._unsaved_sound = migrate = True
+            entries = _entries(data)
+            if data["version"] != VERSION:  # an older memory: its sound verdicts are not this one's
+                entries = (e for e in entries if e[1].status != "sound")
+                migrate = True
+            self._verdicts.update(entries)  # the first thing read (the sound files come later)
         if migrate:
             self.save()
 
@@ -206,7 +214,7 @@ def _read(path: Path | None) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None  # no memory, or an unreadable one: files are looked at again
-    if not isinstance(data, dict) or data.get("version") not in (1, VERSION):
+    if not isinstance(data, dict) or data.get("version") not in (*OLDER_VERSIONS, VERSION):
         return None
     if not isinstance(data.get("files"), dict):
         return None

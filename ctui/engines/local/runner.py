@@ -21,10 +21,11 @@ import pyarrow as pa
 from ctui.cloudtrail import schema
 from ctui.engines.local import reader, sources
 from ctui.engines.local.cache import ColumnarCache
-from ctui.engines.local.health import SOUND, FileHealth, FileKey, Verdict
+from ctui.engines.local.health import SOUND, WHOLE, FileHealth, FileKey, Verdict
 from ctui.engines.local.layout import LogFile
 from ctui.engines.local.planner import VIEW_PREFIX, QueryPlan
 from ctui.engines.local.textlogs import TextLogSource
+from ctui.engines.local.validate import NOT_LINES, READ_WHOLE
 from ctui.model import QueryError, QueryHandle, QueryState
 
 SHARED_PREFIX = "__ctui_shared_"
@@ -127,10 +128,13 @@ def _execute(
     text = {f.path for scan in plan.scans if scan.source is not None for f in scan.files}
 
     def settle(path: str, reason: str) -> None:
+        key = _key(file(path))
         if path in text:
-            health.remember(_key(file(path)), Verdict("unreadable", reason))
-        else:
-            health.repair(_key(file(path)), reason)
+            health.remember(key, Verdict("unreadable", reason))
+        elif reason in READ_WHOLE and not _whole(health, key):
+            health.remember(key, Verdict(WHOLE, reason))  # read as it is, as one document
+        else:  # a file read whole that still fails is read record by record
+            health.repair(key, reason)
 
     # Per-file facts come from the listings (computed once per directory), not a loop over every file.
     for scan in plan.scans:
@@ -146,12 +150,13 @@ def _execute(
     cache_retries = 0
     by_name = False  # day directories are read as globs until one changes under a query
     while True:
-        copies, unread = _sources(query, health)
+        copies, unread, whole = _sources(query, health)
         use: sources.CacheUse | None = None
         globbed: set[str] = set()
         try:
             views, use, globbed = sources.relations(
-                cursor, query.plan, copies, unread, cache, lambda: query.cancel_requested, by_name=by_name
+                cursor, query.plan, copies, unread, cache, lambda: query.cancel_requested,
+                by_name=by_name, whole=whole,
             )
             with query.lock:
                 query.cache = use
@@ -192,7 +197,13 @@ def _execute(
                         continue
                 if inspected or not _about_a_file(message):
                     return QueryState.FAILED, QueryError(_clean(message), category="USER")
+            elif culprit not in text and not _whole(health, _key(file(culprit))) and _reads_whole(
+                cursor, culprit
+            ):
+                settle(culprit, NOT_LINES)  # e.g. two objects on one line: DuckDB reads it whole
             else:
+                if query.cancel_requested:  # the check above was interrupted: no verdict from it
+                    return QueryState.CANCELLED, None
                 settle(culprit, _reason(message))
             if not inspected:
                 inspected = True
@@ -225,6 +236,23 @@ def _reason(message: str) -> str:
         return "not read as CloudTrail records as it is"
     first = message.splitlines()[0] if message else "unreadable"
     return _clean(first)[:200]
+
+
+def _whole(health: FileHealth, key: FileKey) -> bool:
+    verdict = health.verdict(key)
+    return verdict is not None and verdict.status == WHOLE
+
+
+def _reads_whole(cursor: duckdb.DuckDBPyConnection, path: str) -> bool:
+    """Whether DuckDB reads the log at `path` as it is when it reads it as one document: every column
+    of every record, checked as any log's (a `count(*)` would let DuckDB skip the checks)."""
+    relation = reader.relation_sql(reader.FileSet(whole=(path,)))
+    try:
+        cursor.execute(f"SELECT count(COLUMNS(*)) FROM ({relation})").fetchall()
+    except duckdb.Error:
+        _finish_result(cursor)
+        return False
+    return True
 
 
 def _read_whole(cursor: duckdb.DuckDBPyConnection, path: str) -> None:
@@ -295,13 +323,18 @@ def _broken_lines(
     return broken
 
 
-def _sources(query: QueryRun, health: FileHealth) -> tuple[dict[str, str], set[str]]:
-    """Clean copies to read (copy → original) and files to leave out; records the odd files."""
+def _sources(query: QueryRun, health: FileHealth) -> tuple[dict[str, str], set[str], set[str]]:
+    """Clean copies to read (copy → original), files to leave out and files to read whole; records
+    the odd files (a file read whole is not odd: it is read as it is)."""
     copies: dict[str, str] = {}
     odd: dict[str, Verdict] = {}
+    whole: set[str] = set()
     for key, verdict in health.odd():  # the few known odd files, looked up in the query's listings
         f = query.plan.file(key[0])
         if f is None or _key(f) != key:
+            continue
+        if verdict.status == WHOLE:
+            whole.add(f.path)
             continue
         odd[f.path] = verdict
         if verdict.copy is not None:
@@ -310,7 +343,7 @@ def _sources(query: QueryRun, health: FileHealth) -> tuple[dict[str, str], set[s
     with query.lock:
         query.odd_files = odd
         query.skipped = unread
-    return copies, unread
+    return copies, unread, whole
 
 
 def _fetch(cursor: duckdb.DuckDBPyConnection, cap: int) -> tuple[pa.Table, bool]:

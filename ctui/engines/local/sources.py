@@ -67,14 +67,16 @@ def relations(
     cancelled: Callable[[], bool],
     *,
     by_name: bool = False,
+    whole: Collection[str] = (),
 ) -> tuple[dict[str, str], CacheUse, set[str]]:
     """The DuckDB relation (SQL) of each scan's view, building missing cache partitions first, and
     the day directories read as globs.
 
     `copies` maps the clean copy of each repaired log file to the file (the reader reads the copy in
-    its place); `unread` files hold nothing readable. Day directories are read as one glob each
-    (reader.FileSet) unless `by_name`, where every file is named. Raises duckdb.Error when reading a
-    log file fails (the caller deals with that file and retries).
+    its place); `unread` files hold nothing readable; `whole` files are read as one document each.
+    Day directories are read as one glob each (reader.FileSet) unless `by_name`, where every file
+    is named. Raises duckdb.Error when reading a log file fails (the caller deals with that file and
+    retries).
     """
     replaced = {original: copy for copy, original in copies.items()}
     use = CacheUse()
@@ -97,7 +99,7 @@ def relations(
         use.hits = len(found)
         missing = [g for g in cacheable.values() if g.key not in found]
         if missing and not cancelled():
-            readers = _readers(missing, replaced, unread, by_name)
+            readers = _readers(missing, replaced, unread, whole, by_name)
             globbed.update(readers[0].directories)
             built = _build(cursor, cache, missing, readers, use)
             if built is not None:
@@ -123,7 +125,7 @@ def relations(
         shared = reads[_read_key(scan)] > 1
         pushed = None if shared else scan.prefilter
         packs = _pack_reads(cached, cache)
-        readers = _readers(logs, replaced, unread, by_name)
+        readers = _readers(logs, replaced, unread, whole, by_name)
         globbed.update(readers[0].directories)
         views[scan.view] = _relation(packs, readers, plan, pushed)
     use.partitions = len(seen)
@@ -132,26 +134,35 @@ def relations(
 
 
 def _readers(
-    groups: Iterable[_Group], replaced: Mapping[str, str], unread: Collection[str], by_name: bool
+    groups: Iterable[_Group],
+    replaced: Mapping[str, str],
+    unread: Collection[str],
+    whole: Collection[str],
+    by_name: bool,
 ) -> tuple[reader.FileSet, dict[str, str]]:
     """(log files read as they are, {clean copy: original} read in place of repaired ones).
 
     A directory is read as one glob unless `by_name`, its listing is not known, its path holds glob
-    characters, or too many of its files are to be left out; each repaired or unreadable file is
-    then left out of its directory's glob by name.
+    characters, or too many of its files are to be left out; each repaired, unreadable or whole
+    file is then left out of its directory's glob by name (a whole one is read by name).
     """
     odd: dict[str, list[str]] = {}
-    for path in (*unread, *replaced):
+    for path in (*unread, *replaced, *whole):
         odd.setdefault(os.path.dirname(path), []).append(path)
     listed: list[str] = []
     directories: list[str] = []
     left_out: list[str] = []
+    documents: list[str] = []
     mine: dict[str, str] = {}
     for group in groups:
         skipped = odd.get(group.directory, ())
         for path in skipped:
-            if path in replaced and path not in unread:
+            if path in unread:
+                continue
+            if path in replaced:
                 mine[replaced[path]] = path
+            elif path in whole:
+                documents.append(path)
         out = [*skipped, *group.listing.unlisted]
         if (
             by_name
@@ -161,11 +172,12 @@ def _readers(
             or GLOB_CHARACTERS.search(group.directory)
             or "\\" in group.directory
         ):
-            listed.extend(f.path for f in group.files if f.path not in unread and f.path not in replaced)
+            kept = set(skipped)
+            listed.extend(f.path for f in group.files if f.path not in kept)
             continue
         directories.append(group.directory)
         left_out.extend(out)
-    return reader.FileSet(tuple(listed), tuple(directories), tuple(left_out)), mine
+    return reader.FileSet(tuple(listed), tuple(directories), tuple(left_out), tuple(documents)), mine
 
 
 def cache_files_in(message: str, paths: Iterable[str]) -> list[str]:

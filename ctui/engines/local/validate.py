@@ -3,7 +3,9 @@
 DuckDB fails a whole scan on the first file it cannot read. Once one is found, inspecting every other
 selected file (zlib releases the GIL, so two threads use both cores) is cheaper than rerunning the
 scan once per problem file. A problem here does not mean the file is lost: `salvage` reads it record
-by record.
+by record. A few are CloudTrail logs DuckDB reads whole but not line by line, as the engine reads
+logs (a document over several lines, a byte order mark first): those are read as they are, whole
+(`READ_WHOLE`), and not reported as odd.
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ GLOB_CHARACTERS = re.compile(r"[*?\[\]{}]")
 # A CloudTrail log is one object with a `Records` key; its records name `eventTime` in camelCase.
 _RECORDS_KEY = re.compile(rb'"Records"\s*:')
 _LOWER_CASE_KEYS = re.compile(rb'"(?:eventtime|eventname|eventversion|eventsource|records)"\s*:')
+UTF8_BOM = b"\xef\xbb\xbf"
+# Problems of a log that is read whole (reader.DOCUMENT) rather than line by line; `NOT_LINES` is
+# what a failed read by lines that reads whole is called (several objects on one line).
+SEVERAL_LINES = "JSON over several lines"
+BYTE_ORDER_MARK = "starts with a byte order mark"
+NOT_LINES = "not one JSON value per line"
+READ_WHOLE = frozenset({SEVERAL_LINES, BYTE_ORDER_MARK, NOT_LINES})
 
 
 def gzip_problem(path: str, *, cloudtrail: bool = True) -> str | None:
@@ -66,12 +75,18 @@ def gzip_problem(path: str, *, cloudtrail: bool = True) -> str | None:
 
 
 def shape_problem(head: bytes) -> str | None:
-    """What the start of a decompressed file says DuckDB would misread (None: a CloudTrail log)."""
-    text = head.lstrip()
+    """What the start of a decompressed file says DuckDB would misread (None: a CloudTrail log on
+    one line; a `READ_WHOLE` reason: a log to read whole)."""
+    marked = head.startswith(UTF8_BOM)
+    text = head[len(UTF8_BOM):].strip() if marked else head.strip()
     if not text.startswith(b"{") or not _RECORDS_KEY.search(text):
         return "not a CloudTrail log object (no Records key)"
     if _LOWER_CASE_KEYS.search(text):
         return "keys in another letter case"
+    if marked:
+        return BYTE_ORDER_MARK
+    if b"\n" in text:  # JSON strings hold no raw line feed: a line ends between two values
+        return SEVERAL_LINES
     return None
 
 
