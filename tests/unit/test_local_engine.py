@@ -10,13 +10,14 @@ import threading
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ctui.engines.base import EngineError
-from ctui.engines.local import LocalEngine
+from ctui.engines.local import LocalEngine, reader
 from ctui.model import QueryHandle, QueryState, QueryStatus
 from ctui.session.follow import wait_for
-from tests.unit.local_tree import ACCOUNT, ORG_ACCOUNT, Tree, write_file, write_tree
+from tests.unit.local_tree import ACCOUNT, ORG_ACCOUNT, Tree, record, write_file, write_tree
 
 
 @pytest.fixture(scope="module")
@@ -286,3 +287,22 @@ def test_an_engine_is_closed_once_by_the_process_exit_when_its_owner_did_not(tre
                           capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stdout.strip()) == (0, "SUCCEEDED"), done.stderr
     assert done.stderr.splitlines().count("closed") == 1, done.stderr
+
+
+def test_partition_values_come_from_each_files_directory(tmp_path: Path) -> None:
+    """Partition values are cut from the path of the file's day directory, whatever lies above it."""
+    trails = (tmp_path / "AWSLogs" / "o-x'y" / ACCOUNT / "CloudTrail",
+              tmp_path / "b/c" / ORG_ACCOUNT / "CloudTrail")
+    days = (trails[0] / "us-east-1" / "2024" / "06" / "10", trails[1] / "eu-west-1" / "2023" / "12" / "31")
+    for n, day in enumerate(days):
+        write_file(day / "a.json.gz", [record(i, "us-east-1", "10") for i in range(n + 1)])
+    files = reader.FileSet(listed=(str(days[1] / "a.json.gz"),), directories=(str(days[0]),))
+    columns = 'account, region, year, month, day, "timestamp", count(*) AS n'
+    sql = f"SELECT {columns} FROM ({reader.relation_sql(files)}) GROUP BY ALL ORDER BY ALL"
+    con = duckdb.connect()
+    try:
+        rows = con.execute(sql).fetchall()
+    finally:
+        con.close()
+    assert rows == [(ACCOUNT, "us-east-1", "2024", "06", "10", "2024/06/10", 1),
+                    (ORG_ACCOUNT, "eu-west-1", "2023", "12", "31", "2023/12/31", 2)]

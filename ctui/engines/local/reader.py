@@ -23,7 +23,9 @@ from ctui.cloudtrail.schema import RECORD_FIELDS, FieldType
 from ctui.engines.local.layout import LOG_SUFFIX
 
 PARTITION_FIELDS = ("account", "region", "year", "month", "day")
-PATH_RE = r"/([^/]+)/CloudTrail/([^/]+)/(\d{4})/(\d{2})/(\d{2})/[^/]*$"
+# A log's partition values from its path, `timestamp` (`YYYY/MM/DD`) among them (PATH_GROUPS: in order)
+PATH_RE = r"/([^/]+)/CloudTrail/([^/]+)/((\d{4})/(\d{2})/(\d{2}))/[^/]*$"
+PATH_GROUPS = ("account", "region", "timestamp", "year", "month", "day")
 MAX_OBJECT_BYTES = 1 << 30  # a whole file is one JSON object; CloudTrail files reach 50 MB gzipped
 # Read by every query: a record without both is not a CloudTrail event as DuckDB reads it (null, a
 # string, keys in another letter case), and its file is read record by record instead.
@@ -132,21 +134,22 @@ def relation_sql(
     structure = json.dumps({_FIELDS[c][0]: _declared_type(_FIELDS[c][1]) for c in declared})
     for part, form, checked, names in parts:
         checks = wanted if checked else ()
+        logs = _logs(part, form, record_type if prefilter is None else "JSON", names)
         if prefilter is not None:
-            source = _filtered_source(part, form, structure, prefilter, checked=checked, mapping=names,
-                                      columns=checks)
+            source = _filtered_source(logs, structure, prefilter, checked=checked, columns=checks)
         else:
-            source = _source(part, form, record_type, checked=checked, mapping=names, columns=checks)
+            source = _source(logs, checked=checked, columns=checks)
         sources.append(source)
     if not sources:
-        partition_type = "STRUCT(" + ", ".join(f"{f} VARCHAR" for f in PARTITION_FIELDS) + ")"
+        partition_fields = ", ".join(f"{_quote(f)} VARCHAR" for f in PATH_GROUPS)
+        partition_type = f"STRUCT({partition_fields})"
         sources.append(
             f"SELECT CAST(NULL AS VARCHAR) AS filename, CAST(NULL AS {partition_type}) AS p, "
             f"CAST(NULL AS {record_type}) AS r WHERE false"
         )
     select = [_column_sql(c) for c in wanted]
     select += [f"p.{f} AS {f}" for f in PARTITION_FIELDS]
-    select.append("concat_ws('/', p.year, p.month, p.day) AS \"timestamp\"")
+    select.append('p."timestamp" AS "timestamp"')
     if path:
         select.append(f"filename AS {_quote(PATH_COLUMN)}")
     return f"SELECT {', '.join(select)} FROM ({' UNION ALL '.join(sources)})"
@@ -168,43 +171,42 @@ def _blame(column: str) -> str:
     return f"error({prefix} || {column} || '\"')"
 
 
-def _source(
-    files: FileSet,
-    form: str,
-    record_type: str,
-    *,
-    checked: bool,
-    mapping: str = "",
-    columns: Collection[str] = (),
-) -> str:
+def _logs(files: FileSet, form: str, record_type: str, mapping: str) -> str:
+    """One row per JSON value of `files` (read as `form`, records declared as `record_type`): the name
+    the table shows (`f`: the original's for a clean copy), its `Records` and its partition values
+    (`p`, from the file's path).
+
+    The values hang on Records too, so DuckDB cannot turn a condition on them into a per-file
+    filename filter (the files are already pruned, and that filter costs seconds). DuckDB inlines a
+    condition on them where the file is read, one regular expression per field it names: `"timestamp"`
+    is a field of its own (as three, concatenated, it cost a third of a full scan's time).
+    """
+    filename = f"CASE filename {mapping} ELSE filename END" if mapping else "filename"
+    values = f"regexp_extract({filename}, {_literal(PATH_RE)}, {_list(PATH_GROUPS)})"
+    partitions = f"CASE WHEN Records IS NOT NULL THEN {values} END"
+    return f"(SELECT {filename} AS f, {partitions} AS p, Records FROM {_read_json(files, form, record_type)})"
+
+
+def _source(logs: str, *, checked: bool, columns: Collection[str] = ()) -> str:
     """Records with their file and partitions; `checked` raises a `NEEDS_SALVAGE` error naming any
     file DuckDB would misread silently (no Records key, elements that are not events, other key case)."""
-    filename = f"CASE filename {mapping} ELSE filename END" if mapping else "filename"
     records = "Records"
     record = "r"
     if checked:
-        records = f"CASE WHEN Records IS NULL THEN {_blame('filename')} ELSE Records END"
+        records = f"CASE WHEN Records IS NULL THEN {_blame('f')} ELSE Records END"
         odd = "(" + " AND ".join(f"r.{_quote(_FIELDS[c][0])} IS NULL" for c in SENTINEL_COLUMNS) + ")"
         odd += "".join(f" OR {check}" for check in _nested_case_checks(columns))
         record = f"CASE WHEN {odd} THEN {_blame('f')} ELSE r END"
-    # Partition values hang on Records too, so DuckDB cannot turn a condition on them into a
-    # per-file filename filter: the files are already pruned, and that filter costs seconds.
-    inner = (
-        f"SELECT {filename} AS f, filename AS read_from, CASE WHEN Records IS NOT NULL THEN "
-        f"regexp_extract({filename}, {_literal(PATH_RE)}, {_list(PARTITION_FIELDS)}) END AS p, "
-        f"unnest({records}) AS r FROM {_read_json(files, form, record_type)}"
-    )
+    inner = f"SELECT f, p, unnest({records}) AS r FROM {logs}"
     return f"SELECT f AS filename, p, {record} AS r FROM ({inner})"
 
 
 def _filtered_source(
-    files: FileSet,
-    form: str,
+    logs: str,
     structure: str,
     prefilter: Prefilter,
     *,
     checked: bool,
-    mapping: str = "",
     columns: Collection[str] = (),
 ) -> str:
     """Like `_source`, but each record stays raw JSON until `prefilter` has accepted it.
@@ -213,15 +215,10 @@ def _filtered_source(
     record before the filter, and a string field read with json_extract_string is what read_json
     declares as VARCHAR.
     """
-    filename = f"CASE filename {mapping} ELSE filename END" if mapping else "filename"
     records = "Records"
     if checked:
-        records = f"CASE WHEN Records IS NULL THEN {_blame('filename')} ELSE Records END"
-    inner = (
-        f"SELECT {filename} AS f, CASE WHEN Records IS NOT NULL THEN "
-        f"regexp_extract({filename}, {_literal(PATH_RE)}, {_list(PARTITION_FIELDS)}) END AS p, "
-        f"unnest({records}) AS j FROM {_read_json(files, form, 'JSON')}"
-    )
+        records = f"CASE WHEN Records IS NULL THEN {_blame('f')} ELSE Records END"
+    inner = f"SELECT f, p, unnest({records}) AS j FROM {logs}"
     # One parse of the raw record extracts the filter's fields and one sentinel field together; the
     # other sentinels are extracted only from records that lack it (DuckDB evaluates AND lazily),
     # so a filter on eventname reads one field per record.
