@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 import subprocess
 import sys
@@ -306,3 +307,18 @@ def test_partition_values_come_from_each_files_directory(tmp_path: Path) -> None
         con.close()
     assert rows == [(ACCOUNT, "us-east-1", "2024", "06", "10", "2024/06/10", 1),
                     (ORG_ACCOUNT, "eu-west-1", "2023", "12", "31", "2023/12/31", 2)]
+
+
+def test_rows_without_order_by_come_in_the_files_order(engine: LocalEngine, tree: Tree) -> None:
+    """A query without ORDER BY gives the same rows in the same order every time: each day directory's
+    files by name (CloudTrail names them by delivery time), each file's records as written. A
+    partition condition keeps that order (a join on a table of directories did not)."""
+    expected = []
+    for key in sorted(tree.files):
+        for path in sorted(tree.files[key]):
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                expected += [r["eventID"] for r in json.load(handle)["Records"]]
+    for sql in ("SELECT eventid, eventtime FROM cloudtrail_logs",
+                "SELECT eventid FROM cloudtrail_logs WHERE \"timestamp\" >= '2024/06/10' AND region <> ''"):
+        _, rows = run(engine, sql)
+        assert [r["eventid"] for r in rows] == expected, sql
