@@ -1,3 +1,3 @@
-from ctui.cli import main
+from ctui.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -11,14 +11,16 @@ CTUI_DEBUG=1 to see it).
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import dataclasses
 import errno
 import importlib
 import os
 import sys
+import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from ctui import __version__
 
@@ -240,6 +242,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _say(f"internal error: {type(exc).__name__}: {exc} (set CTUI_DEBUG=1 to see where)", 70)
 
 
+def entry() -> NoReturn:
+    """The `ctui` command (and `python -m ctui`): `main`, then `leave`."""
+    leave(main())
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with `code` without the interpreter's teardown when nothing is left running.
+
+    After a query the interpreter frees every module and object one by one before it exits (0.05-0.09
+    s of a `ctui run`, with DuckDB, pyarrow and sqlglot loaded), work the OS does at once. So, as mypy
+    does: the exit handlers run (a file or temporary directory still to be cleaned up, a cache to save),
+    the output is flushed, and the process ends. A thread still working (not a daemon) gets the normal
+    exit, which waits for it.
+    """
+    others = [t for t in threading.enumerate() if t is not threading.current_thread()]
+    if any(t.is_alive() and not t.daemon for t in others):
+        raise SystemExit(code)
+    atexit._run_exitfuncs()  # noqa: SLF001 - the handlers the normal exit would run
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            _stdout_closed()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -288,4 +318,4 @@ def _say(message: str, code: int) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()

@@ -194,3 +194,44 @@ def test_aliases_from_the_config_and_the_command_line(capsys: pytest.CaptureFixt
         code, out, err = ctui(capsys, "run", "--local", str(tree.root), *extra, "--format", "csv", sql)
         assert code == 0, err
         assert out.splitlines()[1] == str(tree.count(days=("10",)))
+
+
+LEAVE = """
+import atexit, sys, threading, time
+from ctui import cli
+atexit.register(lambda: open(sys.argv[1], "a").write("exit handler ran;"))
+if sys.argv[2] == "thread":  # a thread still working when the command is done
+    threading.Thread(target=lambda: (time.sleep(0.3), open(sys.argv[1], "a").write("thread done;"))).start()
+print("buffered " * 2000, end="")  # still in stdout's buffer
+cli.leave(3)
+"""
+
+
+@pytest.mark.parametrize("busy", ["idle", "thread"])
+def test_leaving_runs_the_exit_handlers_flushes_and_waits_for_working_threads(tmp_path: Path, busy: str
+                                                                             ) -> None:
+    """`ctui` leaves without the interpreter's teardown, but not without what an exit must do."""
+    import subprocess
+    import sys
+
+    marks = tmp_path / "marks"
+    done = subprocess.run([sys.executable, "-c", LEAVE, str(marks), busy], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (3, "buffered " * 2000, "")
+    expected = {"idle": "exit handler ran;", "thread": "thread done;exit handler ran;"}[busy]
+    assert marks.read_text(encoding="utf-8") == expected
+
+
+def test_the_command_prints_everything_and_keeps_its_exit_code(tree: Tree, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CTUI_CACHE_DIR": str(tmp_path / "cache"), "CTUI_DATA_DIR": str(tmp_path / "data")}
+    base = [sys.executable, "-m", "ctui", "run", "--local", str(tree.root), "--format", "csv"]
+    done = subprocess.run([*base, "SELECT eventid FROM cloudtrail_logs"], capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == sum(tree.records.values()) + 1  # the header and every row
+    failed = subprocess.run([*base, "SELECT nosuchcolumn FROM cloudtrail_logs"], capture_output=True,
+                            text=True, env=env, timeout=120, check=False)
+    assert failed.returncode == 1 and "nosuchcolumn" in failed.stderr
