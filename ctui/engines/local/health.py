@@ -4,12 +4,12 @@ A file is known by (path, size, mtime): a file re-downloaded whole is looked at 
 file is `sound` (DuckDB reads it as it is, line by line), `whole` (DuckDB reads it as it is, as one
 document: a log over several lines; not reported as odd), `repaired` (DuckDB reads a clean copy that
 `salvage` wrote, holding every readable record) or `unreadable` (nothing in it is a record). The
-memory is
-two JSON files, each written whole through a temporary file, so a second process does not inspect
-21,000 gzip streams again and a reader never sees half of one: the odd files (few, read by every
-query: `odd`) and the sound ones (one entry per log file, 4 MB for 21,000 files, read only when files
-are inspected or asked about one by one: `inspect`, `verdict`). Any other part of the engine (a
-columnar cache) may ask it the same questions through `FileHealth.verdict`.
+memory is two JSON files, each written whole through a temporary file, so a second process does not
+inspect 21,000 gzip streams again and a reader never sees half of one: the odd files and those read
+whole (few, read by every query: `odd`) and the sound ones (one entry per log file, 4 MB for 21,000
+files, read only when files are inspected or asked about one by one: `inspect`, `verdict`). Any
+other part of the engine (a columnar cache) may ask it the same questions through
+`FileHealth.verdict`.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ OLDER_VERSIONS = (1, 2)
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a file needs: read as it is (`sound`), through a copy (`repaired`), or not at all."""
+    """What a file needs: read as it is (`sound`; `whole`: as a document), through a copy
+    (`repaired`), or not at all."""
 
     status: str  # sound | whole | repaired | unreadable
     reason: str = ""  # why it cannot be read as it is, in words
