@@ -262,7 +262,8 @@ def leave(code: int) -> NoReturn:
     atexit._run_exitfuncs()  # noqa: SLF001 - the handlers the normal exit would run
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:
+                stream.flush()
         except BrokenPipeError:
             _stdout_closed()
         except (OSError, ValueError):
