@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 from bench.local_scan import log_files, raw_sources, tree
+from ctui.engines.local import reader
 
 QUERY = "SELECT eventname, count(*) AS n FROM cloudtrail_logs GROUP BY 1 ORDER BY 2 DESC"
 ROUNDS = 5  # single process runs move by ±10% on a shared machine: the best of 5 is steadier
@@ -101,9 +102,9 @@ def main() -> None:
         args = ["run", "--local", str(root), "--format", "json", "--yes"]
         ctui = [sys.executable, "-m", "ctui", *args]
         open_ctui = [sys.executable, "-c", UNSANDBOXED, *args]
-        raw = [sys.executable, "-c", RAW, "", "", "unstructured"]
-        raw_lines = [sys.executable, "-c", RAW, "", "", "newline_delimited"]
-        raw_globs = [sys.executable, "-c", RAW, *raw_sources(files, globs=True), "unstructured"]
+        raw = [sys.executable, "-c", RAW, "", "", reader.DOCUMENT]
+        raw_lines = [sys.executable, "-c", RAW, "", "", reader.LINES]
+        raw_globs = [sys.executable, "-c", RAW, *raw_sources(files, globs=True), reader.DOCUMENT]
         cold = timed([*ctui, QUERY], env)  # writes the cache (and learns the odd files)
         steps: dict[str, tuple[list[str], str | None]] = {
             "raw": (raw, listing),

@@ -32,7 +32,7 @@ import duckdb
 
 from bench import data_dir
 from ctui.cloudtrail.demo import MANIFEST_NAME, generate
-from ctui.engines.local import LocalEngine, sandbox
+from ctui.engines.local import LocalEngine, reader, sandbox
 from ctui.engines.local.layout import FileLister, find_partitions
 from ctui.session.follow import wait_for
 
@@ -140,10 +140,8 @@ def raw_sources(files: list[str], *, globs: bool = False) -> tuple[str, str]:
     return "[" + ", ".join(literal(d + "/*.json.gz") for d in directories) + "]", where
 
 
-DOCUMENT, LINES = "unstructured", "newline_delimited"  # read_json's forms: the anchor's, ctui's
-
-
-def run_raw(files: list[str], *, globs: bool = False, form: str = DOCUMENT) -> float:
+def run_raw(files: list[str], *, globs: bool = False, form: str = reader.DOCUMENT) -> float:
+    """Raw DuckDB's full scan; `form` is read_json's: the anchor's (a document) or ctui's (lines)."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar=false")
     listing, where = raw_sources(files, globs=globs)
@@ -190,7 +188,7 @@ def main() -> None:
         "sandbox off": lambda: run_ctui(open_engine, QUERY),
         "raw": lambda: run_raw(files),
         "raw globs": lambda: run_raw(files, globs=True),
-        "raw lines": lambda: run_raw(files, form=LINES),
+        "raw lines": lambda: run_raw(files, form=reader.LINES),
         "ctui most days": lambda: run_ctui(engine, most_days),
     }
     size = 0

@@ -40,7 +40,7 @@ ROUNDS = 3
 SHARE = 0.01
 
 
-def records(files: list[str], columns: str, *, globs: bool = False, form: str = "unstructured") -> str:
+def records(files: list[str], columns: str, *, globs: bool = False, form: str = reader.DOCUMENT) -> str:
     """The raw records of `files`, named one by one, or (`globs`) one glob per day directory; `form`:
     each file read as one document, or line by line (`newline_delimited`)."""
     sources, where = raw_sources(files, globs=globs)
@@ -58,7 +58,7 @@ def selective_name(con: duckdb.DuckDBPyConnection, files: list[str]) -> tuple[st
     return name, count, total
 
 
-def raw_best(files: list[str], name: str, *, globs: bool = False, form: str = "unstructured") -> str:
+def raw_best(files: list[str], name: str, *, globs: bool = False, form: str = reader.DOCUMENT) -> str:
     """Extract the filter's field from each raw record, unpack only the matching ones."""
     structure = json.dumps({field: reader._structure(ft) for field, ft in RECORD_FIELDS})
     value = name.replace("'", "''")
@@ -108,9 +108,9 @@ def main() -> None:
             "raw, one glob per directory": lambda: plain.execute(
                 raw_best(files, name, globs=True)).to_arrow_table(),
             "raw, each file line by line": lambda: plain.execute(
-                raw_best(files, name, form="newline_delimited")).to_arrow_table(),
+                raw_best(files, name, form=reader.LINES)).to_arrow_table(),
             "raw, line by line, sandbox settings": lambda: shut.execute(
-                raw_best(files, name, form="newline_delimited")).to_arrow_table(),
+                raw_best(files, name, form=reader.LINES)).to_arrow_table(),
             "ctui": lambda: run_ctui(engine, prepared),
             "ctui, no prefilter": lambda: run_ctui(engine, no_prefilter),
         }

@@ -257,7 +257,7 @@ def test_a_log_over_several_lines_is_read_whole_and_the_next_process_knows_it_at
             def fail(*args: object, **kwargs: object) -> None:
                 raise AssertionError("the file should be known")
 
-            monkeypatch.setattr(runner, "_reads_whole", fail)
+            monkeypatch.setattr(runner, "_reads_as_document", fail)
             monkeypatch.setattr(health.FileHealth, "inspect", fail)
         engine = LocalEngine(tree.root, cache_dir=cache)
         try:
@@ -282,8 +282,8 @@ def test_a_log_is_found_to_read_whole_only_when_every_record_passes_the_checks(t
     odd.write_bytes(gzip.compress((json.dumps({"Records": [event]}) + stray).encode()))
     con = duckdb.connect()
     try:
-        assert runner._reads_whole(con, str(fine))
-        assert not runner._reads_whole(con, str(odd))
+        assert runner._reads_as_document(con, str(fine))
+        assert not runner._reads_as_document(con, str(odd))
         assert con.execute("SELECT 42").fetchall() == [(42,)]  # the cursor is usable afterwards
     finally:
         con.close()

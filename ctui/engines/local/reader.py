@@ -131,7 +131,9 @@ def relation_sql(
         mapping = " ".join(f"WHEN {_literal(c)} THEN {_literal(o)}" for c, o in copies.items())
         parts.append((FileSet(tuple(copies)), LINES, False, mapping))
     sources = []
-    structure = json.dumps({_FIELDS[c][0]: _declared_type(_FIELDS[c][1]) for c in declared})
+    structure = "" if prefilter is None else json.dumps(
+        {_FIELDS[c][0]: _declared_type(_FIELDS[c][1]) for c in declared}
+    )
     for part, form, checked, names in parts:
         checks = wanted if checked else ()
         logs = _logs(part, form, record_type if prefilter is None else "JSON", names)

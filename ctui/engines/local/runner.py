@@ -131,7 +131,7 @@ def _execute(
         key = _key(file(path))
         if path in text:
             health.remember(key, Verdict("unreadable", reason))
-        elif reason in READ_WHOLE and not _whole(health, key):
+        elif reason in READ_WHOLE and not _known_whole(health, key):
             health.remember(key, Verdict(WHOLE, reason))  # read as it is, as one document
         else:  # a file read whole that still fails is read record by record
             health.repair(key, reason)
@@ -197,8 +197,10 @@ def _execute(
                         continue
                 if inspected or not _about_a_file(message):
                     return QueryState.FAILED, QueryError(_clean(message), category="USER")
-            elif culprit not in text and not _whole(health, _key(file(culprit))) and _reads_whole(
-                cursor, culprit
+            elif (
+                culprit not in text
+                and not _known_whole(health, _key(file(culprit)))
+                and _reads_as_document(cursor, culprit)
             ):
                 settle(culprit, NOT_LINES)  # e.g. two objects on one line: DuckDB reads it whole
             else:
@@ -238,12 +240,13 @@ def _reason(message: str) -> str:
     return _clean(first)[:200]
 
 
-def _whole(health: FileHealth, key: FileKey) -> bool:
+def _known_whole(health: FileHealth, key: FileKey) -> bool:
+    """Whether the file is already read as a document (one that still fails is then salvaged)."""
     verdict = health.verdict(key)
     return verdict is not None and verdict.status == WHOLE
 
 
-def _reads_whole(cursor: duckdb.DuckDBPyConnection, path: str) -> bool:
+def _reads_as_document(cursor: duckdb.DuckDBPyConnection, path: str) -> bool:
     """Whether DuckDB reads the log at `path` as it is when it reads it as one document: every column
     of every record, checked as any log's (a `count(*)` would let DuckDB skip the checks)."""
     relation = reader.relation_sql(reader.FileSet(whole=(path,)))
