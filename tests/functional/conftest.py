@@ -33,13 +33,17 @@ async def wait_ready(pilot: Pilot[Any]) -> None:
 
 
 async def run_sql(pilot: Pilot[Any], sql: str) -> None:
-    """Replace the editor's text with `sql`, press ctrl+r and wait until the query has finished."""
+    """Replace the editor's text with `sql`, press ctrl+r, wait until the query has finished and is on screen.
+
+    The last pause lets the screen lay out what the result changed (a grid shown for the first time has
+    no size before that; a loaded machine can finish the query between two of `wait_for`'s pauses)."""
     app = pilot.app
     app.main.editor.load_text(sql)
     app.main.editor.focus()
     before = app.main.queries_run
     await pilot.press("ctrl+r")
     await wait_for(pilot, lambda: app.main.queries_run > before and not app.main.busy, "the query to finish")
+    await pilot.pause()
 
 
 @pytest.fixture
