@@ -152,7 +152,8 @@ async def test_events_within_one_interval_get_one_line(demo_tree, tui_settings) 
         await wait_ready(pilot)
         await run_sql(pilot, f"SELECT * FROM cloudtrail_logs WHERE {DAYS} LIMIT 1")
         line = timeline(app)
-        await wait_for(pilot, lambda: line.display and grid(app) is not None, "the timeline")
+        drawn = lambda: line.display and line.region.height and grid(app) is not None  # noqa: E731
+        await wait_for(pilot, drawn, "the timeline")
         assert line.region.height == 1 and not line.pickable
         assert line.render_line(0).text.strip().startswith("1 event within 1m: ")
         grid(app).focus()

@@ -173,6 +173,7 @@ async def test_layout_at_80x24_keeps_the_essentials(make_tui) -> None:
         await pilot.pause()
         assert main.panes.mode == "editor" and main.results.region.height == 0
         await pilot.press("ctrl+t")
+        await pilot.pause()  # the new layout
         assert main.panes.mode == "results" and not main.query_one("#editor-pane").display
         assert main.results.query_one(ResultsGrid).region.height >= 15
         await pilot.press("ctrl+t")
