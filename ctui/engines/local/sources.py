@@ -172,8 +172,8 @@ def _readers(
             or GLOB_CHARACTERS.search(group.directory)
             or "\\" in group.directory
         ):
-            kept = set(skipped)
-            listed.extend(f.path for f in group.files if f.path not in kept)
+            apart = set(skipped)  # unread, repaired (their copy is read) or whole (read as documents)
+            listed.extend(f.path for f in group.files if f.path not in apart)
             continue
         directories.append(group.directory)
         left_out.extend(out)
